@@ -1,0 +1,252 @@
+"""Command line: ``rmatch demo``, ``rmatch match``, ``rmatch validate``.
+
+Exit codes: 0 success (warnings allowed), 2 bad input or configuration (every problem
+is printed, never a traceback), 1 an unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from rmatch.errors import RmatchError, ValidationError
+
+__all__ = ["main"]
+
+
+class _Progress:
+    """Print stage progress to stderr for long runs (after 1 second)."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter() - self.started
+        if now < 1.0 or (now - self.last < 0.5 and done < total):
+            return
+        self.last = now
+        self.stream.write(f"\r[{now:7.1f}s] {stage}: {done}/{total} blocks   ")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _load_program(args: argparse.Namespace) -> Any:
+    from rmatch.program import Program
+
+    program = (
+        Program.from_toml(args.config) if getattr(args, "config", None) else Program()
+    )
+    for key in ("method", "objective", "time_limit", "top_k"):
+        value = getattr(args, key, None)
+        if value is not None:
+            setattr(program, key, value)
+    history = getattr(args, "history", None)
+    if history:
+        from rmatch.rules import History
+
+        program.rules = [*program.rules, History.from_csv(history)]
+    return program
+
+
+def _read(path: str, program: Any, config: str | None = None) -> Any:
+    from rmatch.io import read_people
+
+    if program.mapping:
+        from rmatch.survey import read_survey
+
+        # The TOML path (when given) makes file names in [mapping] relative to it.
+        return read_survey(
+            path,
+            mapping=config or program.mapping,
+            reference_monday=program.reference_monday,
+        )
+    return read_people(path, reference_monday=program.reference_monday)
+
+
+def _print_pairs(result: Any, out: TextIO, limit: int = 10) -> None:
+    pairs = result.pairs
+    if not len(pairs):
+        out.write("no pairs\n")
+        return
+    out.write(f"\nbest {min(limit, len(pairs))} of {len(pairs)} pairs:\n")
+    criteria = list(result.candidates.criteria)
+    head = f"{'mentor':<28} {'mentee':<28} {'score':>5}  " + " ".join(
+        f"{c[:9]:>9}" for c in criteria
+    )
+    out.write(head + "\n")
+    for row in pairs.head(limit).itertuples(index=False):
+        d = row._asdict()
+        mentor = f"{d['mentor_name']} ({d['mentor_id']})"[:28]
+        mentee = f"{d['mentee_name']} ({d['mentee_id']})"[:28]
+        cells = " ".join(
+            f"{'-' if d[c] != d[c] else format(d[c], '.2f'):>9}"
+            for c in criteria
+            if c in d
+        )
+        out.write(f"{mentor:<28} {mentee:<28} {d['score']:5.2f}  {cells}\n")
+
+
+def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    program = _load_program(args)
+    people = _read(args.input, program, getattr(args, "config", None))
+    progress = _Progress(err, not args.quiet)
+    result = program.match(people, progress=progress)
+    out.write(str(result.summary()) + "\n")
+    if not args.quiet:
+        _print_pairs(result, out)
+    target = result.to_csv(args.output, unmatched=args.unmatched, bom=args.bom)
+    out.write(f"\nwrote {len(result.pairs)} pairs to {target}\n")
+    if args.unmatched:
+        out.write(f"wrote {len(result.unmatched)} unmatched to {args.unmatched}\n")
+    if args.json:
+        result.to_json(args.json)
+        out.write(f"wrote {args.json}\n")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from rmatch import datasets
+    from rmatch.io import read_people
+    from rmatch.program import Program
+
+    program = Program.from_toml(str(datasets.demo_program_path()))
+    if args.size:
+        frame = datasets.synthetic_org(args.size, seed=args.seed)
+        people = read_people(frame)
+        if args.size > 20_000 and program.top_k is None:
+            program.top_k = 50
+        label = f"synthetic organization of {args.size} employees (seed {args.seed})"
+    else:
+        people = read_people(str(datasets.demo_path()))
+        label = "bundled demo organization"
+    for key in ("method", "objective"):
+        if getattr(args, key, None):
+            setattr(program, key, getattr(args, key))
+    out.write(f"rmatch demo: {label}: {people!r}\n\n")
+    result = program.match(people, progress=_Progress(err, True))
+    out.write(str(result.summary()) + "\n")
+    _print_pairs(result, out)
+    if len(result.pairs):
+        first = str(result.pairs["mentee_id"].iloc[0])
+        out.write("\nwhy this pair? " + "\n" + str(result.explain(first)) + "\n")
+    if len(result.unmatched):
+        row = result.unmatched.iloc[0]
+        out.write(
+            f"\nexample unmatched: {row['name']} ({row['id']}): {row['reason']}\n"
+        )
+    target = result.to_csv(args.output, unmatched=args.unmatched)
+    out.write(f"\nwrote {len(result.pairs)} pairs to {target}\n")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from rmatch.io import read_raw
+    from rmatch.validate import validate_people
+
+    program = _load_program(args) if args.config else None
+    if program is not None and program.mapping:
+        from rmatch.survey import validate_survey
+
+        report = validate_survey(args.input, mapping=args.config)
+    else:
+        raw = read_raw(args.input)
+        report = validate_people(raw.frame, source=raw.name, rows=raw.rows)
+    for issue in report.issues:
+        out.write(f"{issue.severity.upper():7} {issue}\n")
+    out.write(report.summary() + "\n")
+    return 2 if report.errors else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    from rmatch import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="rmatch",
+        description="Pair mentors with mentees: exact, fast, explainable.",
+    )
+    parser.add_argument("--version", action="version", version=f"rmatch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def solver_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--method",
+            choices=("auto", "assignment", "flow", "ilp", "stable", "greedy"),
+        )
+        p.add_argument("--objective", choices=("total", "coverage", "fairness"))
+
+    demo = sub.add_parser("demo", help="match the bundled example organization")
+    demo.add_argument("-o", "--output", default="pairs.csv")
+    demo.add_argument("--unmatched", default=None)
+    demo.add_argument(
+        "--size",
+        type=int,
+        default=None,
+        help="use a synthetic organization of this many employees",
+    )
+    demo.add_argument("--seed", type=int, default=0)
+    solver_options(demo)
+
+    match = sub.add_parser("match", help="match a sign-up file")
+    match.add_argument("input", help="CSV, Excel or JSON file")
+    match.add_argument(
+        "-o", "--output", default="pairs.csv", help="pairs file (.csv, .xlsx or .json)"
+    )
+    match.add_argument("--config", help="program TOML (criteria, rules, mapping)")
+    match.add_argument("--unmatched", help="write who was left out and why")
+    match.add_argument("--json", help="also write everything as JSON for HR tools")
+    match.add_argument("--history", help="CSV of past pairs never to repeat")
+    match.add_argument("--time-limit", dest="time_limit", type=float)
+    match.add_argument("--top-k", dest="top_k", type=int)
+    match.add_argument(
+        "--bom",
+        action="store_true",
+        help="write CSV as UTF-8 with a byte-order mark (Excel)",
+    )
+    match.add_argument("-q", "--quiet", action="store_true")
+    solver_options(match)
+
+    validate = sub.add_parser("validate", help="check a file and list every problem")
+    validate.add_argument("input")
+    validate.add_argument("--config", help="program TOML with a [mapping] section")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    commands = {"demo": _cmd_demo, "match": _cmd_match, "validate": _cmd_validate}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = commands[args.command](args, out, err)
+        for w in caught:
+            err.write(f"warning: {w.message}\n")
+        return code
+    except ValidationError as exc:
+        err.write(f"error: {exc}\n")
+        if len(exc.issues) > 50:
+            err.write(f"({len(exc.issues)} issues in all)\n")
+        return 2
+    except RmatchError as exc:
+        err.write(f"error: {exc}\n")
+        return 2
+    except (OSError, KeyError) as exc:
+        err.write(f"error: {exc}\n")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

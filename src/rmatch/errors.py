@@ -1,0 +1,155 @@
+"""Exceptions and warning categories raised by rmatch.
+
+Every error a user can trigger derives from :class:`RmatchError`. Errors about bad
+input or configuration also derive from :class:`ValueError`, so ``except ValueError``
+keeps working for code that does not know rmatch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "ConfigError",
+    "DataQualityWarning",
+    "InfeasibleError",
+    "Issue",
+    "RmatchError",
+    "SolverError",
+    "UnmatchedWarning",
+    "ValidationError",
+]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the input.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in one sentence.
+    fix : str
+        How to fix it.
+    file : str, optional
+        File name (or ``"<DataFrame>"``, ``"<records>"``).
+    row : int, optional
+        1-based data row number as a spreadsheet shows it (the header is row 1,
+        so the first data row is row 2). ``None`` when the problem is not in a row.
+    column : str, optional
+        Column (as named in the input) where the problem is.
+    value : str, optional
+        The offending value, shortened to 80 characters.
+    person_id : str, optional
+        Id of the person concerned, when known.
+    severity : {"error", "warning"}
+        Errors stop the run; warnings are reported and the run goes on.
+    code : str
+        Stable machine-readable code, e.g. ``"duplicate_id"``.
+    """
+
+    message: str
+    fix: str = ""
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    person_id: str | None = None
+    severity: Literal["error", "warning"] = "error"
+    code: str = "invalid"
+
+    def location(self) -> str:
+        """Return ``file, row R, column 'C'`` with the parts that are known."""
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        if self.person_id:
+            parts.append(f"id {self.person_id}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.fix:
+            text += f". Fix: {self.fix}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe dict."""
+        return asdict(self)
+
+
+def short(value: object, limit: int = 80) -> str:
+    """Return ``str(value)`` cut to ``limit`` characters for messages."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class RmatchError(Exception):
+    """Base class of every error raised by rmatch."""
+
+
+class ValidationError(RmatchError, ValueError):
+    """The input has one or more problems; all of them are listed.
+
+    Attributes
+    ----------
+    issues : list of Issue
+        Every problem found (errors first, then warnings), for display by HR tools.
+    """
+
+    def __init__(self, issues: Sequence[Issue], header: str | None = None) -> None:
+        self.issues = list(issues)
+        errors = [i for i in self.issues if i.severity == "error"]
+        head = header or (
+            f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found in the input"
+        )
+        shown = [f"  - {issue}" for issue in errors[:50]]
+        if len(errors) > 50:
+            shown.append(f"  ... and {len(errors) - 50} more (see err.issues)")
+        super().__init__(head + ":\n" + "\n".join(shown))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Return the issues as JSON-safe dicts."""
+        return [issue.to_dict() for issue in self.issues]
+
+
+class ConfigError(RmatchError, ValueError):
+    """A program, rule, criterion or mapping is misconfigured."""
+
+
+class InfeasibleError(RmatchError):
+    """No matching satisfies the hard rules.
+
+    Attributes
+    ----------
+    reasons : list of str
+        Human-readable reasons naming the people and rules involved.
+    """
+
+    def __init__(self, message: str, reasons: Iterable[str] = ()) -> None:
+        self.reasons = list(reasons)
+        text = message
+        if self.reasons:
+            text += "\n" + "\n".join(f"  - {r}" for r in self.reasons)
+        super().__init__(text)
+
+
+class SolverError(RmatchError):
+    """A solver failed for a reason other than infeasibility (a bug or a crash)."""
+
+
+class DataQualityWarning(UserWarning):
+    """rmatch fixed or ignored something in the input; the message says what."""
+
+
+class UnmatchedWarning(UserWarning):
+    """Some participants are left unmatched."""

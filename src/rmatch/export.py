@@ -1,0 +1,226 @@
+"""Write tables safely: CSV, Excel and JSON that never run a formula when opened.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
+read by spreadsheets as a formula (CSV injection, OWASP). In CSV and Excel output
+such text cells get a leading apostrophe, which spreadsheets display as text; numbers
+are left alone. JSON is written as it is (it is read by programs, not spreadsheets).
+
+Text is written exactly as it was read: names with diacritics (``Nguyễn Thị Hồng``,
+``Şükrü Öztürk``, ``Jürgen Weiß``) come out byte for byte as they went in. CSV and
+JSON output is deterministic (same table, same bytes).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["neutralize", "safe_frame", "to_json_safe", "write_table"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters an .xlsx file cannot hold (openpyxl refuses them).
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def neutralize(value: Any) -> Any:
+    """Return ``value`` with a leading ``'`` if a spreadsheet would run it.
+
+    Parameters
+    ----------
+    value : object
+        A cell. Only text is changed; numbers and other values are returned as
+        they are.
+
+    Returns
+    -------
+    object
+
+    Examples
+    --------
+    >>> neutralize("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralize("Nguyễn Thị Hồng"), neutralize(-1.5), neutralize("@SUM(A1)")
+    ('Nguyễn Thị Hồng', -1.5, "'@SUM(A1)")
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` with every text cell and column name neutralized.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    out = frame.copy()
+    for j in range(out.shape[1]):
+        column = out.iloc[:, j]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            out.isetitem(j, column.map(neutralize).to_numpy(dtype=object))
+    out.columns = pd.Index([neutralize(str(c)) for c in out.columns])
+    return out
+
+
+def to_json_safe(value: Any) -> Any:
+    """Convert numpy scalars, NaN and containers to plain JSON-safe Python.
+
+    Examples
+    --------
+    >>> to_json_safe({"a": np.float64("nan"), "b": [np.int64(2)]})
+    {'a': None, 'b': [2]}
+    """
+    if isinstance(value, dict):
+        return {str(k): to_json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_safe(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_json_safe(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, _dt.datetime | _dt.date):
+        return value.isoformat()
+    return value
+
+
+def _excel_cell(value: Any) -> Any:
+    """Convert one cell for openpyxl: plain Python, neutralized, legal characters."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, bool | int | _dt.datetime | _dt.date):
+        return value
+    text = value if isinstance(value, str) else str(value)
+    return neutralize(_XLSX_ILLEGAL.sub("\ufffd", text))
+
+
+def _write_xlsx(frame: pd.DataFrame, target: Path, sheet_name: str) -> None:
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        from rmatch.errors import ConfigError
+
+        raise ConfigError(
+            "writing Excel files needs openpyxl: pip install 'rmatch[excel]'"
+        ) from None
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=(sheet_name or "Sheet1")[:31])
+    sheet.append([_excel_cell(str(c)) for c in frame.columns])
+    columns = [frame.iloc[:, j].to_numpy(dtype=object) for j in range(frame.shape[1])]
+    for i in range(frame.shape[0]):
+        sheet.append([_excel_cell(col[i]) for col in columns])
+    book.save(target)
+
+
+def write_table(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    bom: bool = False,
+    float_format: str = "%.4f",
+    sheet_name: str = "Sheet1",
+) -> Path:
+    """Write ``frame`` by the file's extension: ``.csv``, ``.xlsx`` or ``.json``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    path : path
+        ``.json`` writes a list of records (UTF-8, NaN as ``null``); ``.xlsx`` /
+        ``.xlsm`` an Excel sheet; anything else CSV (UTF-8, ``\\n`` line ends).
+    bom : bool, default False
+        CSV only: write UTF-8 with a byte-order mark, so that Excel shows
+        diacritics when the file is double-clicked.
+    float_format : str, default ``"%.4f"``
+        CSV only.
+    sheet_name : str, default ``"Sheet1"``
+        Excel only.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ConfigError
+        An ``.xlsx`` path without openpyxl installed.
+
+    Notes
+    -----
+    In CSV and Excel output every text cell (and column name) that starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
+    (:func:`neutralize`). Characters an ``.xlsx`` file cannot hold (control
+    characters other than tab and new lines) are replaced by U+FFFD.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> frame = pd.DataFrame({"name": ["Nguyễn Thị Hồng", "=1+1"], "score": [0.5, 1]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_table(frame, Path(tmp) / "pairs.csv")
+    ...     path.read_text(encoding="utf-8")
+    "name,score\\nNguyễn Thị Hồng,0.5000\\n'=1+1,1.0000\\n"
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".json":
+        records = to_json_safe(frame.to_dict(orient="records"))
+        target.write_text(
+            json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+    elif suffix in (".xlsx", ".xlsm"):
+        _write_xlsx(frame, target, sheet_name)
+    else:
+        text = _csv_text(safe_frame(frame), float_format)
+        target.write_bytes(text.encode("utf-8-sig" if bom else "utf-8"))
+    return target
+
+
+def _csv_field(text: str) -> str:
+    """Quote a CSV field that holds a separator, a quote or a line break (CR too)."""
+    if any(c in text for c in (",", '"', "\n", "\r")):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_cell(value: Any, float_format: str) -> str:
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return ""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return "" if math.isnan(value) else float_format % value
+    return _csv_field(str(value))
+
+
+def _csv_text(frame: pd.DataFrame, float_format: str) -> str:
+    """CSV with ``\n`` line ends; fields with ``,`` ``"`` or a line break quoted."""
+    columns = []
+    for j in range(frame.shape[1]):
+        values = frame.iloc[:, j].to_numpy(dtype=object)
+        columns.append([_csv_cell(v, float_format) for v in values])
+    lines = [",".join(_csv_field(str(c)) for c in frame.columns)]
+    lines += [",".join(row) for row in zip(*columns, strict=True)] if columns else [
+        "" for _ in range(frame.shape[0])
+    ]
+    return "\n".join(lines) + "\n"

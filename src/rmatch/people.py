@@ -1,0 +1,360 @@
+"""People: the immutable, columnar set of participants a program matches.
+
+A :class:`People` holds everyone in the input file, participants and the rest of the
+org chart (``role == "none"``), in arrays indexed by position:
+
+* ``ids``, ``roles``, ``mentor_capacity``, ``mentee_capacity``, ``seniority``;
+* ``manager``: position of each person's manager (``-1`` for none), from which the
+  org chart (networkx) and the chain of ancestors are derived;
+* set-valued fields (skills, interests, goals, languages) as sparse multi-hot rows
+  (``scipy.sparse.csr_matrix``) over a shared vocabulary per family, with skill levels
+  1–5 as the stored values;
+* weekly availability as UTC slot rows packed into bits (``np.packbits``);
+* the original table, so custom criteria and rules can read any column.
+
+Build one with :func:`rmatch.read_people` or :meth:`People.from_frame`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from rmatch.parsing import SLOTS_PER_WEEK
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+__all__ = ["ROLES", "SET_FAMILIES", "People", "SetField"]
+
+ROLES = ("mentor", "mentee", "both", "none")
+
+#: Set-valued canonical fields and the vocabulary family they share. Fields in one
+#: family can be compared with each other (what one person offers against what the
+#: other wants).
+SET_FAMILIES: dict[str, str] = {
+    "skills_offered": "skills",
+    "skills_wanted": "skills",
+    "interests": "interests",
+    "goals": "goals",
+    "languages": "languages",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class SetField:
+    """A set-valued field as a sparse ``(n_people, n_tokens)`` matrix.
+
+    Attributes
+    ----------
+    vocabulary : tuple of str
+        Token of each matrix column, sorted; shared by the fields of one family.
+    matrix : scipy.sparse.csr_matrix
+        ``float32`` values: the level (1–5) for skills, ``1.0`` for plain sets.
+    present : numpy.ndarray
+        ``bool`` per person: the person answered (an empty answer is "no data").
+    """
+
+    vocabulary: tuple[str, ...]
+    matrix: sp.csr_matrix
+    present: np.ndarray
+
+    def tokens(self, position: int) -> dict[str, int]:
+        """Return ``{token: level}`` for one person."""
+        row = self.matrix.getrow(position)
+        return {
+            self.vocabulary[int(c)]: int(v)
+            for c, v in zip(row.indices, row.data, strict=True)
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class People:
+    """Immutable columnar participants (and the rest of the org chart).
+
+    Do not build it by hand: use :func:`rmatch.read_people`,
+    :func:`rmatch.read_survey` or :meth:`People.from_frame`.
+
+    Attributes
+    ----------
+    ids : numpy.ndarray
+        ``object`` array of unique string ids.
+    roles : numpy.ndarray
+        ``object`` array with ``"mentor"``, ``"mentee"``, ``"both"`` or ``"none"``.
+    mentor_capacity, mentee_capacity : numpy.ndarray
+        ``int64``: how many mentees a person takes as mentor, and how many mentors a
+        person wants as mentee. ``-1`` means "use the program default".
+    seniority : numpy.ndarray
+        ``float64``, NaN when unknown.
+    manager : numpy.ndarray
+        ``int64`` position of the manager, ``-1`` for none.
+    sets : dict of str to SetField
+        Parsed set-valued fields present in the input.
+    availability : numpy.ndarray or None
+        ``uint8`` ``(n, 84)``: UTC 15-minute slots of the week packed into bits.
+    has_availability : numpy.ndarray
+        ``bool`` per person.
+    utc_offset_hours : numpy.ndarray
+        ``float64`` UTC offset on the reference week, NaN when unknown.
+    table : pandas.DataFrame
+        The input table (original values as strings), one row per person, in order.
+    source : str
+        File name or ``"<DataFrame>"`` for messages.
+    rows : numpy.ndarray
+        Spreadsheet row number of each person in the source (header = row 1).
+    rejected : tuple of dict
+        Input rows that were dropped, each with ``row``, ``id`` and ``reason``.
+    issues : tuple of Issue
+        Warnings found while reading (errors are raised instead).
+    """
+
+    ids: np.ndarray
+    roles: np.ndarray
+    mentor_capacity: np.ndarray
+    mentee_capacity: np.ndarray
+    seniority: np.ndarray
+    manager: np.ndarray
+    sets: Mapping[str, SetField]
+    availability: np.ndarray | None
+    has_availability: np.ndarray
+    utc_offset_hours: np.ndarray
+    table: pd.DataFrame
+    source: str = "<records>"
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    rejected: tuple[dict[str, Any], ...] = ()
+    issues: tuple[Any, ...] = ()
+
+    # ------------------------------------------------------------------ basics
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids.tolist())
+
+    def __repr__(self) -> str:
+        counts = {r: int(np.count_nonzero(self.roles == r)) for r in ROLES}
+        parts = ", ".join(f"{k}={v}" for k, v in counts.items() if v)
+        return f"People(n={len(self)}, {parts}, source={self.source!r})"
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {pid: i for i, pid in enumerate(self.ids.tolist())}
+
+    def position(self, person_id: str) -> int:
+        """Return the position of ``person_id``.
+
+        Raises
+        ------
+        KeyError
+            With a message naming the id, when it is not in the input.
+        """
+        try:
+            return self._index[str(person_id)]
+        except KeyError:
+            raise KeyError(
+                f"no person with id {person_id!r} in {self.source}"
+            ) from None
+
+    def positions(self, person_ids: Any) -> np.ndarray:
+        """Return positions of many ids (``-1`` for unknown ids)."""
+        index = self._index
+        return np.fromiter((index.get(str(p), -1) for p in person_ids), dtype=np.int64)
+
+    def __contains__(self, person_id: object) -> bool:
+        return str(person_id) in self._index
+
+    def __getitem__(self, column: str) -> Any:
+        """Return the values of ``column``: parsed for canonical fields.
+
+        Set fields give a list of ``frozenset`` (skills: ``dict`` token -> level),
+        numbers give arrays, other columns give the original strings as an array.
+        """
+        if column in self.sets:
+            s = self.sets[column]
+            if column.startswith("skills"):
+                return [s.tokens(i) for i in range(len(self))]
+            return [frozenset(s.tokens(i)) for i in range(len(self))]
+        if column == "seniority":
+            return self.seniority
+        if column == "id":
+            return self.ids
+        if column == "role":
+            return self.roles
+        if column in self.table.columns:
+            return self.table[column].to_numpy(dtype=object)
+        raise KeyError(
+            f"no column {column!r} in {self.source}; columns are "
+            f"{sorted(self.table.columns)}"
+        )
+
+    @property
+    def columns(self) -> list[str]:
+        """Columns of the input table."""
+        return [str(c) for c in self.table.columns]
+
+    # ------------------------------------------------------------------ roles
+    @property
+    def is_mentor(self) -> np.ndarray:
+        """``bool``: role is mentor or both."""
+        return (self.roles == "mentor") | (self.roles == "both")
+
+    @property
+    def is_mentee(self) -> np.ndarray:
+        """``bool``: role is mentee or both."""
+        return (self.roles == "mentee") | (self.roles == "both")
+
+    @property
+    def is_participant(self) -> np.ndarray:
+        """``bool``: role is not ``none``."""
+        return self.roles != "none"
+
+    # ------------------------------------------------------------------ schedule
+    def slots(self, positions: np.ndarray) -> np.ndarray:
+        """Return unpacked UTC availability ``(len(positions), 672)`` as ``float32``."""
+        if self.availability is None:
+            return np.zeros((len(positions), SLOTS_PER_WEEK), dtype=np.float32)
+        bits = np.unpackbits(self.availability[positions], axis=1)
+        return bits[:, :SLOTS_PER_WEEK].astype(np.float32)
+
+    # ------------------------------------------------------------------ org chart
+    def ancestors(self, levels: int) -> np.ndarray:
+        """Return ``(n, levels)`` positions of each person's managers up the chain.
+
+        Column 0 is the direct manager, column 1 the manager's manager, and so on;
+        ``-1`` past the top. Computed by repeated indexing (vectorized).
+        """
+        n = len(self)
+        out = np.full((n, max(levels, 0)), -1, dtype=np.int64)
+        if levels <= 0 or n == 0:
+            return out
+        current = self.manager.copy()
+        for level in range(levels):
+            out[:, level] = current
+            valid = current >= 0
+            nxt = np.full(n, -1, dtype=np.int64)
+            nxt[valid] = self.manager[current[valid]]
+            current = nxt
+        return out
+
+    def org_chart(self) -> nx.DiGraph:
+        """Return the org chart as a networkx ``DiGraph`` (manager -> report), by id."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.ids.tolist())
+        has = np.flatnonzero(self.manager >= 0)
+        graph.add_edges_from(
+            zip(
+                self.ids[self.manager[has]].tolist(),
+                self.ids[has].tolist(),
+                strict=True,
+            )
+        )
+        return graph
+
+    def reporting_distance(self, a: int, b: int, max_levels: int = 64) -> int | None:
+        """Return k if ``b`` is ``a``'s k-th manager (or the reverse), else ``None``."""
+        for x, y in ((a, b), (b, a)):
+            current = int(self.manager[x])
+            for level in range(1, max_levels + 1):
+                if current < 0:
+                    break
+                if current == y:
+                    return level
+                current = int(self.manager[current])
+        return None
+
+    # ------------------------------------------------------------------ display
+    def name_of(self, position: int) -> str:
+        """Return the person's name, or their id when no name is given."""
+        if "name" in self.table.columns:
+            value = self.table["name"].iat[position]
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return str(self.ids[position])
+
+    def value(self, position: int, column: str) -> str:
+        """Return the original cell of ``column`` for one person (``""`` if absent)."""
+        if column not in self.table.columns:
+            return ""
+        value = self.table[column].iat[position]
+        return (
+            ""
+            if value is None or (isinstance(value, float) and np.isnan(value))
+            else str(value)
+        )
+
+    def subset(self, mask: np.ndarray) -> People:
+        """Return the people selected by a boolean mask (managers outside become -1)."""
+        keep = np.flatnonzero(mask)
+        remap = np.full(len(self), -1, dtype=np.int64)
+        remap[keep] = np.arange(keep.size)
+        manager = self.manager[keep]
+        manager = np.where(manager >= 0, remap[np.maximum(manager, 0)], -1)
+        sets = {
+            name: SetField(s.vocabulary, s.matrix[keep], s.present[keep])
+            for name, s in self.sets.items()
+        }
+        return People(
+            ids=self.ids[keep],
+            roles=self.roles[keep],
+            mentor_capacity=self.mentor_capacity[keep],
+            mentee_capacity=self.mentee_capacity[keep],
+            seniority=self.seniority[keep],
+            manager=manager,
+            sets=sets,
+            availability=None if self.availability is None else self.availability[keep],
+            has_availability=self.has_availability[keep],
+            utc_offset_hours=self.utc_offset_hours[keep],
+            table=self.table.iloc[keep].reset_index(drop=True),
+            source=self.source,
+            rows=self.rows[keep] if self.rows.size else self.rows,
+            rejected=self.rejected,
+            issues=self.issues,
+        )
+
+
+def build_set_field(
+    family_rows: Mapping[str, list[dict[str, int]]],
+    present: Mapping[str, np.ndarray],
+) -> dict[str, SetField]:
+    """Build :class:`SetField` s sharing one vocabulary from parsed rows.
+
+    Parameters
+    ----------
+    family_rows : mapping of field name to list of ``{token: level}``
+        Parsed values of the fields of one family, one dict per person.
+    present : mapping of field name to bool array
+        Whether each person answered the field.
+    """
+    vocabulary = sorted(
+        {tok for rows in family_rows.values() for r in rows for tok in r}
+    )
+    column_of = {tok: i for i, tok in enumerate(vocabulary)}
+    out: dict[str, SetField] = {}
+    for name, rows in family_rows.items():
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in rows], out=indptr[1:])
+        cols = np.fromiter(
+            (column_of[t] for r in rows for t in sorted(r)),
+            dtype=np.int64,
+            count=int(indptr[-1]),
+        )
+        vals = np.fromiter(
+            (r[t] for r in rows for t in sorted(r)),
+            dtype=np.float32,
+            count=int(indptr[-1]),
+        )
+        matrix = sp.csr_matrix(
+            (vals, cols, indptr), shape=(len(rows), len(vocabulary)), dtype=np.float32
+        )
+        out[name] = SetField(
+            tuple(vocabulary), matrix, np.asarray(present[name], dtype=bool)
+        )
+    return out

@@ -1,0 +1,400 @@
+"""Program: criteria, rules, capacities, objective and solver — and ``match``.
+
+A :class:`Program` only stores its settings; :meth:`Program.match` checks them and runs
+the stages: candidates (score + rules) → solve → :class:`~rmatch.matching.Matching`.
+
+Examples
+--------
+>>> import rmatch
+>>> people = rmatch.read_people([
+...     {"id": "A", "role": "mentor", "skills_offered": "genai:5", "manager_id": ""},
+...     {"id": "B", "role": "mentee", "skills_wanted": "genai:3", "manager_id": "A"},
+...     {"id": "C", "role": "mentee", "skills_wanted": "genai:2", "manager_id": ""},
+... ])
+>>> result = rmatch.Program(criteria=[rmatch.Skills()]).match(people)
+>>> result.pairs[["mentor_id", "mentee_id"]].values.tolist()  # A manages B
+[['A', 'C']]
+>>> result.unmatched[["id", "reason"]].values.tolist()
+[['B', 'every candidate mentor is in their reporting line']]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import time
+import tomllib
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from rmatch.candidates import CandidateSet, build_candidates
+from rmatch.criteria import Criterion, criterion_from_dict, default_criteria
+from rmatch.errors import ConfigError, DataQualityWarning
+from rmatch.matching import Matching
+from rmatch.people import People
+from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule, rule_from_dict
+
+__all__ = ["METHODS", "OBJECTIVES", "Program"]
+
+METHODS = ("auto", "assignment", "flow", "ilp", "stable", "greedy")
+OBJECTIVES = ("total", "coverage", "fairness")
+
+_PROGRAM_KEYS = {
+    "name",
+    "method",
+    "objective",
+    "mentor_capacity",
+    "mentee_capacity",
+    "top_k",
+    "time_limit",
+    "seed",
+    "reference_monday",
+    "block_cells",
+}
+
+
+class Program:
+    """A mentoring program: how pairs are scored, which are allowed, how to solve.
+
+    Parameters
+    ----------
+    criteria : list of Criterion, optional
+        Default: skills (weight 3), schedule (2), interests (1), goals (1).
+    rules : list of Rule, optional
+        Hard rules. Default: ``[NoReportingLine(levels=1)]``. Pass ``[]`` for none.
+    mentor_capacity : int, default 1
+        Mentees per mentor when a person's capacity is not given.
+    mentee_capacity : int, default 1
+        Mentors per mentee when not given.
+    method : {"auto", "assignment", "flow", "ilp", "stable", "greedy"}
+    objective : {"total", "coverage", "fairness"}
+        ``total``: the best sum of scores. ``coverage``: the most people matched,
+        then the best total. ``fairness``: the best worst pair, then the best total.
+    top_k : int, optional
+        Keep only the best ``top_k`` candidates per person (for large programs); the
+        result then reports a certified bound and gap.
+    time_limit : float, optional
+        Seconds for the integer-programming solver.
+    seed : int, default 0
+        Kept for reproducibility of randomized parts; the same input, program and seed
+        give byte-identical output.
+    reference_monday : datetime.date, optional
+        Week used to convert availability between time zones.
+    name : str, optional
+    block_cells : int
+        Pairs scored at once (memory bound).
+    """
+
+    def __init__(
+        self,
+        criteria: Sequence[Criterion] | None = None,
+        rules: Sequence[Rule] | None = None,
+        *,
+        mentor_capacity: int = 1,
+        mentee_capacity: int = 1,
+        method: str = "auto",
+        objective: str = "total",
+        top_k: int | None = None,
+        time_limit: float | None = None,
+        seed: int = 0,
+        reference_monday: _dt.date | None = None,
+        name: str | None = None,
+        block_cells: int = 4_000_000,
+    ) -> None:
+        self.criteria = list(criteria) if criteria is not None else default_criteria()
+        self.rules = list(rules) if rules is not None else [NoReportingLine(1)]
+        self.mentor_capacity = mentor_capacity
+        self.mentee_capacity = mentee_capacity
+        self.method = method
+        self.objective = objective
+        self.top_k = top_k
+        self.time_limit = time_limit
+        self.seed = seed
+        self.reference_monday = reference_monday
+        self.name = name
+        self.block_cells = block_cells
+        self.mapping: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ checks
+    def check(self, people: People | None = None) -> None:
+        """Raise :class:`ConfigError` naming the first invalid setting."""
+
+        def fail(param: str, expected: str) -> None:
+            raise ConfigError(
+                f"The {param!r} parameter of Program must be {expected}. "
+                f"Got {getattr(self, param)!r} instead."
+            )
+
+        if self.method not in METHODS:
+            fail("method", "one of " + ", ".join(map(repr, METHODS)))
+        if self.objective not in OBJECTIVES:
+            fail("objective", "one of " + ", ".join(map(repr, OBJECTIVES)))
+        for param in ("mentor_capacity", "mentee_capacity"):
+            v = getattr(self, param)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                fail(param, "an int >= 0")
+        if self.top_k is not None and (
+            not isinstance(self.top_k, int)
+            or isinstance(self.top_k, bool)
+            or self.top_k < 1
+        ):
+            fail("top_k", "None or an int >= 1")
+        if self.time_limit is not None and (
+            not isinstance(self.time_limit, int | float) or self.time_limit <= 0
+        ):
+            fail("time_limit", "None or a number > 0")
+        if not isinstance(self.seed, int):
+            fail("seed", "an int")
+        if not self.criteria:
+            fail("criteria", "a non-empty list of Criterion")
+        for c in self.criteria:
+            if not isinstance(c, Criterion):
+                raise ConfigError(
+                    f"criteria must be Criterion objects; got {c!r}. Subclass "
+                    "rmatch.Criterion or use the @rmatch.criterion decorator."
+                )
+            c.check()
+        for r in self.rules:
+            if not isinstance(r, Rule) and not hasattr(r, "side_constraints"):
+                raise ConfigError(f"rules must be Rule objects; got {r!r}")
+            r.check(people)
+
+    # ------------------------------------------------------------------ run
+    def candidates(
+        self,
+        people: People,
+        *,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> CandidateSet:
+        """Score and filter every pair: the candidate graph (stage 1 of ``match``)."""
+        self.check(people)
+        mask_rules = [r for r in self.rules if isinstance(r, Rule)]
+        for r in mask_rules:
+            if isinstance(r, ForbiddenPairs):
+                unknown = r.unknown_ids(people)
+                if unknown:
+                    warnings.warn(
+                        f"{len(unknown)} {r.title()} name ids that are not in "
+                        f"{people.source}: {', '.join(unknown[:5])}; they are ignored",
+                        DataQualityWarning,
+                        stacklevel=3,
+                    )
+        return build_candidates(
+            people,
+            self.criteria,
+            mask_rules,
+            mentor_capacity=self.mentor_capacity,
+            mentee_capacity=self.mentee_capacity,
+            top_k=self.top_k,
+            block_cells=self.block_cells,
+            progress=progress,
+        )
+
+    def match(
+        self,
+        people: People,
+        *,
+        progress: Callable[[str, int, int], None] | None = None,
+        engine: str = "local",
+        client: Any = None,
+    ) -> Matching:
+        """Match ``people`` under this program.
+
+        Parameters
+        ----------
+        people : People
+        progress : callable, optional
+            ``progress(stage, done, total)``; the library is silent otherwise.
+        engine : {"local", "dask"}
+            Where the block scoring runs.
+        client : dask.distributed.Client, optional
+            With ``engine="dask"``; a LocalCluster is started when None.
+
+        Returns
+        -------
+        Matching
+
+        Raises
+        ------
+        ConfigError
+            A setting is invalid.
+        InfeasibleError
+            No matching satisfies the hard rules (the reasons name people and rules).
+        """
+        from rmatch.solvers import solve
+
+        seconds: dict[str, float] = {}
+        t0 = time.perf_counter()
+        if engine == "dask":
+            from rmatch.distributed import dask_candidates
+
+            cs = dask_candidates(self, people, client=client, progress=progress)
+        elif engine == "local":
+            cs = self.candidates(people, progress=progress)
+        else:
+            raise ConfigError(
+                f"The 'engine' parameter of Program.match must be 'local' or 'dask'. "
+                f"Got {engine!r} instead."
+            )
+        graph = cs.graph
+        side = [r for r in self.rules if hasattr(r, "side_constraints")]
+        if side:
+            from dataclasses import replace
+
+            extra: dict[str, Any] = {}
+            for r in side:
+                for key, value in r.side_constraints(people, cs).items():
+                    if key == "side_constraints":
+                        extra[key] = (*extra.get(key, graph.side_constraints), *value)
+                    else:
+                        extra[key] = value
+            graph = replace(graph, **extra)
+            cs = replace(cs, graph=graph)
+        seconds["score"] = time.perf_counter() - t0
+        if progress is not None:
+            progress("solve", 0, 1)
+        t1 = time.perf_counter()
+        solution = solve(
+            graph,
+            method=self.method,
+            objective=self.objective,
+            time_limit=self.time_limit,
+            seed=self.seed,
+        )
+        seconds["solve"] = time.perf_counter() - t1
+        if progress is not None:
+            progress("solve", 1, 1)
+        t2 = time.perf_counter()
+        result = Matching(
+            people, cs, solution, self.criteria, seconds=seconds, program=self.to_dict()
+        )
+        seconds["report"] = time.perf_counter() - t2
+        result.seconds.update(seconds)
+        return result
+
+    # ------------------------------------------------------------------ config
+    def to_dict(self) -> dict[str, Any]:
+        """Return the settings as a JSON/TOML-safe dict (``from_dict`` round-trips).
+
+        Custom Python criteria appear with ``custom = true``; they cannot be rebuilt
+        from a file and must be passed again in Python.
+        """
+        program: dict[str, Any] = {
+            "method": self.method,
+            "objective": self.objective,
+            "mentor_capacity": self.mentor_capacity,
+            "mentee_capacity": self.mentee_capacity,
+            "seed": self.seed,
+        }
+        for key in ("name", "top_k", "time_limit"):
+            if getattr(self, key) is not None:
+                program[key] = getattr(self, key)
+        if self.reference_monday is not None:
+            program["reference_monday"] = self.reference_monday.isoformat()
+        criteria = {}
+        for c in self.criteria:
+            d = c.to_dict()
+            key = str(d.pop("type"))
+            if key == "set_similarity":
+                d["type"] = "set_similarity"
+                key = str(d["column"])
+            criteria[key] = d
+        rules: list[dict[str, Any]] = [r.to_dict() for r in self.rules]
+        out: dict[str, Any] = {"program": program, "criteria": criteria, "rules": rules}
+        if self.mapping:
+            out["mapping"] = self.mapping
+        return out
+
+    @classmethod
+    def from_dict(cls, config: Mapping[str, Any]) -> Program:
+        """Build a program from a dict (the parsed TOML, or :meth:`to_dict` output).
+
+        ``rules`` may be a table (``{no_reporting_line = 2, ...}``) or a list of
+        ``{type = ..., ...}`` tables.
+        """
+        if not isinstance(config, Mapping):
+            raise ConfigError(f"a program config must be a table/dict; got {config!r}")
+        known = {"program", "criteria", "rules", "mapping", "survey", "quotas"}
+        unknown = set(config) - known
+        if unknown:
+            raise ConfigError(
+                f"unknown section(s) {sorted(unknown)} in the program config; "
+                f"sections are {sorted(known)}"
+            )
+        settings = dict(config.get("program", {}))
+        bad = set(settings) - _PROGRAM_KEYS
+        if bad:
+            raise ConfigError(
+                f"unknown setting(s) {sorted(bad)} in [program]; settings are "
+                f"{sorted(_PROGRAM_KEYS)}"
+            )
+        if "reference_monday" in settings:
+            value = settings["reference_monday"]
+            try:
+                settings["reference_monday"] = (
+                    value
+                    if isinstance(value, _dt.date)
+                    else _dt.date.fromisoformat(value)
+                )
+            except (TypeError, ValueError):
+                raise ConfigError(
+                    f"reference_monday must be a date like 2026-01-05; got {value!r}"
+                ) from None
+        criteria = None
+        if "criteria" in config:
+            criteria = [
+                criterion_from_dict(name, spec)
+                for name, spec in dict(config["criteria"]).items()
+                if not (isinstance(spec, Mapping) and spec.get("custom"))
+            ]
+        rules = None
+        if "rules" in config:
+            raw = config["rules"]
+            rules = []
+            if isinstance(raw, Mapping):
+                for name, spec in raw.items():
+                    rules += rule_from_dict(name, spec)
+            else:
+                for spec in raw:
+                    spec = dict(spec)
+                    rules += rule_from_dict(str(spec.pop("type")), spec)
+        if "quotas" in config:
+            from rmatch.quotas import quotas_from_config
+
+            rules = [
+                *(rules if rules is not None else [NoReportingLine(1)]),
+                *quotas_from_config(config["quotas"]),
+            ]
+        program = cls(criteria=criteria, rules=rules, **settings)
+        program.mapping = dict(config.get("mapping", config.get("survey", {})))
+        program.check()
+        return program
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str]) -> Program:
+        """Read a program from a TOML file (see ``docs/program.md``).
+
+        Paths inside (e.g. ``history = "past.csv"``) are relative to the file.
+        """
+        target = Path(path)
+        if not target.exists():
+            raise ConfigError(f"program file not found: {target}")
+        try:
+            config = tomllib.loads(target.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{target.name} is not valid TOML: {exc}") from None
+        cwd = os.getcwd()
+        try:
+            os.chdir(target.parent.resolve())
+            program = cls.from_dict(config)
+        finally:
+            os.chdir(cwd)
+        return program
+
+    def __repr__(self) -> str:
+        return (
+            f"Program(criteria={self.criteria!r}, rules={self.rules!r}, "
+            f"method={self.method!r}, objective={self.objective!r})"
+        )
