@@ -11,7 +11,6 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
 from rmatch.errors import RmatchError, ValidationError

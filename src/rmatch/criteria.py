@@ -19,7 +19,8 @@ Examples
 ...     columns = ("location",)
 ...     def score(self, block):
 ...         loc = block.people["location"]
-...         return (loc[block.mentors][:, None] == loc[block.mentees][None, :]).astype(float)
+...         a, b = loc[block.mentors], loc[block.mentees]
+...         return (a[:, None] == b[None, :]).astype(float)
 """
 
 from __future__ import annotations
@@ -621,5 +622,5 @@ def criterion_from_dict(name: str, spec: Mapping[str, Any] | float) -> Criterion
 
 
 def default_criteria() -> list[Criterion]:
-    """Return the default criteria: skills (3), schedule (2), interests (1), goals (1)."""
+    """Return the default criteria: skills 3, schedule 2, interests 1, goals 1."""
     return [Skills(), Schedule(), Interests(), Goals()]

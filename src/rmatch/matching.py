@@ -81,7 +81,8 @@ class Summary:
         ]
         if self.mean_score is not None:
             lines.append(
-                f"score             mean {self.mean_score:.3f}, min {self.min_score:.3f}"
+                f"score             mean {self.mean_score:.3f}, "
+                f"min {self.min_score:.3f}"
             )
         bound = "n/a" if self.bound is None else f"{self.bound:.4f}"
         gap = "n/a" if self.gap is None else f"{self.gap:.2%}"
@@ -94,7 +95,7 @@ class Summary:
         ]
         if self.rules:
             lines.append("rules (pairs removed):")
-            lines += [f"  {k:<40} {v}" for k, v in self.rules.items()]
+            lines += [f"  {k:<50} {v:>8}" for k, v in self.rules.items()]
         if self.unmatched:
             lines.append(f"unmatched         {self.unmatched}")
             lines += [f"  {v:>4} × {k}" for k, v in self.unmatched_reasons.items()]
@@ -131,8 +132,8 @@ class Explanation:
         lines = [head]
         for p in self.pairs:
             lines.append(
-                f"  paired with {p['partner_name']} ({p['partner_id']}) as "
-                f"{p['as']}: score {p['score']:.3f}, {p['rank_text']}"
+                f"  {p['partner_role']} {p['partner_name']} ({p['partner_id']}): "
+                f"score {p['score']:.3f}, {p['rank_text']}"
             )
             for c in p["criteria"]:
                 value = "  n/a" if c["value"] is None else f"{c['value']:.2f}"
@@ -159,7 +160,9 @@ class Matching:
         ``mentor_id``, ``mentee_id``, ``score``, one column per criterion, then
         ``mentor_name`` and ``mentee_name``. Sorted by score (best first), then ids.
     unmatched : pandas.DataFrame
-        ``id``, ``name``, ``role``, ``reason``.
+        ``id``, ``name``, ``role``, ``reason`` and a stable ``reason_code``
+        (``capacity_zero``, ``no_partners``, ``rule:<name>``, ``rules``, ``pruned``,
+        ``slots_exhausted``, ``taken``, ``objective``).
     rejected : pandas.DataFrame
         ``row``, ``id``, ``reason``: input rows that were not used.
     solution : Solution
@@ -220,7 +223,9 @@ class Matching:
         from rmatch.reasons import unmatched_reasons
 
         rows = unmatched_reasons(self.people, self.candidates, self.solution)
-        return pd.DataFrame(rows, columns=["id", "name", "role", "reason"])
+        return pd.DataFrame(
+            rows, columns=["id", "name", "role", "reason", "reason_code"]
+        )
 
     # ------------------------------------------------------------------ figures
     @property
@@ -253,11 +258,12 @@ class Matching:
             rule.title(): int(cs.removed_right[r].sum())
             for r, rule in enumerate(cs.rules)
         }
-        reasons = (
-            self.unmatched["reason"].map(_reason_kind).value_counts().to_dict()
-            if len(self.unmatched)
-            else {}
-        )
+        from rmatch.reasons import reason_label
+
+        reasons: dict[str, int] = {}
+        for code in self.unmatched["reason_code"]:
+            label = reason_label(str(code), cs.rules)
+            reasons[label] = reasons.get(label, 0) + 1
         pruned = cs.top_k is not None and cs.n_edges < cs.n_allowed
         bound, gap = sol.bound, sol.gap
         if pruned and sol.objective_name == "total":
@@ -358,8 +364,8 @@ class Matching:
     def unmatched_and_rejected(self) -> pd.DataFrame:
         """Unmatched people and rejected rows in one table (``status`` column)."""
         a = self.unmatched.assign(status="unmatched", row="")
-        b = self.rejected.assign(status="rejected", name="", role="")
-        cols = ["id", "name", "role", "status", "reason", "row"]
+        b = self.rejected.assign(status="rejected", name="", role="", reason_code="")
+        cols = ["id", "name", "role", "status", "reason", "reason_code", "row"]
         return pd.concat([a[cols], b[cols]], ignore_index=True)
 
     def __repr__(self) -> str:
@@ -368,10 +374,3 @@ class Matching:
             f"Matching(pairs={s.pairs}, unmatched={s.unmatched}, "
             f"objective={s.objective:.4f}, method={s.method!r}, status={s.status!r})"
         )
-
-
-def _reason_kind(reason: str) -> str:
-    """Group reasons for the summary (drop the person-specific numbers)."""
-    import re
-
-    return re.sub(r"\d+", "N", reason.split(";")[0])

@@ -202,17 +202,20 @@ class People:
     @property
     def is_mentor(self) -> np.ndarray:
         """``bool``: role is mentor or both."""
-        return (self.roles == "mentor") | (self.roles == "both")
+        out: np.ndarray = (self.roles == "mentor") | (self.roles == "both")
+        return out
 
     @property
     def is_mentee(self) -> np.ndarray:
         """``bool``: role is mentee or both."""
-        return (self.roles == "mentee") | (self.roles == "both")
+        out: np.ndarray = (self.roles == "mentee") | (self.roles == "both")
+        return out
 
     @property
     def is_participant(self) -> np.ndarray:
         """``bool``: role is not ``none``."""
-        return self.roles != "none"
+        out: np.ndarray = self.roles != "none"
+        return out
 
     # ------------------------------------------------------------------ schedule
     def slots(self, positions: np.ndarray) -> np.ndarray:

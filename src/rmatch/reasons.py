@@ -22,76 +22,107 @@ __all__ = ["explain_person", "unmatched_reasons"]
 
 def _side_reason(
     cs: CandidateSet,
-    sol_edges: np.ndarray,
     side: str,
     node: int,
     load_left: np.ndarray,
     load_right: np.ndarray,
-) -> str:
-    """Reason why ``node`` on ``side`` ("left"=mentor, "right"=mentee) has no pair."""
+) -> tuple[str, str]:
+    """Return ``(code, text)``: why ``node`` on ``side`` has no pair.
+
+    ``side`` is ``"left"`` (the person as a mentor) or ``"right"`` (as a mentee).
+    """
     g = cs.graph
     if side == "right":
         other, me = "mentor", "mentee"
         capacity = int(g.right_capacity[node])
         possible = int(cs.possible_right[node])
         removed = cs.removed_right[:, node]
-        edge_mask = g.right == node
-        partners = g.left[edge_mask]
-        partner_cap = g.left_capacity
-        partner_load = load_left
-        total_slots = int(g.left_capacity.sum())
-        demand = int(g.right_capacity.sum())
-        n_me = int(g.n_right)
+        partners = g.left[g.right == node]
+        partner_cap, partner_load = g.left_capacity, load_left
+        slots, demand, n_me = (
+            int(g.left_capacity.sum()),
+            int(g.right_capacity.sum()),
+            g.n_right,
+        )
     else:
         other, me = "mentee", "mentor"
         capacity = int(g.left_capacity[node])
         possible = int(cs.possible_left[node])
         removed = cs.removed_left[:, node]
-        edge_mask = g.left == node
-        partners = g.right[edge_mask]
-        partner_cap = g.right_capacity
-        partner_load = load_right
-        total_slots = int(g.right_capacity.sum())
-        demand = int(g.left_capacity.sum())
-        n_me = int(g.n_left)
+        partners = g.right[g.left == node]
+        partner_cap, partner_load = g.right_capacity, load_right
+        slots, demand, n_me = (
+            int(g.right_capacity.sum()),
+            int(g.left_capacity.sum()),
+            g.n_left,
+        )
     if capacity <= 0:
-        return f"capacity is 0: they asked for no {other}"
+        return "capacity_zero", f"capacity is 0: they asked for no {other}"
     if possible == 0:
-        return f"no one else signed up as a {other}"
+        return "no_partners", f"no one else signed up as a {other}"
     allowed = possible - int(removed.sum())
     if allowed <= 0:
         hits = [(int(c), cs.rules[r]) for r, c in enumerate(removed) if c > 0]
         if len(hits) == 1:
-            return hits[0][1].no_candidate_reason(other)
+            return f"rule:{hits[0][1].name}", hits[0][1].no_candidate_reason(other)
         parts = ", ".join(f"{c} by '{rule.title()}'" for c, rule in hits)
-        return f"no allowed {other}: all {possible} candidates are excluded ({parts})"
+        return (
+            "rules",
+            f"no allowed {other}: all {possible} candidates are excluded ({parts})",
+        )
     if partners.size == 0:
         return (
+            "pruned",
             f"none of their {allowed} allowed {other}s is among the best candidates "
-            f"kept (top_k={cs.top_k}); raise top_k"
+            f"kept (top_k={cs.top_k}); raise top_k",
         )
     full = partner_load[partners] >= partner_cap[partners]
+    k = int(partners.size)
     if full.all():
-        k = int(partners.size)
-        if total_slots < demand:
-            side_word = "mentor" if other == "mentor" else "mentee"
+        if slots < demand:
             return (
-                f"{side_word} slots exhausted: {n_me} {me}s want {demand} {other}s, "
-                f"{total_slots} slots; all {k} of their allowed {other}s are full"
+                "slots_exhausted",
+                f"{other} slots exhausted: {n_me} {me}s want {demand} {other}s, "
+                f"{slots} slots; all {k} of their allowed {other}s are full",
             )
         return (
-            f"all {k} of their allowed {other}s are taken by {me}s who fit them better"
+            "taken",
+            f"all {k} of their allowed {other}s are taken by {me}s who fit them better",
         )
     return (
-        f"left out by the objective or a quota although {int((~full).sum())} allowed "
-        f"{other}(s) had room"
+        "objective",
+        f"left out by the objective or a quota although {int((~full).sum())} of "
+        f"their {k} allowed {other}s had room",
     )
+
+
+#: Short labels for the summary, by reason code.
+REASON_LABELS = {
+    "capacity_zero": "capacity 0",
+    "no_partners": "nobody of the other role signed up",
+    "rules": "no allowed candidate (several rules)",
+    "pruned": "candidates pruned away (raise top_k)",
+    "slots_exhausted": "slots exhausted on the other side",
+    "taken": "every allowed candidate taken by a better fit",
+    "objective": "left out by the objective or a quota",
+}
+
+
+def reason_label(code: str, rules: tuple[Any, ...] = ()) -> str:
+    """Return the summary label of a reason code."""
+    if code.startswith("rule:"):
+        name = code.split(":", 1)[1]
+        for rule in rules:
+            if rule.name == name:
+                return f"no allowed candidate ({rule.title()})"
+        return f"no allowed candidate ({name})"
+    return REASON_LABELS.get(code, code)
 
 
 def unmatched_reasons(
     people: People, cs: CandidateSet, solution: Solution
 ) -> list[dict[str, Any]]:
-    """Return one row (id, name, role, reason) per participant with no pair."""
+    """Return one row (id, name, role, reason, reason_code) per unmatched person."""
     g = cs.graph
     edges = np.asarray(solution.edges, dtype=np.int64)
     load_left = np.bincount(g.left[edges], minlength=g.n_left)
@@ -106,22 +137,24 @@ def unmatched_reasons(
     rows = []
     for position in np.flatnonzero(people.is_participant & ~matched):
         p = int(position)
-        reasons = []
+        texts, codes = [], []
         role = str(people.roles[p])
-        if right_of[p] >= 0:
-            r = _side_reason(
-                cs, edges, "right", int(right_of[p]), load_left, load_right
-            )
-            reasons.append(("as mentee: " if role == "both" else "") + r)
-        if left_of[p] >= 0:
-            r = _side_reason(cs, edges, "left", int(left_of[p]), load_left, load_right)
-            reasons.append(("as mentor: " if role == "both" else "") + r)
+        for side, node_of, label in (
+            ("right", right_of, "as mentee: "),
+            ("left", left_of, "as mentor: "),
+        ):
+            if node_of[p] < 0:
+                continue
+            code, text = _side_reason(cs, side, int(node_of[p]), load_left, load_right)
+            texts.append((label if role == "both" else "") + text)
+            codes.append(code)
         rows.append(
             {
                 "id": str(people.ids[p]),
                 "name": people.name_of(p),
                 "role": role,
-                "reason": "; ".join(reasons),
+                "reason": "; ".join(texts),
+                "reason_code": codes[0] if codes else "",
             }
         )
     return rows
@@ -191,17 +224,20 @@ def explain_person(matching: Matching, person_id: str) -> Explanation:
                 )
                 better = (
                     f"their best-scoring candidate {people.ids[best_partner]} "
-                    f"({g.weight[best]:.3f}) went elsewhere: the best total for the whole "
-                    "program pairs them differently"
+                    f"({g.weight[best]:.3f}) went elsewhere: the best total for "
+                    "the whole program pairs them differently"
                 )
             pairs.append(
                 {
                     "as": side,
+                    "partner_role": "mentee" if side == "mentor" else "mentor",
                     "partner_id": str(people.ids[partner]),
                     "partner_name": people.name_of(partner),
                     "score": float(g.weight[e]),
                     "rank": rank,
-                    "rank_text": f"their {_ordinal(rank)} best of {mine.size} candidates",
+                    "rank_text": (
+                        f"their {_ordinal(rank)} best of {mine.size} candidates"
+                    ),
                     "criteria": crit_rows,
                     "better": better,
                 }

@@ -616,7 +616,8 @@ def rule_from_dict(name: str, spec: Any) -> list[Rule]:
         params = {}
     if kind not in BUILTIN_RULES:
         raise ConfigError(
-            f"unknown rule {kind!r}; built-in rules are {', '.join(sorted(BUILTIN_RULES))}"
+            f"unknown rule {kind!r}; built-in rules are "
+            f"{', '.join(sorted(BUILTIN_RULES))}"
         )
     cls = BUILTIN_RULES[kind]
     if spec is False:

@@ -620,6 +620,11 @@ def _parse_section(
             if isinstance(value, str | Mapping):
                 column_lines({key: value})
                 continue
+            if isinstance(value, list) and not _suggest(key, sorted(allowed)):
+                raise ConfigError(
+                    f"{where}: column {key!r} maps to a list; map each column to one "
+                    "field, on its own line"
+                )
             raise ConfigError(
                 f"{where}: unknown option {key!r}{_suggest(key, sorted(allowed))}; "
                 f"options are {', '.join(sorted(allowed))}, every other line maps a "
@@ -882,9 +887,10 @@ class MissingColumnsError(ConfigError):
         One per missing column, with close matches in the fix.
     """
 
-    def __init__(self, message: str, issues: list[Issue]) -> None:
+    def __init__(self, message: str, issues: list[Issue], n_rows: int = 0) -> None:
         super().__init__(message)
         self.issues = issues
+        self.n_rows = n_rows
 
 
 def _missing_error(
@@ -913,6 +919,7 @@ def _missing_error(
         f"[mapping] names {len(missing)} column(s) that are not in {table.label}:\n"
         f"{lines}\ncolumns found: {shown}",
         issues,
+        len(table.frame),
     )
 
 
@@ -1651,6 +1658,10 @@ class _Reader:
         own_empty = {(i.file, i.row) for i in self.issues.items if i.code == "empty_id"}
         out = [
             i
+            if i.person_id or i.row is None
+            else dataclasses.replace(
+                i, person_id=final.ids_by_row.get((str(i.file), i.row)) or None
+            )
             for i in self.issues.items
             if i.severity == "warning" or not final.is_rejected(i)
         ]
@@ -1662,6 +1673,33 @@ class _Reader:
 
 
 _EPOCH = _dt.datetime(1970, 1, 1)
+
+
+def _ids_by_row(part: _Part) -> dict[tuple[str, int], str]:
+    """Id of every row of a file (before duplicates are removed)."""
+    ids = part.out.get("id")
+    if ids is None:
+        return {}
+    return {
+        (str(f), int(r)): str(i)
+        for f, r, i in zip(
+            part.table.files.tolist(),
+            part.table.rows.tolist(),
+            ids.tolist(),
+            strict=True,
+        )
+        if i
+    }
+
+
+def _cell(frame: pd.DataFrame, i: int, columns: list[str]) -> tuple[str, str]:
+    """The column (and its cell) of ``columns`` that is filled in on row ``i``."""
+    filled = [c for c in columns if c in frame.columns and str(frame[c].iat[i])]
+    if len(filled) == 1:
+        return filled[0], str(frame[filled[0]].iat[i])
+    if len(columns) == 1 and columns[0] in frame.columns:
+        return columns[0], str(frame[columns[0]].iat[i])
+    return " + ".join(columns), ""
 
 
 def _first(values: Sequence[str] | None) -> str | None:
@@ -1694,6 +1732,7 @@ class _Final:
             )
         }
         self.demoted: set[tuple[str, int]] = set()
+        self.ids_by_row = _ids_by_row(survey)
         self._reindex()
 
     @property
@@ -1734,6 +1773,8 @@ class _Final:
         """Fill joined rows from the HR file; append HR-only rows as role none."""
         n = self.n
         self.hr = hr
+        for key, value in _ids_by_row(hr).items():
+            self.ids_by_row.setdefault(key, value)
         joined = hr_pos >= 0
         explicit_id = "id" in hr.out and not hr.id_from_email
         for name, values in hr.out.items():
@@ -1822,7 +1863,11 @@ class _Final:
         return pd.DataFrame(data, index=pd.RangeIndex(n))
 
     def locate(self, pos: int, name: str) -> tuple[str, int, str | None, str]:
-        """File, row, raw column and raw value behind field ``name`` of a row."""
+        """File, row, raw column and raw value behind field ``name`` of a row.
+
+        When several columns feed the field and only one of them is filled in on
+        this row, that column is named.
+        """
         if (
             self.hr is not None
             and name in self.provider
@@ -1831,23 +1876,15 @@ class _Final:
         ):
             h = int(self.hr_pos[pos])
             table, columns = self.hr.table, self.hr.origin.get(name, [])
-            value = str(table.frame[columns[0]].iat[h]) if len(columns) == 1 else ""
-            return (
-                str(table.files[h]),
-                int(table.rows[h]),
-                " + ".join(columns) or name,
-                value,
-            )
+            column, value = _cell(table.frame, h, columns)
+            return (str(table.files[h]), int(table.rows[h]), column or name, value)
         columns = self.origin.get(name, [])
-        value = ""
-        if len(columns) == 1 and pos < self.n_survey_rows:
-            value = str(self.raw[columns[0]].iat[pos])
-        return (
-            str(self.files[pos]),
-            int(self.rows[pos]),
-            " + ".join(columns) or name,
-            value,
+        column, value = (
+            _cell(self.raw, pos, columns)
+            if pos < self.n_survey_rows
+            else (" + ".join(columns), "")
         )
+        return (str(self.files[pos]), int(self.rows[pos]), column or name, value)
 
     def relocate(self, issue: Issue) -> Issue:
         """Point an issue on the canonical table at the raw file, row and column."""
@@ -1977,7 +2014,7 @@ def validate_survey(
     except ValidationError as exc:
         return ValidationReport(issues=list(exc.issues))
     except MissingColumnsError as exc:
-        return ValidationReport(issues=list(exc.issues))
+        return ValidationReport(issues=list(exc.issues), n_rows=exc.n_rows)
 
 
 def read_survey(

@@ -174,12 +174,12 @@ class _Collector:
                 failed[k] = exc
         if failed:
             for position in np.flatnonzero(np.isin(codes, list(failed))):
-                exc = failed[int(codes[position])]
+                problem = failed[int(codes[position])]
                 self.add(
                     int(position),
                     column,
-                    exc.message,
-                    exc.fix,
+                    problem.message,
+                    problem.fix,
                     value=uniques[codes[position]],
                     code=f"bad_{column}",
                 )
@@ -322,7 +322,10 @@ def _sets(c: _Collector, participant: np.ndarray) -> dict[str, SetField]:
     for column, family in SET_FAMILIES.items():
         if column not in c.frame.columns:
             continue
-        parsed = c.parse_column(column, parse_skills, {}, mask=participant)
+        empty: dict[str, int] = {}
+        parsed: list[dict[str, int]] = c.parse_column(
+            column, parse_skills, empty, mask=participant
+        )
         if not column.startswith("skills"):
             parsed = [{k: 1 for k in p} for p in parsed]
         families.setdefault(family, {})[column] = parsed
@@ -350,7 +353,10 @@ def _schedule(
             offsets[i] = zone_offset[tz]
     if "availability" not in c.frame.columns:
         return None, has, offsets
-    intervals = c.parse_column("availability", parse_availability, [], mask=participant)
+    no_intervals: list[tuple[int, int]] = []
+    intervals: list[list[tuple[int, int]]] = c.parse_column(
+        "availability", parse_availability, no_intervals, mask=participant
+    )
     packed = np.zeros((n, 84), dtype=np.uint8)
     cache: dict[tuple[str, Any], np.ndarray] = {}
     raw = c.frame["availability"].to_numpy(dtype=object)
@@ -497,7 +503,8 @@ def parse_people(
         source=source,
         reference_monday=reference_monday,
         rows=rows,
-        rejected=rejected, files=files,
+        rejected=rejected,
+        files=files,
     )
     report.raise_if_errors()
     assert report.people is not None

@@ -58,7 +58,7 @@ def _brute_force_total(people: rmatch.People, program: rmatch.Program) -> float:
         [_reference_allowed(people, int(m), int(e)) for e in mentees] for m in mentors
     ]
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def best(j: int, loads: tuple[int, ...]) -> float:
         if j == len(mentees):
             return 0.0

@@ -97,8 +97,10 @@ def test_pair_function_decorator() -> None:
         return float("chess" in mentor and "chess" in mentee)
 
     s = shares_chess.score(_block())
-    assert s[0, 0] == 1.0 and np.isnan(s[0, 1])
-    assert shares_chess.name == "shares_chess" and shares_chess.weight == 2
+    assert s[0, 0] == 1.0
+    assert np.isnan(s[0, 1])
+    assert shares_chess.name == "shares_chess"
+    assert shares_chess.weight == 2
 
 
 def test_pair_function_out_of_range() -> None:

@@ -67,14 +67,11 @@ def test_every_problem_reported_at_once() -> None:
     # issues come in row order
     assert [i.row for i in err.issues] == sorted(i.row or 0 for i in err.issues)
     by_code = {i.code: i for i in err.issues}
-    assert (
-        by_code["bad_capacity"].row == 2
-        and by_code["bad_capacity"].column == "capacity"
-    )
+    assert by_code["bad_capacity"].row == 2
+    assert by_code["bad_capacity"].column == "capacity"
     assert by_code["bad_capacity"].value == "two"
-    assert (
-        by_code["duplicate_id"].row == 3 and "row 2" in by_code["duplicate_id"].message
-    )
+    assert by_code["duplicate_id"].row == 3
+    assert "row 2" in by_code["duplicate_id"].message
     assert by_code["unknown_manager"].value == "E9"
     assert "role 'none'" in by_code["unknown_manager"].fix
     assert by_code["bad_role"].row == 4
@@ -144,7 +141,8 @@ def test_availability_converted_to_utc() -> None:
         ]
     )
     a, b = people.slots(np.array([0, 1]))
-    assert a.sum() == 4 and b.sum() == 4  # four 15-minute slots each
+    assert a.sum() == 4
+    assert b.sum() == 4
     assert np.array_equal(a, b)
     assert np.flatnonzero(a).tolist() == [8, 9, 10, 11]  # Monday 02:00 UTC = slot 8
     assert people.utc_offset_hours.tolist() == [7.0, 1.0]
