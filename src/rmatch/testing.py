@@ -95,12 +95,16 @@ def check_criterion(criterion: Criterion, people: People | None = None) -> None:
     if not np.array_equal(whole, again, equal_nan=True):
         raise AssertionError(f"{name}.score is not deterministic")
     half = max(1, mentors.size // 2)
-    parts = np.vstack(
-        [
-            np.asarray(criterion.score(Block(people, mentors[:half], mentees)), float),
-            np.asarray(criterion.score(Block(people, mentors[half:], mentees)), float),
-        ]
-    )
+    pieces = []
+    for rows in (mentors[:half], mentors[half:]):
+        piece = np.asarray(criterion.score(Block(people, rows, mentees)), float)
+        if piece.shape != (rows.size, mentees.size):
+            raise AssertionError(
+                f"{name}.score returned shape {piece.shape} for a block of "
+                f"{rows.size} mentors × {mentees.size} mentees"
+            )
+        pieces.append(piece)
+    parts = np.vstack(pieces)
     if not np.allclose(whole, parts, equal_nan=True):
         raise AssertionError(
             f"{name}.score depends on how the mentors are split into blocks; a pair's "
