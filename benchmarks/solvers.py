@@ -119,6 +119,7 @@ def instances(quick: bool) -> list[Instance]:
             f"quota >=50% cross, {nl}x{nr}, top-20",
             gq,
             (
+                "auto",
                 "ilp:highs",
                 "ilp:cbc",
                 "lagrangian",
@@ -133,7 +134,13 @@ def instances(quick: bool) -> list[Instance]:
             Instance(
                 "quota >=50% cross, 1000x2000, top-20",
                 quota(g, cross, 0.5),
-                ("ilp:highs", "lagrangian", "greedy(no quota)", "flow(no quota)"),
+                (
+                    "auto",
+                    "ilp:highs",
+                    "lagrangian",
+                    "greedy(no quota)",
+                    "flow(no quota)",
+                ),
                 (("ilp:cbc", "slower than HiGHS on the smaller quota instance"),),
             )
         )

@@ -45,6 +45,18 @@ from rmatch.io import read_people
 from rmatch.matching import Explanation, Matching, Summary
 from rmatch.people import People
 from rmatch.program import Program
+from rmatch.quotas import (
+    Constraint,
+    CrossShare,
+    GroupCoverage,
+    GroupLimit,
+    MenteeLoad,
+    MentorLoad,
+    PairShare,
+    Quota,
+    RequiredPairs,
+    Soft,
+)
 from rmatch.rules import (
     DifferentValue,
     ForbiddenPairs,
@@ -64,23 +76,32 @@ __version__ = "0.1.0"
 __all__ = [
     "Block",
     "ConfigError",
+    "Constraint",
     "Criterion",
+    "CrossShare",
     "DataQualityWarning",
     "DifferentValue",
     "Explanation",
     "ForbiddenPairs",
     "Goals",
+    "GroupCoverage",
+    "GroupLimit",
     "History",
     "InfeasibleError",
     "Interests",
     "Issue",
     "Matching",
     "MaxTimezoneGap",
+    "MenteeLoad",
+    "MentorLoad",
     "MinScore",
     "MinSharedHours",
     "NoReportingLine",
+    "PairShare",
     "People",
     "Program",
+    "Quota",
+    "RequiredPairs",
     "ReverseSeniority",
     "RmatchError",
     "Rule",
@@ -88,8 +109,10 @@ __all__ = [
     "Schedule",
     "SetSimilarity",
     "Skills",
+    "Soft",
     "SolverError",
     "Summary",
+    "SurveyMap",
     "UnmatchedWarning",
     "ValidationError",
     "ValidationReport",
@@ -99,13 +122,17 @@ __all__ = [
     "read_people",
     "read_survey",
     "validate_people",
+    "validate_survey",
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # read_survey lives in rmatch.survey (raw exports); imported on first use.
-    if name == "read_survey":
-        from rmatch.survey import read_survey
+_LAZY = {"read_survey", "validate_survey", "SurveyMap"}
 
-        return read_survey
+
+def __getattr__(name: str) -> Any:
+    # The survey reader (raw exports, presets) is imported on first use.
+    if name in _LAZY:
+        from rmatch import survey
+
+        return getattr(survey, name)
     raise AttributeError(f"module 'rmatch' has no attribute {name!r}")

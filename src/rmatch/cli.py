@@ -104,6 +104,11 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(str(result.summary()) + "\n")
     if not args.quiet:
         _print_pairs(result, out)
+    if args.price:
+        from rmatch.diagnose import format_price_table
+
+        out.write("\nprice of each rule (re-solved without it):\n")
+        out.write(format_price_table(program.price_of_rules(people)) + "\n")
     target = result.to_csv(args.output, unmatched=args.unmatched, bom=args.bom)
     out.write(f"\nwrote {len(result.pairs)} pairs to {target}\n")
     if args.unmatched:
@@ -167,6 +172,27 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 2 if report.errors else 0
 
 
+def _method(value: str) -> str:
+    from rmatch.program import _valid_method
+
+    if not _valid_method(value):
+        raise argparse.ArgumentTypeError(
+            f"invalid method {value!r}: choose auto, assignment, flow, ilp, "
+            "lagrangian, stable or greedy (optionally with a variant, e.g. ilp:cbc)"
+        )
+    return value
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0: {value!r}")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     from rmatch import __version__
 
@@ -180,7 +206,9 @@ def _parser() -> argparse.ArgumentParser:
     def solver_options(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--method",
-            choices=("auto", "assignment", "flow", "ilp", "stable", "greedy"),
+            type=_method,
+            metavar="{auto,assignment,flow,ilp,lagrangian,stable,greedy}[:VARIANT]",
+            help="solver (default: the program's, usually auto); e.g. ilp:cbc",
         )
         p.add_argument("--objective", choices=("total", "coverage", "fairness"))
 
@@ -205,8 +233,19 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--unmatched", help="write who was left out and why")
     match.add_argument("--json", help="also write everything as JSON for HR tools")
     match.add_argument("--history", help="CSV of past pairs never to repeat")
-    match.add_argument("--time-limit", dest="time_limit", type=float)
+    match.add_argument(
+        "--time-limit",
+        dest="time_limit",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="time limit of the ILP solver (the best matching found is kept)",
+    )
     match.add_argument("--top-k", dest="top_k", type=int)
+    match.add_argument(
+        "--price",
+        action="store_true",
+        help="also re-solve without each rule and print what each rule costs",
+    )
     match.add_argument(
         "--bom",
         action="store_true",
@@ -224,7 +263,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error (printed)
+        return exc.code if isinstance(exc.code, int) else 2
     out, err = sys.stdout, sys.stderr
     commands = {"demo": _cmd_demo, "match": _cmd_match, "validate": _cmd_validate}
     try:

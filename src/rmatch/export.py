@@ -220,7 +220,9 @@ def _csv_text(frame: pd.DataFrame, float_format: str) -> str:
         values = frame.iloc[:, j].to_numpy(dtype=object)
         columns.append([_csv_cell(v, float_format) for v in values])
     lines = [",".join(_csv_field(str(c)) for c in frame.columns)]
-    lines += [",".join(row) for row in zip(*columns, strict=True)] if columns else [
-        "" for _ in range(frame.shape[0])
-    ]
+    lines += (
+        [",".join(row) for row in zip(*columns, strict=True)]
+        if columns
+        else ["" for _ in range(frame.shape[0])]
+    )
     return "\n".join(lines) + "\n"

@@ -170,6 +170,11 @@ def _cell_text(value: object) -> str:
 
 def _column_text(values: np.ndarray) -> np.ndarray:
     """Convert a column of cells to stripped text, each distinct value once."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # Text with missing values: one vectorized pass.
+        series = pd.Series(values, dtype=object)
+        stripped = series.where(series.notna(), "").astype(str).str.strip()
+        return np.asarray(stripped.to_numpy(dtype=object), dtype=object)
     out = np.empty(values.shape[0], dtype=object)
     cache: dict[Any, str] = {}
     for i, value in enumerate(values.tolist()):
@@ -307,23 +312,21 @@ def _records_table(records: Sequence[object], name: str) -> RawTable:
                 for i in bad[:50]
             ]
         )
+    rows: list[dict[str, Any]] = []
     columns: dict[str, None] = {}
-    for r in records:
-        for key in r:  # type: ignore[attr-defined]
-            columns.setdefault(_cell_text(key), None)
+    for record in records:
+        row: dict[str, Any] = {}
+        for key, value in record.items():  # type: ignore[attr-defined]
+            row.setdefault(_cell_text(key), value)
+        columns.update(dict.fromkeys(row))
+        rows.append(row)
     names = list(columns)
-    data = {
-        col: _column_text(
-            np.array(
-                [
-                    next((v for k, v in r.items() if _cell_text(k) == col), None)  # type: ignore[attr-defined]
-                    for r in records
-                ],
-                dtype=object,
-            )
-        )
-        for col in names
-    }
+    data = {}
+    for col in names:
+        cells = np.empty(len(rows), dtype=object)  # lists stay cells, not a 2-D array
+        for i, row in enumerate(rows):
+            cells[i] = row.get(col)
+        data[col] = _column_text(cells)
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(records)), columns=names)
     if not names:
         frame = pd.DataFrame(index=pd.RangeIndex(len(records)))

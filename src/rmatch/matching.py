@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,7 @@ class Summary:
     unmatched: int
     rejected: int
     rules: dict[str, int] = field(default_factory=dict)
+    constraints: dict[str, str] = field(default_factory=dict)
     unmatched_reasons: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -96,6 +98,9 @@ class Summary:
         if self.rules:
             lines.append("rules (pairs removed):")
             lines += [f"  {k:<50} {v:>8}" for k, v in self.rules.items()]
+        if self.constraints:
+            lines.append("constraints (achieved):")
+            lines += [f"  {k:<50} {v}" for k, v in self.constraints.items()]
         if self.unmatched:
             lines.append(f"unmatched         {self.unmatched}")
             lines += [f"  {v:>4} × {k}" for k, v in self.unmatched_reasons.items()]
@@ -164,7 +169,7 @@ class Matching:
         (``capacity_zero``, ``no_partners``, ``rule:<name>``, ``rules``, ``pruned``,
         ``slots_exhausted``, ``taken``, ``objective``).
     rejected : pandas.DataFrame
-        ``row``, ``id``, ``reason``: input rows that were not used.
+        ``file``, ``row``, ``id``, ``reason``: input rows that were not used.
     solution : Solution
         Raw solver output (objective, bound, gap, status, method, stats).
     """
@@ -178,8 +183,10 @@ class Matching:
         *,
         seconds: dict[str, float] | None = None,
         program: dict[str, Any] | None = None,
+        constraints: Sequence[Any] = (),
     ) -> None:
         self.people = people
+        self.constraints = list(constraints)
         self.candidates = candidates
         self.solution = solution
         self.criteria = list(criteria)
@@ -188,7 +195,16 @@ class Matching:
         self.pairs = self._pairs_frame()
         self.unmatched = self._unmatched_frame()
         self.rejected = pd.DataFrame(
-            list(people.rejected), columns=["row", "id", "reason"]
+            [
+                {
+                    "file": str(r.get("file", people.source)),
+                    "row": r.get("row"),
+                    "id": str(r.get("id", "")),
+                    "reason": str(r.get("reason", "")),
+                }
+                for r in people.rejected
+            ],
+            columns=["file", "row", "id", "reason"],
         )
 
     # ------------------------------------------------------------------ tables
@@ -264,6 +280,11 @@ class Matching:
         for code in self.unmatched["reason_code"]:
             label = reason_label(str(code), cs.rules)
             reasons[label] = reasons.get(label, 0) + 1
+        constraints: dict[str, str] = {}
+        if self.constraints:
+            from rmatch.diagnose import constraint_report
+
+            constraints = constraint_report(people, cs, self.constraints, e)
         pruned = cs.top_k is not None and cs.n_edges < cs.n_allowed
         bound, gap = sol.bound, sol.gap
         if pruned and sol.objective_name == "total":
@@ -295,6 +316,7 @@ class Matching:
             unmatched=len(self.unmatched),
             rejected=len(self.rejected),
             rules=rules,
+            constraints=constraints,
             unmatched_reasons={str(k): int(v) for k, v in reasons.items()},
             seconds={k: round(v, 4) for k, v in self.seconds.items()},
         )
@@ -363,9 +385,9 @@ class Matching:
 
     def unmatched_and_rejected(self) -> pd.DataFrame:
         """Unmatched people and rejected rows in one table (``status`` column)."""
-        a = self.unmatched.assign(status="unmatched", row="")
+        a = self.unmatched.assign(status="unmatched", row="", file="")
         b = self.rejected.assign(status="rejected", name="", role="", reason_code="")
-        cols = ["id", "name", "role", "status", "reason", "reason_code", "row"]
+        cols = ["id", "name", "role", "status", "reason", "reason_code", "file", "row"]
         return pd.concat([a[cols], b[cols]], ignore_index=True)
 
     def __repr__(self) -> str:

@@ -34,7 +34,7 @@ from rmatch.criteria import Criterion, criterion_from_dict, default_criteria
 from rmatch.errors import ConfigError, DataQualityWarning
 from rmatch.matching import Matching
 from rmatch.people import People
-from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule, rule_from_dict
+from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 
 __all__ = ["METHODS", "OBJECTIVES", "Program"]
 
@@ -55,6 +55,19 @@ _PROGRAM_KEYS = {
 }
 
 
+def _valid_method(method: object) -> bool:
+    """Whether ``method`` names a solver method (``"ilp"``, ``"ilp:cbc"``...)."""
+    from rmatch.solvers import METHODS as SOLVER_METHODS
+    from rmatch.solvers import VARIANTS
+
+    if not isinstance(method, str):
+        return False
+    name, _, variant = method.partition(":")
+    if name not in SOLVER_METHODS:
+        return False
+    return not variant or variant in VARIANTS.get(name, ())
+
+
 class Program:
     """A mentoring program: how pairs are scored, which are allowed, how to solve.
 
@@ -62,13 +75,17 @@ class Program:
     ----------
     criteria : list of Criterion, optional
         Default: skills (weight 3), schedule (2), interests (1), goals (1).
-    rules : list of Rule, optional
-        Hard rules. Default: ``[NoReportingLine(levels=1)]``. Pass ``[]`` for none.
+    rules : list, optional
+        Hard rules (:mod:`rmatch.rules`), soft rules (:class:`rmatch.Soft`) and
+        constraints on the whole matching (:mod:`rmatch.quotas`: quotas, required
+        pairs, load bounds). Default: ``[NoReportingLine(levels=1)]``. Pass ``[]``
+        for none.
     mentor_capacity : int, default 1
         Mentees per mentor when a person's capacity is not given.
     mentee_capacity : int, default 1
         Mentors per mentee when not given.
-    method : {"auto", "assignment", "flow", "ilp", "stable", "greedy"}
+    method : {"auto", "assignment", "flow", "ilp", "lagrangian", "stable", "greedy"}
+        A solver variant may follow a colon (``"ilp:cbc"``, ``"flow:networkx"``).
     objective : {"total", "coverage", "fairness"}
         ``total``: the best sum of scores. ``coverage``: the most people matched,
         then the best total. ``fairness``: the best worst pair, then the best total.
@@ -127,8 +144,13 @@ class Program:
                 f"Got {getattr(self, param)!r} instead."
             )
 
-        if self.method not in METHODS:
-            fail("method", "one of " + ", ".join(map(repr, METHODS)))
+        if not _valid_method(self.method):
+            fail(
+                "method",
+                "one of "
+                + ", ".join(map(repr, METHODS))
+                + " (a solver variant may follow a colon, e.g. 'ilp:cbc')",
+            )
         if self.objective not in OBJECTIVES:
             fail("objective", "one of " + ", ".join(map(repr, OBJECTIVES)))
         for param in ("mentor_capacity", "mentee_capacity"):
@@ -156,10 +178,21 @@ class Program:
                     "rmatch.Criterion or use the @rmatch.criterion decorator."
                 )
             c.check()
+        from rmatch.quotas import Soft
+
         for r in self.rules:
-            if not isinstance(r, Rule) and not hasattr(r, "side_constraints"):
-                raise ConfigError(f"rules must be Rule objects; got {r!r}")
+            if not isinstance(r, Rule | Soft) and not hasattr(r, "side_constraints"):
+                raise ConfigError(
+                    f"rules must be Rule, Soft or constraint objects (rmatch.quotas); "
+                    f"got {r!r}"
+                )
             r.check(people)
+
+    def scoring_criteria(self) -> list[Criterion]:
+        """Return the criteria used for scoring: the criteria, then the soft rules."""
+        from rmatch.quotas import Soft
+
+        return [*self.criteria, *(r for r in self.rules if isinstance(r, Soft))]
 
     # ------------------------------------------------------------------ run
     def candidates(
@@ -183,7 +216,7 @@ class Program:
                     )
         return build_candidates(
             people,
-            self.criteria,
+            self.scoring_criteria(),
             mask_rules,
             mentor_capacity=self.mentor_capacity,
             mentee_capacity=self.mentee_capacity,
@@ -223,7 +256,7 @@ class Program:
         InfeasibleError
             No matching satisfies the hard rules (the reasons name people and rules).
         """
-        from rmatch.solvers import solve
+        from rmatch.solvers import InfeasibleGraphError, solve
 
         seconds: dict[str, float] = {}
         t0 = time.perf_counter()
@@ -238,37 +271,51 @@ class Program:
                 f"The 'engine' parameter of Program.match must be 'local' or 'dask'. "
                 f"Got {engine!r} instead."
             )
-        graph = cs.graph
-        side = [r for r in self.rules if hasattr(r, "side_constraints")]
-        if side:
-            from dataclasses import replace
+        constraints = [r for r in self.rules if hasattr(r, "side_constraints")]
+        owners: dict[str, Any] = {}
+        if constraints:
+            from rmatch.diagnose import InfeasibleProgramError, apply_constraints
+            from rmatch.diagnose import precheck as precheck_constraints
 
-            extra: dict[str, Any] = {}
-            for r in side:
-                for key, value in r.side_constraints(people, cs).items():
-                    if key == "side_constraints":
-                        extra[key] = (*extra.get(key, graph.side_constraints), *value)
-                    else:
-                        extra[key] = value
-            graph = replace(graph, **extra)
-            cs = replace(cs, graph=graph)
+            cs, owners = apply_constraints(people, cs, constraints)
+            findings = precheck_constraints(people, cs, constraints)
+            if findings:
+                raise InfeasibleProgramError(
+                    "no matching satisfies the program's rules", findings
+                )
+        graph = cs.graph
         seconds["score"] = time.perf_counter() - t0
         if progress is not None:
             progress("solve", 0, 1)
         t1 = time.perf_counter()
-        solution = solve(
-            graph,
-            method=self.method,
-            objective=self.objective,
-            time_limit=self.time_limit,
-            seed=self.seed,
-        )
+        try:
+            solution = solve(
+                graph,
+                method=self.method,
+                objective=self.objective,
+                time_limit=self.time_limit,
+                seed=self.seed,
+            )
+        except InfeasibleGraphError as err:
+            from rmatch.diagnose import translate
+
+            raise translate(err, people, cs, owners) from None
+        if constraints:
+            from rmatch.diagnose import check_result
+
+            check_result(people, cs, constraints, solution)
         seconds["solve"] = time.perf_counter() - t1
         if progress is not None:
             progress("solve", 1, 1)
         t2 = time.perf_counter()
         result = Matching(
-            people, cs, solution, self.criteria, seconds=seconds, program=self.to_dict()
+            people,
+            cs,
+            solution,
+            self.scoring_criteria(),
+            seconds=seconds,
+            program=self.to_dict(),
+            constraints=constraints,
         )
         seconds["report"] = time.perf_counter() - t2
         result.seconds.update(seconds)
@@ -301,8 +348,13 @@ class Program:
                 d["type"] = "set_similarity"
                 key = str(d["column"])
             criteria[key] = d
-        rules: list[dict[str, Any]] = [r.to_dict() for r in self.rules]
+        rules: list[dict[str, Any]] = [
+            r.to_dict() for r in self.rules if not hasattr(r, "side_constraints")
+        ]
+        quotas = [r.to_dict() for r in self.rules if hasattr(r, "side_constraints")]
         out: dict[str, Any] = {"program": program, "criteria": criteria, "rules": rules}
+        if quotas:
+            out["quotas"] = quotas
         if self.mapping:
             out["mapping"] = self.mapping
         return out
@@ -349,20 +401,24 @@ class Program:
                 for name, spec in dict(config["criteria"]).items()
                 if not (isinstance(spec, Mapping) and spec.get("custom"))
             ]
-        rules = None
+        from rmatch.quotas import constraint_from_dict, quotas_from_config
+
+        rules: list[Any] | None = None
         if "rules" in config:
             raw = config["rules"]
             rules = []
             if isinstance(raw, Mapping):
                 for name, spec in raw.items():
-                    rules += rule_from_dict(name, spec)
+                    rules += constraint_from_dict(str(name), spec)
             else:
                 for spec in raw:
+                    if not isinstance(spec, Mapping) or "type" not in spec:
+                        raise ConfigError(
+                            f"each entry of a rules list needs a type; got {spec!r}"
+                        )
                     spec = dict(spec)
-                    rules += rule_from_dict(str(spec.pop("type")), spec)
+                    rules += constraint_from_dict(str(spec.pop("type")), spec)
         if "quotas" in config:
-            from rmatch.quotas import quotas_from_config
-
             rules = [
                 *(rules if rules is not None else [NoReportingLine(1)]),
                 *quotas_from_config(config["quotas"]),
@@ -392,6 +448,26 @@ class Program:
         finally:
             os.chdir(cwd)
         return program
+
+    def price_of_rules(self, people: People) -> Any:
+        """Tabulate the objective and match quality with and without each rule.
+
+        Re-solves the program once without each rule (hard, soft, quota, load or
+        required pairs), so an owner sees what "no reporting lines" or a quota costs.
+
+        Parameters
+        ----------
+        people : People
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :func:`rmatch.diagnose.price_of_rules` for the columns; ``price`` is
+            the total criteria score gained by dropping the rule.
+        """
+        from rmatch.diagnose import price_of_rules
+
+        return price_of_rules(self, people)
 
     def __repr__(self) -> str:
         return (

@@ -83,6 +83,7 @@ from rmatch.parsing import (
     parse_likert,
     parse_period_grid,
     parse_role,
+    parse_yes_no,
     slots_to_text,
 )
 from rmatch.people import People
@@ -222,15 +223,26 @@ def _key(text: str) -> str:
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
-    if not close:
-        lowered = {_key(c): c for c in choices}
-        close = [
-            lowered[c]
-            for c in difflib.get_close_matches(
-                _key(word), list(lowered), n=3, cutoff=0.6
-            )
-        ]
+    """`` (did you mean 'x'?)`` with up to three close matches, or ``""``.
+
+    Long question texts are also compared by their beginning, so that a question
+    typed shorter than it was exported is still found.
+    """
+    key = _key(word)
+    if not key:
+        return ""
+    scored = []
+    for choice in dict.fromkeys(choices):
+        other = _key(choice)
+        if not other:
+            continue
+        ratio = difflib.SequenceMatcher(None, key, other).ratio()
+        if len(other) > len(key) + 5:
+            head = other[: len(key) + 5]
+            ratio = max(ratio, difflib.SequenceMatcher(None, key, head).ratio() - 0.05)
+        if ratio >= 0.6:
+            scored.append((-ratio, choice))
+    close = [c for _, c in sorted(scored)[:3]]
     return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
 
 
@@ -592,7 +604,7 @@ def _parse_section(
         name = section["preset"]
         if hr:
             raise ConfigError(f"{where}: presets are for survey exports, not HR files")
-        if name not in PRESETS:
+        if not isinstance(name, str) or name not in PRESETS:
             raise ConfigError(
                 f"{where}: unknown preset {name!r}"
                 f"{_suggest(str(name), list(PRESETS))}; presets are "
@@ -764,7 +776,10 @@ def _load(source: Any, smap: SurveyMap, *, add_source: bool) -> _Table:
     for item in sources:
         if isinstance(item, str | os.PathLike) and smap.base_dir is not None:
             item = smap.path(str(item)) if not Path(item).exists() else item
-        raws.append(read_raw(item, sheet=smap.sheet, header_rows=smap.header_rows))
+        raw = read_raw(item, sheet=smap.sheet, header_rows=smap.header_rows)
+        if not add_source and raw.name.startswith("<"):  # HR data given in memory
+            raw = dataclasses.replace(raw, name=f"<HR {raw.name[1:]}")
+        raws.append(raw)
     columns: dict[str, None] = {}
     aliases: dict[str, str] = {}
     names: list[str] = []
@@ -1146,6 +1161,21 @@ class _Builder:
 
             return self._per_unique(use, grid, ())
 
+        if use.sub is not None:  # a grid of sets: "Interests [Chess]" = "Yes"
+            token = _set_token(use.sub)
+
+            def ticked(text: str) -> tuple[str, ...]:
+                answer = self._mapped(spec, text)
+                try:
+                    yes = parse_yes_no(answer)
+                except ParseError:
+                    yes = True  # any other answer ("Very interested") is a tick
+                if yes is None or not yes:
+                    return ()
+                return (token,) if token else ()
+
+            return self._per_unique(use, ticked, ())
+
         def fn(text: str) -> tuple[str, ...]:
             out: list[str] = []
             for part in _split(text, separators):
@@ -1306,12 +1336,12 @@ class _Reader:
         if "id" in out or not smap.id_from_email or "email" not in out:
             return False
         emails = out["email"]
-        codes, uniques = pd.factorize(emails)
-        normalized = np.array(
-            [normalize_email(e) if "@" in str(e) else "" for e in uniques.tolist()],
-            dtype=object,
-        )
-        ids = normalized[codes] if len(uniques) else np.full(len(emails), "", object)
+        normalized = _emails(emails)
+        ids = np.where(
+            pd.Series(normalized, dtype=object).str.contains("@", regex=False),
+            normalized,
+            "",
+        ).astype(object)
         bad = np.flatnonzero((ids == "") & (emails != ""))
         if bad.size:
             self.issues.add(
@@ -1348,8 +1378,10 @@ class _Reader:
                 "pos": np.arange(n),
             }
         )[dup].sort_values(["id", "has", "ts", "pos"], kind="mergesort")
-        winners = order.groupby("id", sort=False)["pos"].agg(
-            "last" if latest else "first"
+        winners = (
+            order.groupby("id", sort=False)["pos"]
+            .agg("last" if latest else "first")
+            .to_dict()
         )
         what = "same e-mail" if part.id_from_email else "same id"
         kept = "later" if latest else "earlier"
@@ -1448,7 +1480,7 @@ class _Reader:
         def keys(values: np.ndarray) -> list[str]:
             if join == "id":
                 return [str(v).strip() for v in values.tolist()]
-            return [normalize_email(v) for v in values.tolist()]
+            return list(_emails(values).tolist())
 
         index: dict[str, int] = {}
         for i, k in enumerate(keys(hr.out[join])):
@@ -1500,18 +1532,21 @@ class _Reader:
         n = final.n
         ids = final.cols.get("id", np.full(n, "", dtype=object))
         by_id = {str(i) for i in ids.tolist() if i}
-        by_email: dict[str, set[str]] = {}
-        by_name: dict[str, set[str]] = {}
-        for field_name, lookup, norm in (
-            ("email", by_email, normalize_email),
-            ("name", by_name, normalize_token),
-        ):
-            if field_name in final.cols:
-                for pid, text in zip(
-                    ids.tolist(), final.cols[field_name].tolist(), strict=True
-                ):
-                    if pid and text:
-                        lookup.setdefault(norm(text), set()).add(str(pid))
+        lookups: dict[str, dict[str, set[str]]] = {}
+
+        def lookup(field_name: str) -> dict[str, set[str]]:
+            """Normalized e-mail or name -> ids, built only when needed."""
+            if field_name not in lookups:
+                table: dict[str, set[str]] = {}
+                if field_name in final.cols:
+                    norm = _emails if field_name == "email" else _name_keys
+                    keys = norm(final.cols[field_name]).tolist()
+                    for pid, key in zip(ids.tolist(), keys, strict=True):
+                        if pid and key:
+                            table.setdefault(key, set()).add(str(pid))
+                lookups[field_name] = table
+            return lookups[field_name]
+
         values = final.cols["manager_id"]
         codes, uniques = pd.factorize(values)
         resolved: list[str] = []
@@ -1521,9 +1556,10 @@ class _Reader:
             if not text or text in by_id:
                 resolved.append(text)
                 continue
-            kind, found = "e-mail", by_email.get(normalize_email(text), set())
+            kind, found = "e-mail", lookup("email").get(normalize_email(text), set())
             if not found:
-                kind, found = "name", by_name.get(normalize_token(text), set())
+                kind = "name"
+                found = lookup("name").get(normalize_token(text), set())
             if len(found) == 1:
                 resolved.append(next(iter(found)))
                 continue
@@ -1570,12 +1606,15 @@ class _Reader:
         """Warn about one name with two e-mails / ids (both rows are kept)."""
         if "name" not in final.cols or "id" not in final.cols:
             return
-        seen: dict[str, int] = {}
         names = final.cols["name"].tolist()
         ids = final.cols["id"].tolist()
-        for pos in range(final.n_survey_rows):
-            key = normalize_token(names[pos])
-            if not key or not ids[pos]:
+        m = final.n_survey_rows
+        keys = pd.Series(_name_keys(final.cols["name"][:m]), dtype=object)
+        repeated = (keys.duplicated(keep=False) & (keys != "")).to_numpy()
+        seen: dict[str, int] = {}
+        for pos in np.flatnonzero(repeated).tolist():
+            key = str(keys.iat[pos])
+            if not ids[pos]:
                 continue
             first = seen.setdefault(key, pos)
             if first == pos or ids[first] == ids[pos]:
@@ -1605,7 +1644,7 @@ class _Reader:
 
     # -------------------------------------------------------------- validation
     def validate(self, final: _Final) -> ValidationReport:
-        for attempt in range(4):
+        for attempt in range(_ATTEMPTS):
             report = validate_people(
                 final.frame(),
                 source=final.label,
@@ -1616,7 +1655,7 @@ class _Reader:
             )
             issues = self._merge(final, report.issues)
             errors = [i for i in issues if i.severity == "error"]
-            if self.on_error != "reject" or not errors or attempt == 3:
+            if self.on_error != "reject" or not errors or attempt == _ATTEMPTS - 1:
                 break
             bad = final.positions_of(errors)
             if bad is None:  # an error outside any row cannot be rejected away
@@ -1643,7 +1682,7 @@ class _Reader:
                         code="rejected_row",
                     )
                 )
-            final.demote(sorted(bad))
+            final.demote(bad)
         out = ValidationReport(issues=final.sort(issues), n_rows=final.n_read)
         if out.ok and report.people is not None:
             out.people = dataclasses.replace(
@@ -1673,6 +1712,8 @@ class _Reader:
 
 
 _EPOCH = _dt.datetime(1970, 1, 1)
+_ATTEMPTS = 6  # validation rounds when rejecting rows (rejecting can reveal more)
+_MANAGER_CODES = frozenset({"unknown_manager", "ambiguous_manager", "manager_cycle"})
 
 
 def _ids_by_row(part: _Part) -> dict[tuple[str, int], str]:
@@ -1690,6 +1731,25 @@ def _ids_by_row(part: _Part) -> dict[tuple[str, int], str]:
         )
         if i
     }
+
+
+_BLANKS = " \t\n\r\x0b\x0c\ufeff\u200b\u200c\u200d\u2060"
+_MISSING_TEXT = ["nan", "na", "n/a", "#n/a", "null", "<na>", "nat"]
+
+
+def _emails(values: np.ndarray) -> np.ndarray:
+    """:func:`~rmatch.parsing.normalize_email` of a whole column, vectorized."""
+    text = pd.Series(values, dtype=object).fillna("").astype(str)
+    text = text.str.strip(_BLANKS).str.casefold()
+    return text.where(~text.isin(_MISSING_TEXT), "").to_numpy(dtype=object)
+
+
+def _name_keys(values: np.ndarray) -> np.ndarray:
+    """:func:`~rmatch.parsing.normalize_token` of a whole column, vectorized."""
+    text = pd.Series(values, dtype=object).fillna("").astype(str)
+    text = text.str.normalize("NFC").str.casefold()
+    text = text.str.replace(r"\s+", " ", regex=True).str.strip().str.normalize("NFC")
+    return text.to_numpy(dtype=object)
 
 
 def _cell(frame: pd.DataFrame, i: int, columns: list[str]) -> tuple[str, str]:
@@ -1812,13 +1872,11 @@ class _Final:
             )
         take_rows = np.asarray([i for i in extra if ids[i]], dtype=np.int64)
         m = int(take_rows.size)
-        for name in set(self.cols) | set(hr.out):
-            if name == "timestamp":
-                continue
+        for name in sorted(set(self.cols) | set(hr.out)):
             current = self.cols.get(name, np.full(n, "", dtype=object))
             if name == "role":
                 added = np.full(m, "none", dtype=object)
-            elif name in hr.out and name not in _SURVEY_ONLY:
+            elif name in hr.out and name not in _SURVEY_ONLY and name != "timestamp":
                 added = hr.out[name][take_rows]
             else:
                 added = np.full(m, "", dtype=object)
@@ -1928,16 +1986,20 @@ class _Final:
             out.setdefault(pos, []).append(issue)
         return out
 
-    def demote(self, positions: list[int]) -> None:
+    def demote(self, errors: Mapping[int, list[Issue]]) -> None:
         """Keep rejected people in the org chart (role none), or drop their rows.
 
         A row is dropped when its id is empty or repeated, or when it was demoted
-        before and still has errors.
+        before and still has errors. A manager that caused the error is cleared.
         """
         ids = self.cols.get("id", np.full(self.n, "", dtype=object))
         counts = pd.Series(ids).value_counts()
         drop = []
-        for pos in positions:
+        for pos in sorted(errors):
+            if "manager_id" in self.cols and any(
+                i.code in _MANAGER_CODES for i in errors[pos]
+            ):
+                self.cols["manager_id"][pos] = ""
             key = (str(self.files[pos]), int(self.rows[pos]))
             pid = str(ids[pos])
             if not pid or int(counts.get(pid, 0)) > 1 or key in self.demoted:

@@ -32,6 +32,7 @@ from rmatch.people import SET_FAMILIES, People, SetField, build_set_field
 __all__ = ["REQUIRED_COLUMNS", "ValidationReport", "parse_people", "validate_people"]
 
 REQUIRED_COLUMNS = ("id", "role")
+_MAX_CAPACITY = 1_000_000
 
 T = TypeVar("T")
 
@@ -296,12 +297,17 @@ def _roles(c: _Collector) -> np.ndarray:
 def _capacities(c: _Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(c.frame)
 
+    def parse_capacity(column: str, text: str) -> int:
+        value = int(parse_int(text, name=column, minimum=0) or 0)
+        if value > _MAX_CAPACITY:  # would not fit the int64 arrays
+            raise ParseError(
+                f"{column} {value} is too large",
+                f"write {column} as a whole number up to {_MAX_CAPACITY}",
+            )
+        return value
+
     def cap(column: str) -> np.ndarray:
-        parsed = c.parse_column(
-            column,
-            lambda text: int(parse_int(text, name=column, minimum=0) or 0),
-            -1,
-        )
+        parsed = c.parse_column(column, lambda text: parse_capacity(column, text), -1)
         return np.asarray(parsed, dtype=np.int64).reshape(n)
 
     generic = cap("capacity")

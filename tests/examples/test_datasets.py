@@ -45,7 +45,9 @@ def _pairs(result: rmatch.Matching) -> set[tuple[str, str]]:
 
 def _check_nothing_lost(people: rmatch.People, result: rmatch.Matching) -> None:
     placed = set(result.pairs["mentor_id"]) | set(result.pairs["mentee_id"])
-    unmatched = dict(zip(result.unmatched["id"], result.unmatched["reason"], strict=True))
+    unmatched = dict(
+        zip(result.unmatched["id"], result.unmatched["reason"], strict=True)
+    )
     for pid, role in zip(people.ids.tolist(), people.roles.tolist(), strict=True):
         if role != "none":
             assert pid in placed or unmatched.get(pid), pid
@@ -58,8 +60,12 @@ def test_mozilla_google_forms_and_hr_file() -> None:
     people = _read(name, DATA / name / "mentorship_input.csv", warns=True)
     assert len(people) == 12  # 13 answers, bar4 answered twice
     assert people.rejected == (
-        {"row": 5, "id": "bar4@foo.com", "file": "mentorship_input.csv",
-         "reason": "duplicate of row 6 (same e-mail); the later answer was kept"},
+        {
+            "row": 5,
+            "id": "bar4@foo.com",
+            "file": "mentorship_input.csv",
+            "reason": "duplicate of row 6 (same e-mail); the later answer was kept",
+        },
     )
     role = dict(zip(people.ids, people.roles, strict=True))
     assert role["bar4@foo.com"] == "mentor"  # row 6 ("Mentor"), not row 5 ("Both")
@@ -67,16 +73,23 @@ def test_mozilla_google_forms_and_hr_file() -> None:
     assert sorted(people.roles.tolist()).count("mentee") == 7
     i = people.position("bar1@foo.com")
     assert people["skills_offered"][i] == {
-        "technical leadership": 3, "returning from parental leave": 3
+        "technical leadership": 3,
+        "returning from parental leave": 3,
     }
-    assert people.mentor_capacity[[i, people.position("bar2@foo.com")]].tolist() == [3, 2]
+    assert people.mentor_capacity[[i, people.position("bar2@foo.com")]].tolist() == [
+        3,
+        2,
+    ]
     # The HR file (joined on " BAR1@foo.com" etc.) gives names, orgs and locations.
     assert people.name_of(i) == "Bahr Feu"
     assert people.value(people.position("bar4@foo.com"), "location") == "Berlin Office"
     # Managers are names of people in neither file: reported, never guessed.
     unknown = [x for x in people.issues if x.code == "unknown_manager"]
-    assert sorted({x.value for x in unknown}) == ["Joe Schmo", "Joel Schmoel",
-                                                  "Jolene Schmoh"]
+    assert sorted({x.value for x in unknown}) == [
+        "Joe Schmo",
+        "Joel Schmoel",
+        "Jolene Schmoh",
+    ]
     assert (people.manager == -1).all()
     assert len([x for x in people.issues if x.code == "not_in_hr"]) == 6
     assert len([x for x in people.issues if x.code == "same_name"]) == 3  # "Bahr Feu"
@@ -105,8 +118,9 @@ def test_cogsci_two_raw_forms() -> None:
         "research institution": 3,
         "applying to grad school/post-doc": 3,
     }
-    assert people["interests"][wt] == frozenset({"artificial intelligence",
-                                                 "cognitive science"})
+    assert people["interests"][wt] == frozenset(
+        {"artificial intelligence", "cognitive science"}
+    )
     assert people["languages"][people.position("p.l@univ3.de")] == frozenset(
         {"urdu hindi"}
     )
@@ -130,7 +144,9 @@ def test_civil_service_grades_and_departments() -> None:
     sources = [DATA / name / "mentors.csv", DATA / name / "mentees.csv"]
     people = _read(name, sources, warns=False)
     assert (len(people), int(people.is_mentor.sum()), int(people.is_mentee.sum())) == (
-        100, 50, 50
+        100,
+        50,
+        50,
     )
     seniority = dict(zip(people.ids, people.seniority.tolist(), strict=True))
     # AA < AO < EO < HEO < SEO < Grade 7 < Grade 6 < SCS1 .. SCS4
@@ -196,21 +212,29 @@ def test_oracle_org_chart_with_a_sign_up_form() -> None:
     assert people.name_of(pos("107")) == "Nguyễn Thị Diệu (Diana)"  # typed in the form
     assert people.name_of(pos("206")) == "William Gietz"  # from the HR file
     assert people["skills_offered"][pos("104")] == {
-        "generative ai": 5, "leading teams": 1, "social media": 3
+        "generative ai": 5,
+        "leading teams": 1,
+        "social media": 3,
     }
     assert people["skills_wanted"][pos("104")] == {"leading teams": 5}
     assert people.reporting_distance(pos("104"), pos("102")) == 2
-    assert people.seniority[[pos("100"), pos("102"), pos("104"), pos("116")]].tolist() == [
-        5.0, 4.0, 2.0, 1.0
-    ]
+    assert people.seniority[
+        [pos("100"), pos("102"), pos("104"), pos("116")]
+    ].tolist() == [5.0, 4.0, 2.0, 1.0]
     assert np.isnan(people.seniority[pos("C-17")])
     assert people.utc_offset_hours[pos("107")] == 7.0
 
     result = rmatch.Program.from_toml(_config(name)).match(people)
     pairs = _pairs(result)
     assert len(pairs) == 6
-    forbidden = {("104", "102"), ("105", "102"), ("107", "102"), ("116", "114"),
-                 ("150", "145"), ("202", "201")}
+    forbidden = {
+        ("104", "102"),
+        ("105", "102"),
+        ("107", "102"),
+        ("116", "114"),
+        ("150", "145"),
+        ("202", "201"),
+    }
     assert not pairs & forbidden
     for mentor, mentee in pairs:
         assert people.seniority[pos(mentor)] < people.seniority[pos(mentee)]

@@ -21,8 +21,10 @@ LATIN1_NAMES = ["Jürgen Weiß", "Ana Ibáñez", "François Lefèvre"]  # cp1252
 
 def _csv(names: list[str], sep: str = ",") -> str:
     lines = [sep.join(["id", "name", "role"])]
-    lines += [sep.join([f"E{i}", n, "mentor" if i % 2 else "mentee"])
-              for i, n in enumerate(names)]
+    lines += [
+        sep.join([f"E{i}", n, "mentor" if i % 2 else "mentee"])
+        for i, n in enumerate(names)
+    ]
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -74,7 +76,10 @@ def test_row_numbers_count_records_not_lines(tmp_path: Path) -> None:
         read_people(path)
     (issue,) = info.value.issues
     assert (issue.file, issue.row, issue.column, issue.value) == (
-        "s.csv", 3, "role", "teacher"
+        "s.csv",
+        3,
+        "role",
+        "teacher",
     )
 
 
@@ -88,14 +93,24 @@ def test_short_rows_are_padded_and_long_rows_are_errors(tmp_path: Path) -> None:
     assert all(i.file == "ragged.csv" and i.fix for i in issues)
     path.write_text("a,b,c\n1,2\n5,6,7,,\n", encoding="utf-8")
     raw = read_raw(path)
-    assert raw.frame.to_dict("list") == {"a": ["1", "5"], "b": ["2", "6"], "c": ["", "7"]}
+    assert raw.frame.to_dict("list") == {
+        "a": ["1", "5"],
+        "b": ["2", "6"],
+        "c": ["", "7"],
+    }
 
 
 @pytest.mark.parametrize(
     ("content", "code"),
-    [(b"", "empty_file"), (b"  \r\n\n", "empty_file"), (b"\x00\x01\x02PK", "unreadable")],
+    [
+        (b"", "empty_file"),
+        (b"  \r\n\n", "empty_file"),
+        (b"\x00\x01\x02PK", "unreadable"),
+    ],
 )
-def test_unreadable_files_name_the_file(tmp_path: Path, content: bytes, code: str) -> None:
+def test_unreadable_files_name_the_file(
+    tmp_path: Path, content: bytes, code: str
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     with pytest.raises(ValidationError) as info:
@@ -123,7 +138,8 @@ def test_header_only_file_reads_no_rows(tmp_path: Path) -> None:
 def test_header_rows_and_duplicate_names(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     path.write_text(
-        'Q1,Q1,,Q3\nName,Name again,,Role\n{"ImportId":"QID1"},x,,y\nAna,Ana2,,mentor\n',
+        'Q1,Q1,,Q3\nName,Name again,,Role\n{"ImportId":"QID1"},x,,y\n'
+        "Ana,Ana2,,mentor\n",
         encoding="utf-8",
     )
     raw = read_raw(path, header_rows=3)
@@ -186,7 +202,11 @@ def test_dataframes_and_records_of_any_type() -> None:
     assert out["when"].tolist() == ["2024-01-02 00:00:00", "", "2024-03-04 10:00:00"]
     assert out["1"].tolist()[:2] == ["1; 2", '{"a": 1}']
     records, _ = read_table([{"id": "E1", "n": 3}, {"id": "E2", "extra": None}])
-    assert records.to_dict("list") == {"id": ["E1", "E2"], "n": ["3", ""], "extra": ["", ""]}
+    assert records.to_dict("list") == {
+        "id": ["E1", "E2"],
+        "n": ["3", ""],
+        "extra": ["", ""],
+    }
 
 
 def test_excel_round_trip_with_types(tmp_path: Path) -> None:

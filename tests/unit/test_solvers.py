@@ -402,3 +402,22 @@ def test_verify_guard_raises_on_a_broken_backend(
     monkeypatch.setattr("rmatch.solvers.solve_greedy", broken)
     with pytest.raises(SolverError, match="breaks the rules"):
         solve(graph([[0.5, 0.5]]), "greedy")
+
+
+def test_works_without_ortools(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    # a None entry in sys.modules makes the import fail like a missing package
+    monkeypatch.setitem(sys.modules, "ortools.graph.python.min_cost_flow", None)
+    monkeypatch.setitem(sys.modules, "ortools.graph.python", None)
+    from rmatch.solvers.flow import ortools_available as available
+
+    assert not available()
+    both = graph([[0.9, 0.8], [0.3, 0.1]], lcap=2, rcap=2)
+    sol = solve(both)
+    assert sol.method == "flow(highs-lp)"
+    assert sol.stats["auto"]["method"] == "flow:highs-lp"
+    diagonal = np.where(np.eye(5, dtype=bool), 0.5, NAN)  # 5 edges in 25 cells
+    assert choose_method(graph(diagonal.tolist(), lcap=2))[0] == "assignment:sparse"
+    with pytest.raises(SolverError, match="OR-Tools is not installed"):
+        solve(both, "flow:ortools")

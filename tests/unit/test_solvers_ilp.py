@@ -19,6 +19,7 @@ from rmatch.solvers import (
     solve,
     verify,
 )
+from rmatch.solvers.flow import ortools_available
 
 NAN = np.nan
 
@@ -212,3 +213,28 @@ def test_highs_banner_is_not_printed() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout == ""
+
+
+@pytest.mark.slow
+def test_all_exact_methods_agree_on_a_medium_instance() -> None:
+    g = replace(quota_instance(200, 1000, k=20, seed=4), side_constraints=())
+    g = replace(g, left_capacity=np.full(200, 5))
+    methods = [
+        "assignment:dense",
+        "assignment:sparse",
+        "flow:highs-lp",
+        "flow:networkx",
+    ]
+    methods += ["ilp:highs"] + (["flow:ortools"] if ortools_available() else [])
+    totals = {m: solve(g, m).total_score for m in methods}
+    ref = totals["ilp:highs"]
+    assert all(abs(t - ref) <= 1e-9 * g.n_edges for t in totals.values()), totals
+
+
+@pytest.mark.slow
+def test_lagrangian_and_ilp_on_a_medium_quota() -> None:
+    g = quota_instance(300, 600, seed=5)
+    exact = solve(g, "ilp:highs")
+    lag = solve(g, "lagrangian")
+    assert lag.bound is not None
+    assert lag.total_score <= exact.total_score + 1e-9 <= lag.bound + 1e-7

@@ -34,8 +34,9 @@ def _quiet(source: Any, mapping: Any, **kwargs: Any) -> rmatch.People:
         return read_survey(source, mapping, **kwargs)
 
 
-def _row(email: str, role: str = MENTOR, stamp: str = "3/17/2020 8:14:08",
-         **extra: str) -> dict[str, str]:
+def _row(
+    email: str, role: str = MENTOR, stamp: str = "3/17/2020 8:14:08", **extra: str
+) -> dict[str, str]:
     return {"Timestamp": stamp, "Email Address": email, ROLE_Q: role, **extra}
 
 
@@ -92,8 +93,14 @@ def test_column_lines_can_be_tables_and_sections() -> None:
 @pytest.mark.parametrize(
     ("section", "message"),
     [
-        ({"Q": "skils_offered"}, "unknown field 'skils_offered'.*did you mean 'skills_offered'"),
-        ({"seperators": [", "]}, "unknown option 'seperators'.*did you mean 'separators'"),
+        (
+            {"Q": "skils_offered"},
+            "unknown field 'skils_offered'.*did you mean 'skills_offered'",
+        ),
+        (
+            {"seperators": [", "]},
+            "unknown option 'seperators'.*did you mean 'separators'",
+        ),
         ({"timestamps": "Timestamp"}, "is meant as an option.*'timestamp'"),
         ({"preset": "google"}, "unknown preset 'google'.*'google_forms'"),
         ({"Q": {"feild": "role"}}, "unknown option 'feild'.*'field'"),
@@ -117,7 +124,9 @@ def test_mapping_errors_are_clear(section: dict[str, Any], message: str) -> None
 
 def test_from_toml_reads_the_mapping_section(tmp_path: Path) -> None:
     path = tmp_path / "program.toml"
-    path.write_text('[program]\nname = "x"\n[mapping]\n"Q" = "role"\n', encoding="utf-8")
+    path.write_text(
+        '[program]\nname = "x"\n[mapping]\n"Q" = "role"\n', encoding="utf-8"
+    )
     m = SurveyMap.from_toml(path)
     assert m.columns == (ColumnSpec("Q", "role"),)
     assert m.base_dir == str(tmp_path.resolve())
@@ -132,8 +141,12 @@ def test_from_toml_reads_the_mapping_section(tmp_path: Path) -> None:
 
 def test_missing_columns_are_listed_at_once_with_close_matches() -> None:
     rows = [_row("a@x.org", **{"Skills I can teach": "Python"})]
-    mapping = {**GOOGLE, "Skills I can teach!": "skills_offered", "Languagez": "languages",
-               "Rate [*]": "skills_offered"}
+    mapping = {
+        **GOOGLE,
+        "Skills I can teach!": "skills_offered",
+        "Languagez": "languages",
+        "Rate [*]": "skills_offered",
+    }
     with pytest.raises(MissingColumnsError) as info:
         read_survey(rows, mapping)
     text = str(info.value)
@@ -161,21 +174,48 @@ def test_preset_columns_are_optional() -> None:
 
 def test_google_forms_export_end_to_end() -> None:
     rows = [
-        _row(" bAr1@Foo.com ", MENTOR,
-             **{"Topics": "Technical Leadership, Returning from Parental Leave",
-                "Rate [Python]": "Expert", "Rate [TikTok]": "",
+        _row(
+            " bAr1@Foo.com ",
+            MENTOR,
+            **{
+                "Topics": "Technical Leadership, Returning from Parental Leave",
+                "Rate [Python]": "Expert",
+                "Rate [TikTok]": "",
                 "Availability [Monday]": "Morning, Evening",
                 "Availability [Wednesday]": "Afternoon",
                 "Time zone": "(GMT+07:00) Bangkok, Hanoi, Jakarta",
-                "Grade": "Senior", "Several?": "Yes"}),
-        _row("bar2@foo.com", "Both",
-             **{"Topics": "js", "Rate [Python]": "2", "Rate [TikTok]": "Beginner",
-                "Availability [Monday]": "", "Availability [Wednesday]": "Morning",
-                "Time zone": "UTC+7", "Grade": "junior", "Several?": "No"}),
-        _row("bar3@foo.com", MENTEE,
-             **{"Topics": "Stuff, Things", "Rate [Python]": "", "Rate [TikTok]": "",
-                "Availability [Monday]": "Morning", "Availability [Wednesday]": "",
-                "Time zone": "Asia/Ho_Chi_Minh", "Grade": "", "Several?": ""}),
+                "Grade": "Senior",
+                "Several?": "Yes",
+            },
+        ),
+        _row(
+            "bar2@foo.com",
+            "Both",
+            **{
+                "Topics": "js",
+                "Rate [Python]": "2",
+                "Rate [TikTok]": "Beginner",
+                "Availability [Monday]": "",
+                "Availability [Wednesday]": "Morning",
+                "Time zone": "UTC+7",
+                "Grade": "junior",
+                "Several?": "No",
+            },
+        ),
+        _row(
+            "bar3@foo.com",
+            MENTEE,
+            **{
+                "Topics": "Stuff, Things",
+                "Rate [Python]": "",
+                "Rate [TikTok]": "",
+                "Availability [Monday]": "Morning",
+                "Availability [Wednesday]": "",
+                "Time zone": "Asia/Ho_Chi_Minh",
+                "Grade": "",
+                "Several?": "",
+            },
+        ),
         _row("bar4@foo.com", "I want to be a mentee", **{"Time zone": "EST"}),
     ]
     mapping = {
@@ -188,8 +228,12 @@ def test_google_forms_export_end_to_end() -> None:
         "Several?": {"field": "mentor_capacity", "values": {"Yes": 3, "No": 1}},
     }
     people = _quiet(rows, mapping)
-    assert people.ids.tolist() == ["bar1@foo.com", "bar2@foo.com", "bar3@foo.com",
-                                   "bar4@foo.com"]
+    assert people.ids.tolist() == [
+        "bar1@foo.com",
+        "bar2@foo.com",
+        "bar3@foo.com",
+        "bar4@foo.com",
+    ]
     assert people.roles.tolist() == ["mentor", "both", "mentee", "mentee"]
     assert people["interests"][0] == frozenset(
         {"technical leadership", "returning from parental leave"}
@@ -216,7 +260,11 @@ def test_google_forms_export_end_to_end() -> None:
     ("cell", "separators", "expected"),
     [
         ("Mon 9-11am; Tuesdays 14:00–15:30", None, "Mon 09:00-11:00; Tue 14:00-15:30"),
-        ('["6:00-7:00pm F", "3:00-4:00pm Sun"]', None, "Fri 18:00-19:00; Sun 15:00-16:00"),
+        (
+            '["6:00-7:00pm F", "3:00-4:00pm Sun"]',
+            None,
+            "Fri 18:00-19:00; Sun 15:00-16:00",
+        ),
         ("6:00-7:00pm F, 8:00-9:00pm T", [", "], "Tue 20:00-21:00; Fri 18:00-19:00"),
         ("Mon,Wed 9-10", None, "Mon 09:00-10:00; Wed 09:00-10:00"),
     ],
@@ -224,8 +272,11 @@ def test_google_forms_export_end_to_end() -> None:
 def test_availability_as_text_and_slot_lists(
     cell: str, separators: list[str] | None, expected: str
 ) -> None:
-    spec: Any = "availability" if separators is None else {
-        "field": "availability", "separators": separators}
+    spec: Any = (
+        "availability"
+        if separators is None
+        else {"field": "availability", "separators": separators}
+    )
     people = _quiet([_row("a@x.org", Free=cell)], {**GOOGLE, "Free": spec})
     assert slots_to_text(people.slots(np.array([0]))[0] > 0) == expected
 
@@ -234,11 +285,19 @@ def test_skill_levels_inline_and_per_option() -> None:
     rows = [_row("a@x.org", Teach="Python: Expert; SQL (2); Go:4; Career: publishing")]
     people = _quiet(rows, {**GOOGLE, "separators": [";"], "Teach": "skills_offered"})
     assert people["skills_offered"][0] == {
-        "career - publishing": 3, "go": 4, "python": 5, "sql": 2
+        "career - publishing": 3,
+        "go": 4,
+        "python": 5,
+        "sql": 2,
     }
     rows = [_row("a@x.org", Learn="Machine learning (ML), Public speaking")]
-    mapping = {**GOOGLE, "Learn": {"field": "skills_wanted",
-                                   "values": {"Public speaking": "speaking:4"}}}
+    mapping = {
+        **GOOGLE,
+        "Learn": {
+            "field": "skills_wanted",
+            "values": {"Public speaking": "speaking:4"},
+        },
+    }
     people = _quiet(rows, mapping)
     assert people["skills_wanted"][0] == {"machine learning (ml)": 3, "speaking": 4}
 
@@ -248,14 +307,31 @@ def test_likert_and_custom_scales() -> None:
     mapping = {
         **GOOGLE,
         "Q1": {"field": "seniority", "scale": "likert"},
-        "Q2": {"field": "skills_wanted", "skill": "GenAI",
-               "scale": {"Not at all": 0, "Very much": 5}},
-        "Q3": {"field": "skills_wanted", "skill": "TikTok",
-               "scale": {"Not at all": 0, "Very much": 5}},
+        "Q2": {
+            "field": "skills_wanted",
+            "skill": "GenAI",
+            "scale": {"Not at all": 0, "Very much": 5},
+        },
+        "Q3": {
+            "field": "skills_wanted",
+            "skill": "TikTok",
+            "scale": {"Not at all": 0, "Very much": 5},
+        },
     }
     people = _quiet(rows, mapping)
     assert people.seniority.tolist() == [5.0]
     assert people["skills_wanted"][0] == {"genai": 5}  # level 0: not wanted
+
+
+def test_grid_of_sets() -> None:
+    rows = [
+        _row(
+            "a@x.org",
+            **{"Into [Chess]": "Yes", "Into [Go]": "No", "Into [Running]": "Very much"},
+        )
+    ]
+    people = _quiet(rows, {**GOOGLE, "Into [*]": "interests"})
+    assert people["interests"][0] == frozenset({"chess", "running"})
 
 
 def test_role_answers_table() -> None:
@@ -265,10 +341,22 @@ def test_role_answers_table() -> None:
 
 
 def test_custom_column_and_first_last_name() -> None:
-    rows = [{"Email": "a@x.org", "First": "Hồng", "Last": "Nguyễn Thị", "Team": "Ops",
-             "Role": "mentee"}]
-    mapping = {"Email": "email", "First": "first_name", "Last": "last_name",
-               "Team": {"field": "team", "custom": True}, "Role": "role"}
+    rows = [
+        {
+            "Email": "a@x.org",
+            "First": "Hồng",
+            "Last": "Nguyễn Thị",
+            "Team": "Ops",
+            "Role": "mentee",
+        }
+    ]
+    mapping = {
+        "Email": "email",
+        "First": "first_name",
+        "Last": "last_name",
+        "Team": {"field": "team", "custom": True},
+        "Role": "role",
+    }
     people = _quiet(rows, mapping)
     assert people["name"].tolist() == ["Hồng Nguyễn Thị"]
     assert people["team"].tolist() == ["Ops"]
@@ -286,8 +374,12 @@ def test_errors_name_the_raw_file_row_column_and_value(tmp_path: Path) -> None:
         "3/17/2020 8:14:08,b@x.org,Teacher,x,9,Brunch\n",
         encoding="utf-8",
     )
-    mapping = {**GOOGLE, "Topics": "interests", "Rate [*]": "skills_offered",
-               "Free [*]": "availability"}
+    mapping = {
+        **GOOGLE,
+        "Topics": "interests",
+        "Rate [*]": "skills_offered",
+        "Free [*]": "availability",
+    }
     with pytest.raises(ValidationError) as info:
         read_survey(path, mapping)
     found = {(i.file, i.row, i.column, i.value, i.code) for i in info.value.issues}
@@ -333,8 +425,12 @@ def test_latest_answer_wins_by_timestamp_not_row_order() -> None:
     assert people.ids.tolist() == ["a@x.org", "b@x.org"]
     assert people.roles.tolist() == ["mentee", "mentor"]
     assert people.rejected == (
-        {"row": 4, "id": "a@x.org", "file": "<records>",
-         "reason": "duplicate of row 2 (same e-mail); the later answer was kept"},
+        {
+            "row": 4,
+            "id": "a@x.org",
+            "file": "<records>",
+            "reason": "duplicate of row 2 (same e-mail); the later answer was kept",
+        },
     )
     with pytest.warns(DataQualityWarning):
         first = read_survey(rows, {**GOOGLE, "duplicates": "first"})
@@ -345,8 +441,11 @@ def test_latest_answer_wins_by_timestamp_not_row_order() -> None:
 
 
 def test_same_timestamp_the_later_row_wins_and_bad_stamps_warn() -> None:
-    rows = [_row("a@x.org", MENTEE), _row("a@x.org", MENTOR),
-            _row("b@x.org", stamp="yesterday")]
+    rows = [
+        _row("a@x.org", MENTEE),
+        _row("a@x.org", MENTOR),
+        _row("b@x.org", stamp="yesterday"),
+    ]
     with pytest.warns(DataQualityWarning):
         people = read_survey(rows, GOOGLE)
     assert people.roles.tolist() == ["mentor", "mentor"]
@@ -366,8 +465,10 @@ def test_same_name_with_another_email_warns_and_keeps_both() -> None:
 
 
 def test_explicit_ids_deduplicate_by_id() -> None:
-    rows = [{"Employee": "E1", "Email Address": "a@x.org", ROLE_Q: "Mentor"},
-            {"Employee": "E1", "Email Address": "other@x.org", ROLE_Q: "Mentee"}]
+    rows = [
+        {"Employee": "E1", "Email Address": "a@x.org", ROLE_Q: "Mentor"},
+        {"Employee": "E1", "Email Address": "other@x.org", ROLE_Q: "Mentee"},
+    ]
     with pytest.warns(DataQualityWarning):
         people = read_survey(rows, {**GOOGLE, "Employee": "id"})
     assert people.ids.tolist() == ["E1"] and people.roles.tolist() == ["mentee"]
@@ -385,31 +486,63 @@ def test_anonymous_answers_have_no_id() -> None:
 # --------------------------------------------------------------------- HR join
 
 HR = [
-    {"name": "Lan Trần", "email": " LAN@x.org", "manager": "Big Boss", "org": "Ops",
-     "grade": "3"},
-    {"name": "Big Boss", "email": "boss@x.org", "manager": "", "org": "Exec",
-     "grade": "5"},
-    {"name": "Kim Lee", "email": "kim@x.org", "manager": "boss@X.org", "org": "IT",
-     "grade": "2"},
-    {"name": "Sam Doe", "email": "sam@x.org", "manager": "Nobody Here", "org": "IT",
-     "grade": "1"},
+    {
+        "name": "Lan Trần",
+        "email": " LAN@x.org",
+        "manager": "Big Boss",
+        "org": "Ops",
+        "grade": "3",
+    },
+    {
+        "name": "Big Boss",
+        "email": "boss@x.org",
+        "manager": "",
+        "org": "Exec",
+        "grade": "5",
+    },
+    {
+        "name": "Kim Lee",
+        "email": "kim@x.org",
+        "manager": "boss@X.org",
+        "org": "IT",
+        "grade": "2",
+    },
+    {
+        "name": "Sam Doe",
+        "email": "sam@x.org",
+        "manager": "Nobody Here",
+        "org": "IT",
+        "grade": "1",
+    },
 ]
 HR_MAP = {"manager": "manager_id", "org": "department", "grade": "seniority"}
 
 
 def test_hr_join_by_email_with_managers_by_name_and_email() -> None:
-    rows = [_row("lan@x.org", MENTEE, Name="Trần Thị Lan", Dept="Sales"),
-            _row("kim@X.org", MENTOR, Name="", Dept=""),
-            _row("new@x.org", MENTOR, Name="New Person", Dept="")]
+    rows = [
+        _row("lan@x.org", MENTEE, Name="Trần Thị Lan", Dept="Sales"),
+        _row("kim@X.org", MENTOR, Name="", Dept=""),
+        _row("new@x.org", MENTOR, Name="New Person", Dept=""),
+    ]
     mapping = {**GOOGLE, "Name": "name", "Dept": "department"}
     with pytest.warns(DataQualityWarning):
         people = read_survey(rows, mapping, hr=HR, hr_mapping=HR_MAP)
-    assert people.ids.tolist() == ["lan@x.org", "kim@x.org", "new@x.org",
-                                   "boss@x.org", "sam@x.org"]
+    assert people.ids.tolist() == [
+        "lan@x.org",
+        "kim@x.org",
+        "new@x.org",
+        "boss@x.org",
+        "sam@x.org",
+    ]
     assert people.roles.tolist() == ["mentee", "mentor", "mentor", "none", "none"]
     # names typed in the survey win; the HR file fills the gaps
-    assert people["name"].tolist() == ["Trần Thị Lan", "Kim Lee", "New Person",
-                                       "Big Boss", "Sam Doe"]
+    assert people["name"].tolist() == [
+        "Trần Thị Lan",
+        "Kim Lee",
+        "New Person",
+        "Big Boss",
+        "Sam Doe",
+    ]
     # the HR file is the system of record for the org chart
     assert people["department"].tolist() == ["Ops", "IT", "", "Exec", "IT"]
     boss = people.position("boss@x.org")
@@ -419,18 +552,25 @@ def test_hr_join_by_email_with_managers_by_name_and_email() -> None:
     codes = {(i.code, i.file, i.row, i.column) for i in people.issues}
     assert codes == {
         ("not_in_hr", "<records>", 4, "Email Address"),
-        ("unknown_manager", "<records>", 5, "manager"),
+        ("unknown_manager", "<HR records>", 5, "manager"),
     }
     sam = next(i for i in people.issues if i.code == "unknown_manager")
     assert sam.value == "Nobody Here" and "add the manager to the HR file" in sam.fix
 
 
 def test_unknown_manager_can_be_an_error_and_names_can_be_ambiguous() -> None:
-    hr = [*HR, {"name": "Big Boss", "email": "boss2@x.org", "manager": "", "org": "",
-                "grade": "5"}]
+    hr = [
+        *HR,
+        {
+            "name": "Big Boss",
+            "email": "boss2@x.org",
+            "manager": "",
+            "org": "",
+            "grade": "5",
+        },
+    ]
     rows = [_row("lan@x.org", MENTEE)]
-    mapping = {**GOOGLE, "unknown_manager": "error",
-               "hr": {**HR_MAP, "join": "email"}}
+    mapping = {**GOOGLE, "unknown_manager": "error", "hr": {**HR_MAP, "join": "email"}}
     report = validate_survey(rows, mapping, hr=hr)
     errors = {(i.code, i.person_id, i.value) for i in report.errors}
     assert errors == {
@@ -453,9 +593,11 @@ def test_hr_join_by_id_with_hr_file_in_the_toml(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "program.toml").write_text(
-        '[mapping]\npreset = "google_forms"\nEmployee = "id"\n"I want to be a..." = "role"\n'
+        '[mapping]\npreset = "google_forms"\nEmployee = "id"\n'
+        '"I want to be a..." = "role"\n'
         '[mapping.hr]\nfile = "hr.csv"\njoin = "id"\nemployee_id = "id"\n'
-        'first_name = "first_name"\nlast_name = "last_name"\nmanager_id = "manager_id"\n'
+        'first_name = "first_name"\nlast_name = "last_name"\n'
+        'manager_id = "manager_id"\n'
         'job = { field = "seniority", order = ["dev", "lead", "boss"] }\n',
         encoding="utf-8",
     )
@@ -474,14 +616,21 @@ def test_hr_values_are_reported_in_the_hr_file() -> None:
         read_survey(rows, GOOGLE, hr=hr, hr_mapping={"grade": "seniority"})
     (issue,) = info.value.issues
     assert (issue.file, issue.row, issue.column, issue.value) == (
-        "<records>", 2, "grade", "senior"
+        "<HR records>",
+        2,
+        "grade",
+        "senior",
     )
 
 
 def test_join_needs_the_key_on_both_sides() -> None:
     with pytest.raises(ConfigError, match="joins by id but the HR file"):
-        read_survey([_row("a@x.org")], GOOGLE, hr=[{"x": "1"}],
-                    hr_mapping={"join": "id", "id_from_email": False})
+        read_survey(
+            [_row("a@x.org")],
+            GOOGLE,
+            hr=[{"x": "1"}],
+            hr_mapping={"join": "id", "id_from_email": False},
+        )
 
 
 # --------------------------------------------------------------- other exports
@@ -494,11 +643,15 @@ def test_qualtrics_three_header_rows(tmp_path: Path) -> None:
         "Recorded Date,Recipient Email,First,Last,What is your role?,Topics,Team\n"
         '{"ImportId":"recordedDate"},{"ImportId":"recipientEmail"},{"ImportId":"x"},'
         '{"ImportId":"y"},{"ImportId":"QID1"},{"ImportId":"QID2"},{"ImportId":"QID3"}\n'
-        "2024-05-01 10:00:00,ana@x.org,Ana,Ibáñez,Mentor,\"Python,SQL\",Ops\n",
+        '2024-05-01 10:00:00,ana@x.org,Ana,Ibáñez,Mentor,"Python,SQL",Ops\n',
         encoding="utf-8",
     )
-    mapping = {"preset": "qualtrics", "What is your role?": "role", "Q2": "interests",
-               "QID3": "department"}
+    mapping = {
+        "preset": "qualtrics",
+        "What is your role?": "role",
+        "Q2": "interests",
+        "QID3": "department",
+    }
     people = _quiet(path, mapping)
     assert people.ids.tolist() == ["ana@x.org"]
     assert people["name"].tolist() == ["Ana Ibáñez"]
@@ -510,17 +663,38 @@ def test_qualtrics_three_header_rows(tmp_path: Path) -> None:
 def test_microsoft_forms_excel_export(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
-    book.active.append(["ID", "Start time", "Completion time", "Email", "Name",
-                        "Your role", "Topics"])
-    book.active.append([1, dt.datetime(2024, 5, 1, 9), dt.datetime(2024, 5, 1, 9, 5),
-                        "ana@x.org", "Ana", "Mentee", "Python;Public speaking;"])
-    book.active.append([2, dt.datetime(2024, 5, 2, 9), dt.datetime(2024, 5, 2, 9, 5),
-                        "ANA@x.org", "Ana", "Mentor", "Go;"])
+    book.active.append(
+        ["ID", "Start time", "Completion time", "Email", "Name", "Your role", "Topics"]
+    )
+    book.active.append(
+        [
+            1,
+            dt.datetime(2024, 5, 1, 9),
+            dt.datetime(2024, 5, 1, 9, 5),
+            "ana@x.org",
+            "Ana",
+            "Mentee",
+            "Python;Public speaking;",
+        ]
+    )
+    book.active.append(
+        [
+            2,
+            dt.datetime(2024, 5, 2, 9),
+            dt.datetime(2024, 5, 2, 9, 5),
+            "ANA@x.org",
+            "Ana",
+            "Mentor",
+            "Go;",
+        ]
+    )
     path = tmp_path / "forms.xlsx"
     book.save(path)
     with pytest.warns(DataQualityWarning):
-        people = read_survey(path, {"preset": "microsoft_forms", "Your role": "role",
-                                    "Topics": "interests"})
+        people = read_survey(
+            path,
+            {"preset": "microsoft_forms", "Your role": "role", "Topics": "interests"},
+        )
     assert people.roles.tolist() == ["mentor"]
     assert people["interests"][0] == frozenset({"go"})
     assert people.rejected[0]["row"] == 2
@@ -528,17 +702,28 @@ def test_microsoft_forms_excel_export(tmp_path: Path) -> None:
 
 def test_several_files_with_the_role_from_the_file_name(tmp_path: Path) -> None:
     (tmp_path / "mentors.csv").write_text("email,topics\nm@x.org,python\n", "utf-8")
-    (tmp_path / "mentees.csv").write_text("email,wants\ne@x.org,python\nbad,x\n", "utf-8")
-    mapping = {"source_file": {"field": "role", "values": {"mentors.csv": "mentor",
-                                                           "mentees.csv": "mentee"}},
-               "topics": "skills_offered", "wants": "skills_wanted"}
-    report = validate_survey([tmp_path / "mentors.csv", tmp_path / "mentees.csv"],
-                             mapping)
+    (tmp_path / "mentees.csv").write_text(
+        "email,wants\ne@x.org,python\nbad,x\n", "utf-8"
+    )
+    mapping = {
+        "source_file": {
+            "field": "role",
+            "values": {"mentors.csv": "mentor", "mentees.csv": "mentee"},
+        },
+        "topics": "skills_offered",
+        "wants": "skills_wanted",
+    }
+    report = validate_survey(
+        [tmp_path / "mentors.csv", tmp_path / "mentees.csv"], mapping
+    )
     (issue,) = report.errors
     assert (issue.file, issue.row, issue.code) == ("mentees.csv", 3, "empty_id")
     with pytest.warns(DataQualityWarning):
-        people = read_survey([tmp_path / "mentors.csv", tmp_path / "mentees.csv"],
-                             mapping, errors="reject")
+        people = read_survey(
+            [tmp_path / "mentors.csv", tmp_path / "mentees.csv"],
+            mapping,
+            errors="reject",
+        )
     assert people.source == "mentors.csv + mentees.csv"
     assert people.roles.tolist() == ["mentor", "mentee"]
     assert people.rejected[0]["file"] == "mentees.csv"
@@ -546,8 +731,11 @@ def test_several_files_with_the_role_from_the_file_name(tmp_path: Path) -> None:
 
 
 def test_reject_keeps_the_rest_and_the_org_chart() -> None:
-    rows = [_row("a@x.org", MENTOR, Cap="2"), _row("b@x.org", "Teacher", Cap="lots"),
-            _row("c@x.org", MENTEE, Cap="1")]
+    rows = [
+        _row("a@x.org", MENTOR, Cap="2"),
+        _row("b@x.org", "Teacher", Cap="lots"),
+        _row("c@x.org", MENTEE, Cap="1"),
+    ]
     mapping = {**GOOGLE, "Cap": "capacity", "on_error": "reject"}
     with pytest.warns(DataQualityWarning):
         people = read_survey(rows, mapping)
@@ -563,14 +751,21 @@ def test_reject_keeps_the_rest_and_the_org_chart() -> None:
 
 
 def test_no_mapping_reads_canonical_columns() -> None:
-    people = _quiet([{"id": "E1", "role": "mentor"}, {"id": "E2", "role": "mentee"}],
-                    None)
+    people = _quiet(
+        [{"id": "E1", "role": "mentor"}, {"id": "E2", "role": "mentee"}], None
+    )
     assert people.ids.tolist() == ["E1", "E2"]
 
 
 def test_survey_map_object_and_reference_week() -> None:
-    m = SurveyMap(columns=(ColumnSpec("Email Address", "email"), ColumnSpec(ROLE_Q, "role"),
-                           ColumnSpec("Free", "availability"), ColumnSpec("TZ", "timezone")))
+    m = SurveyMap(
+        columns=(
+            ColumnSpec("Email Address", "email"),
+            ColumnSpec(ROLE_Q, "role"),
+            ColumnSpec("Free", "availability"),
+            ColumnSpec("TZ", "timezone"),
+        )
+    )
     rows = [_row("a@x.org", Free="Mon 09:00-10:00", TZ="Europe/Berlin")]
     winter = _quiet(rows, m)
     summer = _quiet(rows, m, reference_monday=dt.date(2026, 7, 6))

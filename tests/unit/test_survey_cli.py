@@ -1,4 +1,4 @@
-"""``rmatch validate export.csv --config program.toml``: every problem, then a summary."""
+"""``rmatch validate export.csv --config program.toml``: every problem and a summary."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ def test_validate_with_warnings_only_exits_0(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the HR file is found relative to the TOML
-    code = main(["validate", str(MOZILLA / "mentorship_input.csv"), "--config",
-                 str(CONFIG)])
+    code = main(
+        ["validate", str(MOZILLA / "mentorship_input.csv"), "--config", str(CONFIG)]
+    )
     out = capsys.readouterr().out
     assert code == 0
     lines = out.splitlines()
-    assert lines[-1] == "13 rows read; 2 mentors, 7 mentees, 3 both; 0 errors, 16 warnings"
+    assert (
+        lines[-1] == "13 rows read; 2 mentors, 7 mentees, 3 both; 0 errors, 16 warnings"
+    )
     assert all(line.startswith("WARNING ") for line in lines[:-1])
     assert (
         "WARNING mentorship_input.csv, row 5, column 'Email Address', id bar4@foo.com: "
@@ -61,9 +64,9 @@ def test_validate_with_errors_exits_2_and_lists_every_problem(
     assert errors == [
         "ERROR   export.csv, row 3, column 'I want to be a...', id bar2@foo.com: role "
         "'Teacher' is not a role (got 'Teacher'). Fix: write mentor, mentee or both",
-        "ERROR   export.csv, row 3, column 'If you volunteered as a mentor, are you open "
-        "to mentoring multiple people?', id bar2@foo.com: mentor_capacity -2 must be "
-        "at least 0 (got 'Maybe'). Fix: write mentor_capacity as a whole number of "
+        "ERROR   export.csv, row 3, column 'If you volunteered as a mentor, are you "
+        "open to mentoring multiple people?', id bar2@foo.com: mentor_capacity -2 must "
+        "be at least 0 (got 'Maybe'). Fix: write mentor_capacity as a whole number of "
         "at least 0",
         "ERROR   export.csv, row 10, column 'If you volunteered as a mentor, are you "
         "open to mentoring multiple people?', id bar8@foo.com: mentor_capacity -2 must "
@@ -79,10 +82,13 @@ def test_validate_names_a_missing_column(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     config = tmp_path / "program.toml"
-    config.write_text('[mapping]\npreset = "google_forms"\n"I want to be..." = "role"\n',
-                      encoding="utf-8")
-    code = main(["validate", str(MOZILLA / "mentorship_input.csv"), "--config",
-                 str(config)])
+    config.write_text(
+        '[mapping]\npreset = "google_forms"\n"I want to be..." = "role"\n',
+        encoding="utf-8",
+    )
+    code = main(
+        ["validate", str(MOZILLA / "mentorship_input.csv"), "--config", str(config)]
+    )
     out = capsys.readouterr().out
     assert code == 2
     assert (
@@ -97,16 +103,30 @@ def test_match_with_a_mapping_writes_rejected_rows(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     shutil.copy(MOZILLA / "mentorship_input.csv", tmp_path / "export.csv")
-    code = main(["match", str(tmp_path / "export.csv"), "--config", str(CONFIG),
-                 "-o", str(tmp_path / "pairs.csv"), "--unmatched",
-                 str(tmp_path / "unmatched.csv"), "-q"])
+    code = main(
+        [
+            "match",
+            str(tmp_path / "export.csv"),
+            "--config",
+            str(CONFIG),
+            "-o",
+            str(tmp_path / "pairs.csv"),
+            "--unmatched",
+            str(tmp_path / "unmatched.csv"),
+            "-q",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 0
     assert "1 row(s) rejected" in captured.err
-    unmatched = pd.read_csv(tmp_path / "unmatched.csv", dtype=str,
-                            keep_default_na=False)
+    unmatched = pd.read_csv(
+        tmp_path / "unmatched.csv", dtype=str, keep_default_na=False
+    )
     rejected = unmatched[unmatched["status"] == "rejected"]
     assert rejected[["id", "reason", "row"]].values.tolist() == [
-        ["bar4@foo.com", "duplicate of row 6 (same e-mail); the later answer was kept",
-         "5"]
+        [
+            "bar4@foo.com",
+            "duplicate of row 6 (same e-mail); the later answer was kept",
+            "5",
+        ]
     ]
