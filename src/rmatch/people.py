@@ -31,9 +31,32 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
-__all__ = ["ROLES", "SET_FAMILIES", "People", "SetField"]
+__all__ = ["CANONICAL_FIELDS", "ROLES", "SET_FAMILIES", "People", "SetField"]
 
 ROLES = ("mentor", "mentee", "both", "none")
+
+#: Canonical person fields (DESIGN.md), in output order. The last two override
+#: ``capacity`` for people with role ``both``.
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "id",
+    "name",
+    "email",
+    "role",
+    "manager_id",
+    "department",
+    "location",
+    "languages",
+    "seniority",
+    "skills_offered",
+    "skills_wanted",
+    "interests",
+    "goals",
+    "availability",
+    "timezone",
+    "capacity",
+    "mentor_capacity",
+    "mentee_capacity",
+)
 
 #: Set-valued canonical fields and the vocabulary family they share. Fields in one
 #: family can be compared with each other (what one person offers against what the

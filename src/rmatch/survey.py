@@ -86,7 +86,7 @@ from rmatch.parsing import (
     parse_yes_no,
     slots_to_text,
 )
-from rmatch.people import People
+from rmatch.people import CANONICAL_FIELDS, People
 from rmatch.validate import ValidationReport, validate_people
 
 __all__ = [
@@ -101,27 +101,6 @@ __all__ = [
     "validate_survey",
 ]
 
-#: Canonical person fields (DESIGN.md), in output order.
-CANONICAL_FIELDS: tuple[str, ...] = (
-    "id",
-    "name",
-    "email",
-    "role",
-    "manager_id",
-    "department",
-    "location",
-    "languages",
-    "seniority",
-    "skills_offered",
-    "skills_wanted",
-    "interests",
-    "goals",
-    "availability",
-    "timezone",
-    "capacity",
-    "mentor_capacity",
-    "mentee_capacity",
-)
 _HELPER_FIELDS = ("first_name", "last_name", "timestamp")
 #: Fields a column can be mapped onto.
 FIELDS: tuple[str, ...] = CANONICAL_FIELDS + _HELPER_FIELDS

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from rmatch.people import CANONICAL_FIELDS
+
 __all__ = ["COLUMNS", "DEMO_KWARGS", "synthetic_org"]
 
 IntArray = NDArray[np.int64]
@@ -30,24 +32,7 @@ BoolArray = NDArray[np.bool_]
 ObjArray = NDArray[np.object_]
 
 #: Canonical columns of the returned frame, in order.
-COLUMNS: Final[tuple[str, ...]] = (
-    "id",
-    "name",
-    "email",
-    "role",
-    "manager_id",
-    "department",
-    "location",
-    "languages",
-    "seniority",
-    "skills_offered",
-    "skills_wanted",
-    "interests",
-    "goals",
-    "availability",
-    "timezone",
-    "capacity",
-)
+COLUMNS: Final[tuple[str, ...]] = CANONICAL_FIELDS[:16]
 
 #: Arguments of :func:`synthetic_org` that produce the bundled demo organization
 #: (``rmatch/datasets/data/demo_org.csv``, written by ``scripts/make_demo_data.py``).
