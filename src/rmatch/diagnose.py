@@ -14,6 +14,7 @@ findings back to ids and rules:
 
 Examples
 --------
+>>> import textwrap
 >>> import rmatch
 >>> people = rmatch.read_people([
 ...     {"id": "M1", "role": "mentor", "department": "IT", "capacity": "3"},
@@ -28,8 +29,9 @@ Examples
 >>> try:
 ...     program.match(people)
 ... except rmatch.InfeasibleError as err:
-...     print(err.reasons[0])
-quota 'at least 40% of mentees in a cross-department pair' cannot hold: only 33.3% of mentees (1 of 3) have any cross-department candidate and it needs 2
+...     print(textwrap.fill(err.reasons[0], 80))
+quota 'at least 40% of mentees in a cross-department pair' cannot hold: only
+33.3% of mentees (1 of 3) have any cross-department candidate and it needs 2
 """
 
 from __future__ import annotations

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
@@ -59,7 +60,7 @@ import scipy.sparse as sp
 
 from rmatch.candidates import CandidateSet
 from rmatch.criteria import Block, Criterion
-from rmatch.errors import ConfigError
+from rmatch.errors import ConfigError, DataQualityWarning
 from rmatch.people import People
 from rmatch.rules import BUILTIN_RULES, Rule, rule_from_dict
 from rmatch.solvers._graph import LinearConstraint
@@ -868,6 +869,22 @@ class _GroupQuota(Quota):
         keep = _select_groups(labels, values)
         return sp.csr_matrix(member[:, keep]), [labels[i] for i in keep]
 
+    def _warn_unknown(self, people: People, values: Sequence[str] | None) -> None:
+        """Warn when a named group value is nobody's (a typo has no effect)."""
+        if values is None or self.column is None:
+            return
+        _, labels = _membership(people, self.column)
+        known = {lab.casefold() for lab in labels}
+        missing = [v for v in values if " ".join(v.split()).casefold() not in known]
+        if missing:
+            warnings.warn(
+                f"quota '{self.title()}': nobody has {self.column} "
+                f"{', '.join(map(repr, missing))}; values are "
+                f"{', '.join(map(repr, labels[:20]))}",
+                DataQualityWarning,
+                stacklevel=4,
+            )
+
     def _node_member(
         self, people: People, cs: CandidateSet, values: Sequence[str] | None
     ) -> tuple[sp.csr_matrix, list[str]]:
@@ -995,6 +1012,7 @@ class GroupLimit(_GroupQuota):
 
     def rows(self, people: People, candidates: CandidateSet) -> list[LinearConstraint]:
         """One row per group that can bind (vectorized over the edges)."""
+        self._warn_unknown(people, self.values)
         nodes, _, _ = _side_view(candidates, self.side)
         node_member, labels = self._node_member(people, candidates, self.values)
         edge_member = sp.csc_matrix(node_member[nodes])
@@ -1206,6 +1224,7 @@ class GroupCoverage(_GroupQuota):
 
     def rows(self, people: People, candidates: CandidateSet) -> list[LinearConstraint]:
         """One row per group with a positive demand."""
+        self._warn_unknown(people, self.value)
         nodes, _, _ = _side_view(candidates, self.side)
         node_member, labels, demand, need = self._demand(people, candidates)
         edge_member = sp.csc_matrix(node_member[nodes])
@@ -1772,7 +1791,7 @@ class Soft(Criterion):
         self.rule = rule
         self.label = label or f"soft: {rule.title()}"
 
-    def check(self, people: People | None = None) -> None:  # type: ignore[override]
+    def check(self, people: People | None = None) -> None:
         """Validate the weight and the wrapped rule."""
         super().check()
         if not isinstance(self.rule, Rule):

@@ -231,6 +231,15 @@ def test_group_limit_only_builds_rows_that_can_bind(people):
     assert GroupLimit("department", at_most=1, values=["hr"]).rows(people, cs) == []
 
 
+def test_unknown_group_values_are_reported(people):
+    with pytest.warns(
+        rmatch.DataQualityWarning, match=r"nobody has department 'Slaes'"
+    ):
+        program(GroupCoverage("department", "Slaes", at_least=1.0)).match(people)
+    with pytest.warns(rmatch.DataQualityWarning, match="'Sales', 'IT'|values are"):
+        program(GroupLimit("department", at_most=0, values=["Slaes"])).match(people)
+
+
 def test_group_limit_on_the_mentor_side(people):
     result = program(GroupLimit("department", at_most=0, side="mentor", values="IT"))
     chosen = pairs(result.match(people))
