@@ -49,7 +49,7 @@ from __future__ import annotations
 import inspect
 import math
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -63,7 +63,7 @@ from rmatch.criteria import Block, Criterion
 from rmatch.errors import ConfigError, DataQualityWarning
 from rmatch.people import People
 from rmatch.rules import BUILTIN_RULES, Rule, rule_from_dict
-from rmatch.solvers._graph import LinearConstraint
+from rmatch.solvers._graph import LinearConstraint, Sense
 
 __all__ = [
     "QUOTA_TYPES",
@@ -146,12 +146,16 @@ def _names(ids: Sequence[str]) -> str:
     return shown
 
 
+def _param_error(owner: str, name: str, must: str, value: object) -> ConfigError:
+    """The error for the parameter ``name`` of ``owner``: it must be ``must``."""
+    return ConfigError(
+        f"The {name!r} parameter of {owner} must be {must}. Got {value!r} instead."
+    )
+
+
 def _check_side(owner: str, side: object) -> None:
     if side not in ("mentor", "mentee"):
-        raise ConfigError(
-            f"The 'side' parameter of {owner} must be 'mentor' or 'mentee'. "
-            f"Got {side!r} instead."
-        )
+        raise _param_error(owner, "side", "'mentor' or 'mentee'", side)
 
 
 def _check_share(owner: str, name: str, value: object) -> None:
@@ -162,33 +166,51 @@ def _check_share(owner: str, name: str, value: object) -> None:
         or isinstance(value, bool)
         or not (0.0 <= float(value) <= 1.0)
     ):
-        raise ConfigError(
-            f"The {name!r} parameter of {owner} must be a share in [0, 1] (0.4 means "
-            f"40%). Got {value!r} instead."
-        )
+        raise _param_error(owner, name, "a share in [0, 1] (0.4 means 40%)", value)
 
 
 def _check_count(owner: str, name: str, value: object) -> None:
     if value is None:
         return
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ConfigError(
-            f"The {name!r} parameter of {owner} must be an int >= 0. "
-            f"Got {value!r} instead."
-        )
+        raise _param_error(owner, name, "an int >= 0", value)
 
 
 def _check_column(owner: str, column: object, people: People | None) -> None:
     if not isinstance(column, str) or not column:
-        raise ConfigError(
-            f"The 'column' parameter of {owner} must be a column name. "
-            f"Got {column!r} instead."
-        )
+        raise _param_error(owner, "column", "a column name", column)
     if people is not None and column not in people.columns:
         raise ConfigError(
             f"{owner} needs the column {column!r}, which is not in {people.source}; "
             f"columns are {', '.join(people.columns)}"
         )
+
+
+def _check_range(owner: str, at_least: Any, at_most: Any, missing: str) -> None:
+    """Require a bound (``"{owner} needs {missing}"``), and ``at_least <= at_most``."""
+    if at_least is None and at_most is None:
+        raise ConfigError(f"{owner} needs {missing}")
+    if at_least is not None and at_most is not None and at_least > at_most:
+        raise ConfigError(
+            f"{owner}: at_least ({at_least}) is above at_most ({at_most})"
+        )
+
+
+def _bounds_text(
+    at_least: Any, at_most: Any, fmt: Callable[[Any], str] = format
+) -> str:
+    """Return ``"at least 2 and at most 5"``: the bounds given, each through ``fmt``."""
+    bounds = []
+    if at_least is not None:
+        bounds.append(f"at least {fmt(at_least)}")
+    if at_most is not None:
+        bounds.append(f"at most {fmt(at_most)}")
+    return " and ".join(bounds)
+
+
+def _given(**params: Any) -> dict[str, Any]:
+    """Return the parameters that are not None, in the order given."""
+    return {k: v for k, v in params.items() if v is not None}
 
 
 def _ceil(x: float) -> int:
@@ -205,12 +227,24 @@ def _pct(x: float) -> str:
     return f"{x:.0%}" if abs(x * 100 - round(x * 100)) < 1e-9 else f"{x:.1%}"
 
 
+def _other(side: Side) -> Side:
+    """The other side: ``"mentee"`` for ``"mentor"`` and the reverse."""
+    return "mentee" if side == "mentor" else "mentor"
+
+
 def _side_view(cs: CandidateSet, side: Side) -> tuple[IntArray, IntArray, IntArray]:
     """Return ``(edge endpoint on side, person of each node, capacity per node)``."""
     g = cs.graph
     if side == "mentor":
         return g.left, np.asarray(cs.mentors, dtype=np.int64), g.left_capacity
     return g.right, np.asarray(cs.mentees, dtype=np.int64), g.right_capacity
+
+
+def _side_min(cs: CandidateSet, side: Side) -> IntArray:
+    """Minimum load per node of ``side`` (zeros when none is set)."""
+    g = cs.graph
+    out: IntArray = g.left_min_or_zero() if side == "mentor" else g.right_min_or_zero()
+    return out
 
 
 def _usable(cs: CandidateSet) -> BoolArray:
@@ -228,6 +262,11 @@ def _capped_degree(cs: CandidateSet, side: Side, mask: BoolArray) -> IntArray:
     return out
 
 
+def _clean(value: object) -> str:
+    """Collapse the white space of a cell: ``"  R&D   Team "`` -> ``"R&D Team"``."""
+    return " ".join(str(value).split())
+
+
 def _normalized(values: Iterable[object]) -> npt.NDArray[np.object_]:
     """Strip and case-fold cells; missing cells become ``""``."""
     out = []
@@ -235,8 +274,15 @@ def _normalized(values: Iterable[object]) -> npt.NDArray[np.object_]:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             out.append("")
         else:
-            out.append(" ".join(str(v).split()).casefold())
+            out.append(_clean(v).casefold())
     return np.asarray(out, dtype=object)
+
+
+def _binary(matrix: Any) -> sp.csr_matrix:
+    """Return a float64 CSR copy of ``matrix`` with every stored value set to 1."""
+    out = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
+    out.data[:] = 1.0
+    return out
 
 
 def _membership(people: People, column: str) -> tuple[sp.csr_matrix, list[str]]:
@@ -248,17 +294,14 @@ def _membership(people: People, column: str) -> tuple[sp.csr_matrix, list[str]]:
     n = len(people)
     if column in people.sets:
         field = people.sets[column]
-        matrix = sp.csr_matrix(field.matrix, dtype=np.float64, copy=True)
-        matrix.data[:] = 1.0
-        return matrix, [str(v) for v in field.vocabulary]
+        return _binary(field.matrix), [str(v) for v in field.vocabulary]
     raw = people.table[column].to_numpy(dtype=object)
     keys = _normalized(raw)
     codes, uniques = pd.factorize(keys)
-    labels: list[str] = []
     first: dict[int, str] = {}
     for i, c in enumerate(codes.tolist()):
         if c >= 0 and c not in first:
-            first[c] = " ".join(str(raw[i]).split())
+            first[c] = _clean(raw[i])
     labels = [first[c] for c in range(len(uniques))]
     rows = np.flatnonzero(keys != "")
     # Empty cells were factorized too (as the key ""): drop that group.
@@ -277,7 +320,7 @@ def _select_groups(labels: list[str], values: Sequence[str] | None) -> list[int]
     """Indices of the groups named by ``values`` (all when None)."""
     if values is None:
         return list(range(len(labels)))
-    wanted = {" ".join(str(v).split()).casefold() for v in values}
+    wanted = {_clean(v).casefold() for v in values}
     return [i for i, lab in enumerate(labels) if lab.casefold() in wanted]
 
 
@@ -301,6 +344,18 @@ def _removed_by(cs: CandidateSet, side: Side, nodes: IntArray) -> str:
         if c
     ]
     return ", ".join(parts)
+
+
+def _pair_block(people: People, mentor: int, mentee: int) -> Block:
+    """The block of the single pair ``(mentor, mentee)`` (person positions)."""
+    return Block(
+        people, np.array([mentor], dtype=np.int64), np.array([mentee], dtype=np.int64)
+    )
+
+
+def _allows(rule: Rule, block: Block) -> bool:
+    """Whether ``rule`` allows the first pair of ``block``."""
+    return bool(np.asarray(rule.allowed(block))[0, 0])
 
 
 def candidates_text(cs: CandidateSet, side: Side, node: int) -> str:
@@ -426,6 +481,17 @@ class Constraint:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
         return f"{type(self).__name__}({args})"
 
+    def _finding(
+        self,
+        message: str,
+        kind: str,
+        people: Iterable[str] = (),
+        needed: float | None = None,
+        available: float | None = None,
+    ) -> Finding:
+        """Return a :class:`Finding` about this constraint (named by its title)."""
+        return Finding(message, self.title(), kind, tuple(people), needed, available)
+
 
 class Quota(Constraint):
     """A constraint made of linear rows over the candidate edges.
@@ -445,6 +511,35 @@ class Quota(Constraint):
     ) -> dict[str, Any]:
         """Return ``{"side_constraints": rows}``."""
         return {"side_constraints": tuple(self.rows(people, candidates))}
+
+    def explain_row(
+        self,
+        people: People,
+        candidates: CandidateSet,
+        row: LinearConstraint,
+        reason: Mapping[str, Any],
+    ) -> str | None:
+        """People-terms wording of a solver reason about one of the quota's rows.
+
+        The solver's wording is kept (None) when the reason has no ``available``
+        value; otherwise :meth:`_explain` words it.
+        """
+        available = reason.get("available")
+        if available is None:
+            return None
+        elastic = "closest" in str(reason.get("message", ""))
+        return self._explain(row, float(available), elastic)
+
+    def _explain(
+        self, row: LinearConstraint, available: float, elastic: bool
+    ) -> str | None:
+        """Word a reason about ``row`` (None keeps the solver's wording).
+
+        ``available`` is the row's left-hand side the solver reached; ``elastic``
+        says it is the closest matching's (the row cannot hold together with the
+        other rules) rather than the best any matching can do.
+        """
+        return None
 
 
 # ------------------------------------------------------------------ pair shares
@@ -517,28 +612,17 @@ class PairShare(Quota):
 
     def title(self) -> str:
         """E.g. ``"at least 40% of pairs cross-department"``."""
-        bounds = []
-        if self.at_least is not None:
-            bounds.append(f"at least {_pct(self.at_least)}")
-        if self.at_most is not None:
-            bounds.append(f"at most {_pct(self.at_most)}")
+        bounds = _bounds_text(self.at_least, self.at_most, _pct)
         if self.of == "pairs":
-            return f"{' and '.join(bounds)} of pairs {self.adjective()}"
-        return f"{' and '.join(bounds)} of mentees in a {self.noun('pair')}"
+            return f"{bounds} of pairs {self.adjective()}"
+        return f"{bounds} of mentees in a {self.noun('pair')}"
 
     def params(self) -> dict[str, Any]:
         """Parameters."""
-        out: dict[str, Any] = {"rule": self.rule.to_dict()}
-        return {**out, **self._bounds()}
+        return {"rule": self.rule.to_dict(), **self._bounds()}
 
     def _bounds(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self.at_least is not None:
-            out["at_least"] = self.at_least
-        if self.at_most is not None:
-            out["at_most"] = self.at_most
-        out["of"] = self.of
-        return out
+        return {**_given(at_least=self.at_least, at_most=self.at_most), "of": self.of}
 
     def check(self, people: People | None = None) -> None:
         """Validate the parameters."""
@@ -556,21 +640,14 @@ class PairShare(Quota):
     def _check_bounds(self, owner: str) -> None:
         _check_share(owner, "at_least", self.at_least)
         _check_share(owner, "at_most", self.at_most)
-        if self.at_least is None and self.at_most is None:
-            raise ConfigError(f"{owner} needs at_least or at_most (a share in [0, 1])")
-        if (
-            self.at_least is not None
-            and self.at_most is not None
-            and self.at_least > self.at_most
-        ):
-            raise ConfigError(
-                f"{owner}: at_least ({self.at_least}) is above at_most ({self.at_most})"
-            )
+        _check_range(
+            owner,
+            self.at_least,
+            self.at_most,
+            "at_least or at_most (a share in [0, 1])",
+        )
         if self.of not in ("pairs", "mentees"):
-            raise ConfigError(
-                f"The 'of' parameter of {owner} must be 'pairs' or 'mentees'. "
-                f"Got {self.of!r} instead."
-            )
+            raise _param_error(owner, "of", "'pairs' or 'mentees'", self.of)
 
     # -- predicate
     def satisfied(
@@ -595,44 +672,28 @@ class PairShare(Quota):
     def rows(self, people: People, candidates: CandidateSet) -> list[LinearConstraint]:
         """One row per bound."""
         v = self.edge_values(people, candidates)
-        out: list[LinearConstraint] = []
         n = self._n_mentees(candidates)
         what = self.noun("pairs")
+        bounds: list[tuple[str, Sense, float]] = []
         if self.at_least is not None:
-            if self.of == "pairs":
-                row = LinearConstraint(
-                    self.title(),
-                    v - float(self.at_least),
-                    ">=",
-                    0.0,
-                    f"share of {what} >= {self.at_least:g}",
-                )
-            else:
-                row = LinearConstraint(
-                    self.title(),
-                    v,
-                    ">=",
-                    float(_ceil(self.at_least * n)),
-                    f"{what} >= {self.at_least:g} x {n} mentees",
-                )
-            out.append(row)
+            bounds.append((self.title(), ">=", self.at_least))
         if self.at_most is not None:
-            name = self.title() + (" (upper)" if self.at_least is not None else "")
+            upper = " (upper)" if self.at_least is not None else ""
+            bounds.append((self.title() + upper, "<=", self.at_most))
+        out = []
+        for name, sense, share in bounds:
             if self.of == "pairs":
                 row = LinearConstraint(
                     name,
-                    v - float(self.at_most),
-                    "<=",
+                    v - float(share),
+                    sense,
                     0.0,
-                    f"share of {what} <= {self.at_most:g}",
+                    f"share of {what} {sense} {share:g}",
                 )
             else:
+                k = _ceil(share * n) if sense == ">=" else _floor(share * n)
                 row = LinearConstraint(
-                    name,
-                    v,
-                    "<=",
-                    float(_floor(self.at_most * n)),
-                    f"{what} <= {self.at_most:g} x {n} mentees",
+                    name, v, sense, float(k), f"{what} {sense} {share:g} x {n} mentees"
                 )
             out.append(row)
         return out
@@ -665,31 +726,22 @@ class PairShare(Quota):
                 f"room for at most {possible} {self.noun('pairs')} and it needs "
                 f"{need}"
             )
-        return [Finding(msg, self.title(), "quota", (), float(need), float(possible))]
+        return [self._finding(msg, "quota", (), float(need), float(possible))]
 
-    def explain_row(
-        self,
-        people: People,
-        candidates: CandidateSet,
-        row: LinearConstraint,
-        reason: Mapping[str, Any],
+    def _explain(
+        self, row: LinearConstraint, available: float, elastic: bool
     ) -> str | None:
-        """People-terms wording of a solver reason."""
-        available = reason.get("available")
-        if available is None:
-            return None
-        elastic = "closest" in str(reason.get("message", ""))
+        """Word the share the closest (or every) matching misses."""
         context = (
             " together with the other rules (required pairs, minimum loads, "
             "other quotas)"
             if elastic
             else ""
         )
-        lhs = float(available)
         if self.of == "pairs":
             share = self.at_least if row.sense == ">=" else self.at_most
             p = float(share or 0.0)
-            short = row.violation(lhs)
+            short = row.violation(available)
             unit = 1.0 - p if row.sense == ">=" else p
             k = _ceil(short / unit) if unit > 0 else 0
             what = "more" if row.sense == ">=" else "fewer"
@@ -704,7 +756,7 @@ class PairShare(Quota):
             head = "a matching has at most" if row.sense == ">=" else "at least"
         need = "at least" if row.sense == ">=" else "at most"
         return (
-            f"quota '{self.title()}' cannot hold{context}: {head} {lhs:g} "
+            f"quota '{self.title()}' cannot hold{context}: {head} {available:g} "
             f"{self.noun('pairs')} where it needs {need} {row.rhs:g}"
         )
 
@@ -712,6 +764,26 @@ class PairShare(Quota):
         self, people: People, mentors: IntArray, mentees: IntArray
     ) -> BoolArray:
         return self.satisfied(people, mentors, mentees)
+
+    def _tally(
+        self,
+        people: People,
+        candidates: CandidateSet,
+        mentors: IntArray,
+        mentees: IntArray,
+    ) -> tuple[int, int, str]:
+        """Return ``(k, n, words)``: the satisfying pairs, from the people data.
+
+        ``n`` is what ``k`` is compared with: the pairs (``of="pairs"``) or the
+        mentees; ``words`` is ``"9 of 20 pairs"`` or ``"9 pairs for 20 mentees"``.
+        """
+        ok = self._independent(people, mentors, mentees)
+        k = int(ok.sum())
+        if self.of == "pairs":
+            n = int(ok.size)
+            return k, n, f"{k} of {n} pairs"
+        n = self._n_mentees(candidates)
+        return k, n, f"{k} pairs for {n} mentees"
 
     def violations(
         self,
@@ -721,23 +793,21 @@ class PairShare(Quota):
         mentees: IntArray,
     ) -> list[str]:
         """Recount the satisfying pairs from the people data."""
-        ok = self._independent(people, mentors, mentees)
-        k, n_pairs = int(ok.sum()), int(ok.size)
-        out = []
+        k, n, counted = self._tally(people, candidates, mentors, mentees)
+        low, high = self.at_least, self.at_most
         if self.of == "pairs":
-            share = k / n_pairs if n_pairs else None
-            if share is not None:
-                if self.at_least is not None and share < self.at_least - _EPS:
-                    out.append(f"'{self.title()}' fails: {k} of {n_pairs} pairs")
-                if self.at_most is not None and share > self.at_most + _EPS:
-                    out.append(f"'{self.title()}' fails: {k} of {n_pairs} pairs")
+            if not n:
+                return []
+            fails = (
+                low is not None and k / n < low - _EPS,
+                high is not None and k / n > high + _EPS,
+            )
         else:
-            n = self._n_mentees(candidates)
-            if self.at_least is not None and k < _ceil(self.at_least * n):
-                out.append(f"'{self.title()}' fails: {k} pairs for {n} mentees")
-            if self.at_most is not None and k > _floor(self.at_most * n):
-                out.append(f"'{self.title()}' fails: {k} pairs for {n} mentees")
-        return out
+            fails = (
+                low is not None and k < _ceil(low * n),
+                high is not None and k > _floor(high * n),
+            )
+        return [f"'{self.title()}' fails: {counted}" for failed in fails if failed]
 
     def measure(
         self,
@@ -747,15 +817,8 @@ class PairShare(Quota):
         mentees: IntArray,
     ) -> str:
         """E.g. ``"45% (9 of 20 pairs)"``."""
-        ok = self._independent(people, mentors, mentees)
-        k = int(ok.sum())
-        if self.of == "pairs":
-            n = int(ok.size)
-            share = k / n if n else 0.0
-            return f"{_pct(share)} ({k} of {n} pairs)"
-        n = self._n_mentees(candidates)
-        share = k / n if n else 0.0
-        return f"{_pct(share)} ({k} pairs for {n} mentees)"
+        k, n, counted = self._tally(people, candidates, mentors, mentees)
+        return f"{_pct(k / n if n else 0.0)} ({counted})"
 
 
 class CrossShare(PairShare):
@@ -820,10 +883,7 @@ class CrossShare(PairShare):
         """Known and different values (no shared token for set columns), vectorized."""
         if self.column in people.sets:
             field = people.sets[self.column]
-            a = sp.csr_matrix(field.matrix[mentors], dtype=np.float64, copy=True)
-            b = sp.csr_matrix(field.matrix[mentees], dtype=np.float64, copy=True)
-            a.data[:] = 1.0
-            b.data[:] = 1.0
+            a, b = _binary(field.matrix[mentors]), _binary(field.matrix[mentees])
             shared = np.asarray(a.multiply(b).sum(axis=1)).ravel() > 0
             known = field.present[mentors] & field.present[mentees]
             out: BoolArray = known & ~shared
@@ -857,25 +917,35 @@ class CrossShare(PairShare):
 
 # ------------------------------------------------------------------ group quotas
 class _GroupQuota(Quota):
+    """A quota on the pairs of each group of ``column`` among the people of ``side``.
+
+    A set column (``languages``...) gives one group per token; without a column
+    there is one group, ``"all"``. Subclasses name the groups they apply to in
+    :meth:`_selected`.
+    """
+
     column: str | None
     side: Side
 
-    def _groups(
-        self, people: People, values: Sequence[str] | None
-    ) -> tuple[sp.csr_matrix, list[str]]:
+    def _selected(self) -> list[str] | None:
+        """The group values the quota applies to (None: every group)."""
+        raise NotImplementedError
+
+    def _groups(self, people: People) -> tuple[sp.csr_matrix, list[str]]:
         if self.column is None:
             return sp.csr_matrix(np.ones((len(people), 1))), ["all"]
         member, labels = _membership(people, self.column)
-        keep = _select_groups(labels, values)
+        keep = _select_groups(labels, self._selected())
         return sp.csr_matrix(member[:, keep]), [labels[i] for i in keep]
 
-    def _warn_unknown(self, people: People, values: Sequence[str] | None) -> None:
+    def _warn_unknown(self, people: People) -> None:
         """Warn when a named group value is nobody's (a typo has no effect)."""
+        values = self._selected()
         if values is None or self.column is None:
             return
         _, labels = _membership(people, self.column)
         known = {lab.casefold() for lab in labels}
-        missing = [v for v in values if " ".join(v.split()).casefold() not in known]
+        missing = [v for v in values if _clean(v).casefold() not in known]
         if missing:
             warnings.warn(
                 f"quota '{self.title()}': nobody has {self.column} "
@@ -886,23 +956,68 @@ class _GroupQuota(Quota):
             )
 
     def _node_member(
-        self, people: People, cs: CandidateSet, values: Sequence[str] | None
+        self, people: People, cs: CandidateSet
     ) -> tuple[sp.csr_matrix, list[str]]:
-        member, labels = self._groups(people, values)
+        member, labels = self._groups(people)
         _, persons, _ = _side_view(cs, self.side)
         return sp.csr_matrix(member[persons]), labels
+
+    def _room(
+        self, cs: CandidateSet, node_member: sp.csr_matrix
+    ) -> tuple[IntArray, FloatArray]:
+        """Return ``(capped degree per node, room per group)``.
+
+        A node's capped degree is ``min(capacity, usable allowed candidates)``; a
+        group's room is the sum over its members: the most pairs it can get.
+        """
+        nodes, _, _ = _side_view(cs, self.side)
+        capped = _capped_degree(cs, self.side, np.ones(nodes.size, bool))
+        room: FloatArray = np.asarray(node_member.T @ capped).ravel()
+        return capped, room
 
     def _group_text(self, label: str) -> str:
         if self.column is None:
             return f"{self.side}s"
         return f"{self.side}s in {self.column} '{label}'"
 
+    def _edge_member(
+        self, cs: CandidateSet, node_member: sp.csr_matrix
+    ) -> sp.csc_matrix:
+        """``(edges × groups)`` membership of each edge's endpoint on ``side``."""
+        nodes, _, _ = _side_view(cs, self.side)
+        return sp.csc_matrix(node_member[nodes])
+
+    def _group_row(
+        self,
+        label: str,
+        coef: FloatArray,
+        sense: Sense,
+        rhs: float,
+        bound: str,
+        suffix: str = "",
+    ) -> LinearConstraint:
+        """The row ``pairs of the group label (sense) rhs``; ``bound`` words ``rhs``."""
+        return LinearConstraint(
+            f"{self.title()} [{label}]{suffix}",
+            coef,
+            sense,
+            float(rhs),
+            f"pairs of {self._group_text(label)} {sense} {bound}",
+        )
+
+    @staticmethod
+    def _row_label(row: LinearConstraint) -> str:
+        """The group a row is about: ``"Sales"`` in ``"... [Sales] (lower)"``."""
+        return row.name.rsplit("[", 1)[-1].split("]")[0]
+
+    # -- groups from the raw cells (independent of the coefficient path)
     def _independent_groups(
-        self, people: People, positions: IntArray, values: Sequence[str] | None
+        self, people: People, positions: IntArray
     ) -> dict[str, npt.NDArray[np.bool_]]:
         """Per group label: membership of ``positions``, from the raw cells."""
         if self.column is None:
             return {"all": np.ones(positions.size, dtype=np.bool_)}
+        values = self._selected()
         wanted = None if values is None else set(_normalized(values).tolist())
         out: dict[str, npt.NDArray[np.bool_]] = {}
         if self.column in people.sets:
@@ -918,12 +1033,20 @@ class _GroupQuota(Quota):
         every = _normalized(raw)
         display: dict[str, str] = {}
         for key, cell in zip(every.tolist(), raw, strict=True):
-            display.setdefault(key, " ".join(str(cell).split()))
+            display.setdefault(key, _clean(cell))
         cells = every[positions]
         for key in sorted(set(cells.tolist()) - {""}):
             if wanted is None or key in wanted:
                 out[display[key]] = cells == key
         return out
+
+    def _counts(
+        self, people: People, mentors: IntArray, mentees: IntArray
+    ) -> dict[str, int]:
+        """Chosen pairs per group (groups with no pair are left out)."""
+        positions = mentees if self.side == "mentee" else mentors
+        groups = self._independent_groups(people, positions)
+        return {lab: int(mask.sum()) for lab, mask in groups.items()}
 
 
 class GroupLimit(_GroupQuota):
@@ -967,27 +1090,23 @@ class GroupLimit(_GroupQuota):
         self.side = side
         self.values = _as_values(values)
 
+    def _selected(self) -> list[str] | None:
+        return self.values
+
     def title(self) -> str:
         """E.g. ``"at most 5 matched mentees per department"``."""
-        bounds = []
-        if self.at_least is not None:
-            bounds.append(f"at least {self.at_least}")
-        if self.at_most is not None:
-            bounds.append(f"at most {self.at_most}")
+        bounds = _bounds_text(self.at_least, self.at_most)
         which = f" ({', '.join(self.values)})" if self.values else ""
-        return f"{' and '.join(bounds)} matched {self.side}s per {self.column}{which}"
+        return f"{bounds} matched {self.side}s per {self.column}{which}"
 
     def params(self) -> dict[str, Any]:
         """Parameters."""
-        out: dict[str, Any] = {"column": self.column}
-        if self.at_most is not None:
-            out["at_most"] = self.at_most
-        if self.at_least is not None:
-            out["at_least"] = self.at_least
-        out["side"] = self.side
-        if self.values is not None:
-            out["values"] = list(self.values)
-        return out
+        return {
+            "column": self.column,
+            **_given(at_most=self.at_most, at_least=self.at_least),
+            "side": self.side,
+            **_given(values=None if self.values is None else list(self.values)),
+        }
 
     def check(self, people: People | None = None) -> None:
         """Validate the parameters and the column."""
@@ -996,52 +1115,32 @@ class GroupLimit(_GroupQuota):
         _check_side(owner, self.side)
         _check_count(owner, "at_most", self.at_most)
         _check_count(owner, "at_least", self.at_least)
-        if self.at_most is None and self.at_least is None:
-            raise ConfigError(
-                "GroupLimit needs at_most or at_least (a number of pairs)"
-            )
-        if (
-            self.at_most is not None
-            and self.at_least is not None
-            and self.at_least > self.at_most
-        ):
-            raise ConfigError(
-                f"GroupLimit: at_least ({self.at_least}) is above at_most "
-                f"({self.at_most})"
-            )
+        _check_range(
+            owner,
+            self.at_least,
+            self.at_most,
+            "at_most or at_least (a number of pairs)",
+        )
 
     def rows(self, people: People, candidates: CandidateSet) -> list[LinearConstraint]:
         """One row per group that can bind (vectorized over the edges)."""
-        self._warn_unknown(people, self.values)
-        nodes, _, _ = _side_view(candidates, self.side)
-        node_member, labels = self._node_member(people, candidates, self.values)
-        edge_member = sp.csc_matrix(node_member[nodes])
-        capped = _capped_degree(candidates, self.side, np.ones(nodes.size, bool))
-        room = np.asarray(node_member.T @ capped).ravel()
+        self._warn_unknown(people)
+        node_member, labels = self._node_member(people, candidates)
+        edge_member = self._edge_member(candidates, node_member)
+        _, room = self._room(candidates, node_member)
         out: list[LinearConstraint] = []
         for gi, label in enumerate(labels):
-            members = int(node_member.getcol(gi).nnz)
-            if members == 0:
+            if not node_member.getcol(gi).nnz:
                 continue
             coef = edge_member.getcol(gi).toarray().ravel()
             if self.at_most is not None and room[gi] > self.at_most:
                 out.append(
-                    LinearConstraint(
-                        f"{self.title()} [{label}]",
-                        coef,
-                        "<=",
-                        float(self.at_most),
-                        f"pairs of {self._group_text(label)} <= {self.at_most}",
-                    )
+                    self._group_row(label, coef, "<=", self.at_most, f"{self.at_most}")
                 )
             if self.at_least is not None and self.at_least > 0:
                 out.append(
-                    LinearConstraint(
-                        f"{self.title()} [{label}] (lower)",
-                        coef,
-                        ">=",
-                        float(self.at_least),
-                        f"pairs of {self._group_text(label)} >= {self.at_least}",
+                    self._group_row(
+                        label, coef, ">=", self.at_least, f"{self.at_least}", " (lower)"
                     )
                 )
         return out
@@ -1050,59 +1149,40 @@ class GroupLimit(_GroupQuota):
         """A lower bound above what the group's candidates allow."""
         if not self.at_least:
             return []
-        node_member, labels = self._node_member(people, candidates, self.values)
-        nodes, _, _ = _side_view(candidates, self.side)
-        capped = _capped_degree(candidates, self.side, np.ones(nodes.size, bool))
-        room = np.asarray(node_member.T @ capped).ravel()
-        out = []
-        for gi, label in enumerate(labels):
-            if node_member.getcol(gi).nnz and room[gi] < self.at_least:
-                out.append(
-                    Finding(
-                        f"quota '{self.title()}' cannot hold for {self.column} "
-                        f"'{label}': its {self.side}s have room for at most "
-                        f"{_plural(int(room[gi]), 'pair')} with their allowed "
-                        f"candidates; {self.at_least} needed",
-                        self.title(),
-                        "quota",
-                        (),
-                        float(self.at_least),
-                        float(room[gi]),
-                    )
-                )
-        return out
+        node_member, labels = self._node_member(people, candidates)
+        _, room = self._room(candidates, node_member)
+        return [
+            self._finding(
+                f"quota '{self.title()}' cannot hold for {self.column} "
+                f"'{label}': its {self.side}s have room for at most "
+                f"{_plural(int(room[gi]), 'pair')} with their allowed "
+                f"candidates; {self.at_least} needed",
+                "quota",
+                (),
+                float(self.at_least),
+                float(room[gi]),
+            )
+            for gi, label in enumerate(labels)
+            if node_member.getcol(gi).nnz and room[gi] < self.at_least
+        ]
 
-    def explain_row(
-        self,
-        people: People,
-        candidates: CandidateSet,
-        row: LinearConstraint,
-        reason: Mapping[str, Any],
+    def _explain(
+        self, row: LinearConstraint, available: float, elastic: bool
     ) -> str | None:
-        """People-terms wording of a solver reason."""
-        available = reason.get("available")
-        if available is None:
-            return None
-        label = row.name.rsplit("[", 1)[-1].split("]")[0]
+        """Word the pairs the group is forced to or kept from."""
+        label = self._row_label(row)
         if row.sense == "<=":
             return (
                 f"quota '{self.title()}' cannot hold for {self.column} '{label}': "
                 "required pairs and minimum loads force "
-                f"{_plural(float(available), 'pair')} "
+                f"{_plural(available, 'pair')} "
                 f"where at most {row.rhs:g} are allowed"
             )
         return (
             f"quota '{self.title()}' cannot hold for {self.column} '{label}' together "
             "with the other rules: the closest matching gives "
-            f"{_plural(float(available), 'pair')} where it needs at least {row.rhs:g}"
+            f"{_plural(available, 'pair')} where it needs at least {row.rhs:g}"
         )
-
-    def _counts(
-        self, people: People, mentors: IntArray, mentees: IntArray
-    ) -> dict[str, int]:
-        positions = mentees if self.side == "mentee" else mentors
-        groups = self._independent_groups(people, positions, self.values)
-        return {lab: int(mask.sum()) for lab, mask in groups.items()}
 
     def violations(
         self,
@@ -1112,21 +1192,20 @@ class GroupLimit(_GroupQuota):
         mentees: IntArray,
     ) -> list[str]:
         """Recount the pairs per group from the raw cells."""
-        out = []
-        for lab, k in self._counts(people, mentors, mentees).items():
-            if self.at_most is not None and k > self.at_most:
-                out.append(f"'{self.title()}' fails for '{lab}': {k} pairs")
+        counts = self._counts(people, mentors, mentees)
+        failing = [
+            lab
+            for lab, k in counts.items()
+            if self.at_most is not None and k > self.at_most
+        ]
         if self.at_least:
             _, persons, cap = _side_view(candidates, self.side)
-            present = self._independent_groups(people, persons[cap > 0], self.values)
-            counts = self._counts(people, mentors, mentees)
-            for lab in present:
-                if counts.get(lab, 0) < self.at_least:
-                    out.append(
-                        f"'{self.title()}' fails for '{lab}': "
-                        f"{counts.get(lab, 0)} pairs"
-                    )
-        return out
+            present = self._independent_groups(people, persons[cap > 0])
+            failing += [lab for lab in present if counts.get(lab, 0) < self.at_least]
+        return [
+            f"'{self.title()}' fails for '{lab}': {counts.get(lab, 0)} pairs"
+            for lab in failing
+        ]
 
     def measure(
         self,
@@ -1181,6 +1260,9 @@ class GroupCoverage(_GroupQuota):
         self.at_least = at_least
         self.side = side
 
+    def _selected(self) -> list[str] | None:
+        return self.value
+
     def title(self) -> str:
         """E.g. ``"at least 50% of mentees in department 'Sales' matched"``."""
         share = _pct(self.at_least)
@@ -1213,43 +1295,38 @@ class GroupCoverage(_GroupQuota):
         _check_share(owner, "at_least", self.at_least)
 
     def _demand(
-        self, people: People, cs: CandidateSet
-    ) -> tuple[sp.csr_matrix, list[str], FloatArray, IntArray]:
-        """Node membership, labels, demand per group and pairs needed per group."""
-        node_member, labels = self._node_member(people, cs, self.value)
+        self, cs: CandidateSet, node_member: sp.csr_matrix
+    ) -> tuple[FloatArray, IntArray]:
+        """Demand (capacity) per group and pairs needed per group."""
         _, _, cap = _side_view(cs, self.side)
         demand = np.asarray(node_member.T @ cap.astype(np.float64)).ravel()
         need = np.array([_ceil(self.at_least * d) for d in demand], dtype=np.int64)
-        return node_member, labels, demand, need
+        return demand, need
 
     def rows(self, people: People, candidates: CandidateSet) -> list[LinearConstraint]:
         """One row per group with a positive demand."""
-        self._warn_unknown(people, self.value)
-        nodes, _, _ = _side_view(candidates, self.side)
-        node_member, labels, demand, need = self._demand(people, candidates)
-        edge_member = sp.csc_matrix(node_member[nodes])
-        out = []
-        for gi, label in enumerate(labels):
-            if need[gi] <= 0:
-                continue
-            out.append(
-                LinearConstraint(
-                    f"{self.title()} [{label}]",
-                    edge_member.getcol(gi).toarray().ravel(),
-                    ">=",
-                    float(need[gi]),
-                    f"pairs of {self._group_text(label)} >= {self.at_least:g} x "
-                    f"{demand[gi]:g}",
-                )
+        self._warn_unknown(people)
+        node_member, labels = self._node_member(people, candidates)
+        edge_member = self._edge_member(candidates, node_member)
+        demand, need = self._demand(candidates, node_member)
+        return [
+            self._group_row(
+                label,
+                edge_member.getcol(gi).toarray().ravel(),
+                ">=",
+                need[gi],
+                f"{self.at_least:g} x {demand[gi]:g}",
             )
-        return out
+            for gi, label in enumerate(labels)
+            if need[gi] > 0
+        ]
 
     def precheck(self, people: People, candidates: CandidateSet) -> list[Finding]:
         """The group's mentees need enough allowed candidates."""
-        nodes, persons, cap = _side_view(candidates, self.side)
-        node_member, labels, _, need = self._demand(people, candidates)
-        capped = _capped_degree(candidates, self.side, np.ones(nodes.size, bool))
-        room = np.asarray(node_member.T @ capped).ravel()
+        _, persons, cap = _side_view(candidates, self.side)
+        node_member, labels = self._node_member(people, candidates)
+        _, need = self._demand(candidates, node_member)
+        capped, room = self._room(candidates, node_member)
         other = "mentor" if self.side == "mentee" else "mentee"
         out = []
         for gi, label in enumerate(labels):
@@ -1272,34 +1349,18 @@ class GroupCoverage(_GroupQuota):
                 msg += f"; the others' candidates were removed: {why}"
             ids = [str(people.ids[int(persons[j])]) for j in stuck]
             out.append(
-                Finding(
-                    msg,
-                    self.title(),
-                    "quota",
-                    tuple(ids),
-                    float(need[gi]),
-                    float(room[gi]),
-                )
+                self._finding(msg, "quota", ids, float(need[gi]), float(room[gi]))
             )
         return out
 
-    def explain_row(
-        self,
-        people: People,
-        candidates: CandidateSet,
-        row: LinearConstraint,
-        reason: Mapping[str, Any],
+    def _explain(
+        self, row: LinearConstraint, available: float, elastic: bool
     ) -> str | None:
-        """People-terms wording of a solver reason."""
-        available = reason.get("available")
-        if available is None:
-            return None
-        label = row.name.rsplit("[", 1)[-1].split("]")[0]
-        group = self._group_text(label)
+        """Word the pairs the group gets in the closest matching."""
         return (
             f"quota '{self.title()}' cannot hold together with the other rules: the "
-            f"closest matching gives the {group} {_plural(float(available), 'pair')} "
-            f"where it needs {row.rhs:g}"
+            f"closest matching gives the {self._group_text(self._row_label(row))} "
+            f"{_plural(available, 'pair')} where it needs {row.rhs:g}"
         )
 
     def _coverage(
@@ -1311,15 +1372,12 @@ class GroupCoverage(_GroupQuota):
     ) -> dict[str, tuple[int, int]]:
         """Per group: (pairs, pairs needed), from the raw cells."""
         _, persons, cap = _side_view(candidates, self.side)
-        chosen = mentees if self.side == "mentee" else mentors
-        members = self._independent_groups(people, persons, self.value)
-        chosen_groups = self._independent_groups(people, chosen, self.value)
-        out = {}
-        for lab, mask in members.items():
-            demand = float(cap[mask].sum())
-            got = int(chosen_groups[lab].sum()) if lab in chosen_groups else 0
-            out[lab] = (got, _ceil(self.at_least * demand))
-        return out
+        members = self._independent_groups(people, persons)
+        counts = self._counts(people, mentors, mentees)
+        return {
+            lab: (counts.get(lab, 0), _ceil(self.at_least * float(cap[mask].sum())))
+            for lab, mask in members.items()
+        }
 
     def violations(
         self,
@@ -1359,15 +1417,13 @@ def _pair_verdict(
     people: People, cs: CandidateSet, mentor: int, mentee: int
 ) -> tuple[str, str] | None:
     """Return ``(rule title, why)`` of the first hard rule that forbids a pair."""
-    block = Block(
-        people, np.array([mentor], dtype=np.int64), np.array([mentee], dtype=np.int64)
-    )
+    block = _pair_block(people, mentor, mentee)
     post = []
     for rule in cs.rules:
         if rule.needs_score:
             post.append(rule)
             continue
-        if not bool(np.asarray(rule.allowed(block))[0, 0]):
+        if not _allows(rule, block):
             return rule.title(), rule.why_forbidden(people, mentor, mentee)
     if post:
         titles = " or ".join(f"'{r.title()}'" for r in post)
@@ -1483,7 +1539,7 @@ class RequiredPairs(Constraint):
 
             raise InfeasibleProgramError(
                 "the required pairs break the program's hard rules",
-                [Finding(f, self.title(), "required_pair") for f in forbidden],
+                [self._finding(f, "required_pair") for f in forbidden],
             )
         return np.unique(np.asarray(out, dtype=np.int64))
 
@@ -1497,30 +1553,25 @@ class RequiredPairs(Constraint):
 
     def precheck(self, people: People, candidates: CandidateSet) -> list[Finding]:
         """Required pairs must fit the capacities (and minimum loads elsewhere)."""
-        g = candidates.graph
         e = self.edges(people, candidates)
         out = []
-        for side, nodes, cap, persons, verb, others in (
-            ("mentor", g.left, g.left_capacity, candidates.mentors, "take", "mentee"),
-            ("mentee", g.right, g.right_capacity, candidates.mentees, "have", "mentor"),
-        ):
+        sides: tuple[tuple[Side, str], ...] = (("mentor", "take"), ("mentee", "have"))
+        for side, verb in sides:
+            other = _other(side)
+            nodes, persons, cap = _side_view(candidates, side)
+            other_nodes, other_persons, _ = _side_view(candidates, other)
             load = np.bincount(nodes[e], minlength=cap.size)
             for node in np.flatnonzero(load > cap).tolist():
                 pid = str(people.ids[int(persons[node])])
                 partners = [
                     str(people.ids[int(p)])
-                    for p in (
-                        candidates.mentees[g.right[e[nodes[e] == node]]]
-                        if side == "mentor"
-                        else candidates.mentors[g.left[e[nodes[e] == node]]]
-                    )
+                    for p in other_persons[other_nodes[e[nodes[e] == node]]]
                 ]
                 out.append(
-                    Finding(
+                    self._finding(
                         f"required pairs make {side} {pid} {verb} "
-                        f"{_plural(int(load[node]), others)} ({_names(partners)}) but "
+                        f"{_plural(int(load[node]), other)} ({_names(partners)}) but "
                         f"their capacity is {int(cap[node])}",
-                        self.title(),
                         "required_pair",
                         (pid, *partners),
                         float(load[node]),
@@ -1603,9 +1654,7 @@ class Load(Constraint):
 
     def params(self) -> dict[str, Any]:
         """Parameters."""
-        out: dict[str, Any] = {"min": self.min}
-        if self.max is not None:
-            out["max"] = self.max
+        out: dict[str, Any] = {"min": self.min, **_given(max=self.max)}
         if type(self) is Load:
             out["side"] = self.side
         return out
@@ -1621,11 +1670,8 @@ class Load(Constraint):
 
     def bounds(self, candidates: CandidateSet) -> tuple[IntArray, IntArray]:
         """Return ``(capacity, minimum)`` per node of the side after this rule."""
-        g = candidates.graph
-        if self.side == "mentor":
-            cap, low = g.left_capacity, g.left_min_or_zero()
-        else:
-            cap, low = g.right_capacity, g.right_min_or_zero()
+        _, _, cap = _side_view(candidates, self.side)
+        low = _side_min(candidates, self.side)
         if self.max is not None:
             cap = np.minimum(cap, self.max)
         low = np.maximum(low, np.minimum(self.min, cap))
@@ -1643,22 +1689,20 @@ class Load(Constraint):
         """Each person needs enough allowed candidates; the other side needs room."""
         if not self.min:
             return []
-        g = candidates.graph
         side: Side = self.side
-        other: Side = "mentee" if side == "mentor" else "mentor"
+        other = _other(side)
         nodes, persons, _ = _side_view(candidates, side)
-        low = g.left_min_or_zero() if side == "mentor" else g.right_min_or_zero()
+        low = _side_min(candidates, side)
         deg = np.bincount(nodes[_usable(candidates)], minlength=persons.size)
         verb = "take" if side == "mentor" else "have"
         out = []
         for node in np.flatnonzero(low > deg)[:50].tolist():
             pid = str(people.ids[int(persons[node])])
             out.append(
-                Finding(
+                self._finding(
                     f"{side} {pid} must {verb} at least "
                     f"{_plural(int(low[node]), other)} ('{self.title()}') but has "
                     f"{candidates_text(candidates, side, node)}",
-                    self.title(),
                     "load",
                     (pid,),
                     float(low[node]),
@@ -1671,11 +1715,10 @@ class Load(Constraint):
         room = int(_capped_degree(candidates, other, np.ones(nodes.size, bool)).sum())
         if need > room:
             out.append(
-                Finding(
+                self._finding(
                     f"'{self.title()}' needs at least {need} pairs in total but the "
                     f"{other}s have room for at most {room} with their allowed "
                     "candidates",
-                    self.title(),
                     "load",
                     (),
                     float(need),
@@ -1683,6 +1726,19 @@ class Load(Constraint):
                 )
             )
         return out
+
+    def _loads(
+        self,
+        people: People,
+        candidates: CandidateSet,
+        mentors: IntArray,
+        mentees: IntArray,
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """Return ``(person, capacity, chosen pairs)`` per node of the side."""
+        _, persons, cap = _side_view(candidates, self.side)
+        chosen = mentors if self.side == "mentor" else mentees
+        load: IntArray = np.bincount(chosen, minlength=len(people))[persons]
+        return persons, cap, load
 
     def violations(
         self,
@@ -1692,25 +1748,19 @@ class Load(Constraint):
         mentees: IntArray,
     ) -> list[str]:
         """Recount every person's pairs by id."""
-        _, persons, cap = _side_view(candidates, self.side)
-        chosen = mentors if self.side == "mentor" else mentees
-        load = np.bincount(chosen, minlength=len(people))[persons]
+        persons, cap, load = self._loads(people, candidates, mentors, mentees)
         low = np.minimum(self.min, cap)
         if self.max is not None:
             low = np.minimum(low, self.max)
-        out = []
-        for node in np.flatnonzero(load < low)[:20].tolist():
-            out.append(
-                f"'{self.title()}' fails: {self.side} "
-                f"{people.ids[int(persons[node])]} has {int(load[node])} pairs"
-            )
+        failing = [load < low]
         if self.max is not None:
-            for node in np.flatnonzero(load > self.max)[:20].tolist():
-                out.append(
-                    f"'{self.title()}' fails: {self.side} "
-                    f"{people.ids[int(persons[node])]} has {int(load[node])} pairs"
-                )
-        return out
+            failing.append(load > self.max)
+        return [
+            f"'{self.title()}' fails: {self.side} "
+            f"{people.ids[int(persons[node])]} has {int(load[node])} pairs"
+            for mask in failing
+            for node in np.flatnonzero(mask)[:20].tolist()
+        ]
 
     def measure(
         self,
@@ -1720,9 +1770,8 @@ class Load(Constraint):
         mentees: IntArray,
     ) -> str:
         """Range of loads among people with a positive capacity."""
-        _, persons, cap = _side_view(candidates, self.side)
-        chosen = mentors if self.side == "mentor" else mentees
-        load = np.bincount(chosen, minlength=len(people))[persons][cap > 0]
+        _, cap, load = self._loads(people, candidates, mentors, mentees)
+        load = load[cap > 0]
         if load.size == 0:
             return "nobody on this side"
         return f"loads {int(load.min())}-{int(load.max())}"
@@ -1797,10 +1846,7 @@ class Soft(Criterion):
         if not isinstance(self.rule, Rule):
             raise ConfigError(f"Soft needs a hard Rule; got {self.rule!r}")
         if not self.weight > 0:
-            raise ConfigError(
-                f"The 'weight' parameter of a soft rule must be > 0. "
-                f"Got {self.weight!r} instead."
-            )
+            raise _param_error("a soft rule", "weight", "> 0", self.weight)
         if self.rule.needs_score:
             raise ConfigError(
                 f"the rule {self.rule.title()!r} depends on the score and cannot be "
@@ -1824,12 +1870,7 @@ class Soft(Criterion):
 
     def detail(self, people: People, mentor: int, mentee: int) -> str:
         """Why the rule is broken for this pair (empty when it holds)."""
-        block = Block(
-            people,
-            np.array([mentor], dtype=np.int64),
-            np.array([mentee], dtype=np.int64),
-        )
-        if bool(np.asarray(self.rule.allowed(block))[0, 0]):
+        if _allows(self.rule, _pair_block(people, mentor, mentee)):
             return ""
         return self.rule.why_forbidden(people, mentor, mentee)
 

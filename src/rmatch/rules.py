@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -170,18 +171,18 @@ class NoReportingLine(Rule):
         return "they share a manager"
 
 
-_ANCESTOR_CACHE: dict[tuple[int, int], np.ndarray] = {}
+# Per-People caches. Keyed weakly by the People object itself (not by ``id()``,
+# which Python reuses once an object is garbage-collected).
+_ANCESTOR_CACHE: weakref.WeakKeyDictionary[People, dict[int, np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _ancestors(people: People, levels: int) -> np.ndarray:
-    key = (id(people), levels)
-    cached = _ANCESTOR_CACHE.get(key)
-    if cached is None or cached.shape[0] != len(people):
-        if len(_ANCESTOR_CACHE) > 8:
-            _ANCESTOR_CACHE.clear()
-        cached = people.ancestors(levels)
-        _ANCESTOR_CACHE[key] = cached
-    return cached
+    per_people = _ANCESTOR_CACHE.setdefault(people, {})
+    if levels not in per_people:
+        per_people[levels] = people.ancestors(levels)
+    return per_people[levels]
 
 
 def _pair_keys(
@@ -218,7 +219,9 @@ class ForbiddenPairs(Rule):
     ) -> None:
         self.pairs = [(str(a), str(b)) for a, b in pairs]
         self.symmetric = symmetric
-        self._cache: tuple[int, np.ndarray] | None = None
+        self._cache: weakref.WeakKeyDictionary[People, np.ndarray] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def params(self) -> dict[str, Any]:
         """Parameters."""
@@ -233,13 +236,14 @@ class ForbiddenPairs(Rule):
         return f"every candidate {other} is on the forbidden-pairs list"
 
     def _keys(self, people: People) -> np.ndarray:
-        if self._cache is None or self._cache[0] != id(people):
+        keys = self._cache.get(people)
+        if keys is None:
             pairs = list(self.pairs)
             if self.symmetric:
                 pairs += [(b, a) for a, b in self.pairs]
             keys, _ = _pair_keys(people, pairs, type(self).__name__)
-            self._cache = (id(people), keys)
-        return self._cache[1]
+            self._cache[people] = keys
+        return keys
 
     def allowed(self, block: Block) -> np.ndarray:
         """Mask the listed pairs."""
