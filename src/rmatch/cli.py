@@ -34,10 +34,18 @@ class _Progress:
         if now < 1.0 or (now - self.last < 0.5 and done < total):
             return
         self.last = now
-        self.stream.write(f"\r[{now:7.1f}s] {stage}: {done}/{total} blocks   ")
+        unit = {"score": " blocks", "certify": " rounds"}.get(stage, "")
+        self.stream.write(f"\r[{now:7.1f}s] {stage}: {done}/{total}{unit}   ")
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
+
+
+def _engine(args: argparse.Namespace) -> dict[str, Any]:
+    """``engine`` and ``client`` for ``Program.match`` from the command line."""
+    scheduler = getattr(args, "scheduler", None)
+    engine = "dask" if scheduler else getattr(args, "engine", None) or "local"
+    return {"engine": engine, "client": scheduler}
 
 
 def _load_program(args: argparse.Namespace) -> Any:
@@ -46,7 +54,7 @@ def _load_program(args: argparse.Namespace) -> Any:
     program = (
         Program.from_toml(args.config) if getattr(args, "config", None) else Program()
     )
-    for key in ("method", "objective", "time_limit", "top_k"):
+    for key in ("method", "objective", "time_limit", "top_k", "gap_tolerance"):
         value = getattr(args, key, None)
         if value is not None:
             setattr(program, key, value)
@@ -100,7 +108,7 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     program = _load_program(args)
     people = _read(args.input, program, getattr(args, "config", None))
     progress = _Progress(err, not args.quiet)
-    result = program.match(people, progress=progress)
+    result = program.match(people, progress=progress, **_engine(args))
     out.write(str(result.summary()) + "\n")
     if not args.quiet:
         _print_pairs(result, out)
@@ -129,7 +137,10 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         frame = datasets.synthetic_org(args.size, seed=args.seed)
         people = read_people(frame)
         if args.size > 20_000 and program.top_k is None:
-            program.top_k = 50
+            # keep the best 10 per person; the result is certified against every
+            # allowed pair, and k grows if the gap were above 0.1%
+            program.top_k = 10
+            program.gap_tolerance = 0.001
         label = f"synthetic organization of {args.size} employees (seed {args.seed})"
     else:
         people = read_people(str(datasets.demo_path()))
@@ -138,7 +149,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if getattr(args, key, None):
             setattr(program, key, getattr(args, key))
     out.write(f"rmatch demo: {label}: {people!r}\n\n")
-    result = program.match(people, progress=_Progress(err, True))
+    result = program.match(people, progress=_Progress(err, True), **_engine(args))
     out.write(str(result.summary()) + "\n")
     _print_pairs(result, out)
     if len(result.pairs):
@@ -211,6 +222,17 @@ def _parser() -> argparse.ArgumentParser:
             help="solver (default: the program's, usually auto); e.g. ilp:cbc",
         )
         p.add_argument("--objective", choices=("total", "coverage", "fairness"))
+        p.add_argument(
+            "--engine",
+            choices=("local", "dask"),
+            help="where the pairs are scored: this process (default) or Dask "
+            "(a local cluster, or --scheduler); needs pip install 'rmatch[dask]'",
+        )
+        p.add_argument(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="score on this Dask cluster, e.g. tcp://10.0.0.5:8786",
+        )
 
     demo = sub.add_parser("demo", help="match the bundled example organization")
     demo.add_argument("-o", "--output", default="pairs.csv")
@@ -240,7 +262,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="time limit of the ILP solver (the best matching found is kept)",
     )
-    match.add_argument("--top-k", dest="top_k", type=int)
+    match.add_argument(
+        "--top-k",
+        dest="top_k",
+        type=int,
+        help="keep the best K candidates per person (large programs); the result "
+        "is certified against every allowed pair",
+    )
+    match.add_argument(
+        "--gap-tolerance",
+        dest="gap_tolerance",
+        type=float,
+        metavar="GAP",
+        help="with --top-k: enlarge K until the certified gap is at most GAP "
+        "(e.g. 0.001)",
+    )
     match.add_argument(
         "--price",
         action="store_true",

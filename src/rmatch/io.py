@@ -171,10 +171,12 @@ def _cell_text(value: object) -> str:
 def _column_text(values: np.ndarray) -> np.ndarray:
     """Convert a column of cells to stripped text, each distinct value once."""
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        # Text with missing values: one vectorized pass.
-        series = pd.Series(values, dtype=object)
-        stripped = series.where(series.notna(), "").astype(str).str.strip()
-        return np.asarray(stripped.to_numpy(dtype=object), dtype=object)
+        # Text with missing values: one pass of str.strip (pandas' .str is slower).
+        cells = values.copy()
+        cells[pd.isna(values)] = ""
+        out = np.empty(cells.shape[0], dtype=object)
+        out[:] = [text.strip() for text in cells.tolist()]
+        return out
     out = np.empty(values.shape[0], dtype=object)
     cache: dict[Any, str] = {}
     for i, value in enumerate(values.tolist()):

@@ -256,13 +256,30 @@ class Matching:
 
     @property
     def bound(self) -> float | None:
-        """Proven upper bound on the objective (None when unknown)."""
-        return self.solution.bound
+        """Proven upper bound on the objective (None when unknown).
+
+        On a pruned candidate graph this bounds every allowed pair, not only the
+        candidates (see :func:`rmatch.candidates.certify`).
+        """
+        return self._quality()[0]
 
     @property
     def gap(self) -> float | None:
         """Relative gap between the bound and the objective."""
-        return self.solution.gap
+        return self._quality()[1]
+
+    def _quality(self) -> tuple[float | None, float | None, str]:
+        """``(bound, gap, status)`` over every allowed pair, pruned or not."""
+        cs, sol = self.candidates, self.solution
+        bound, gap, status = sol.bound, sol.gap, sol.status
+        if not cs.pruned:
+            return bound, gap, status
+        if sol.objective_name != "total":
+            # the solver's bound covers the pruned graph only
+            return None, None, "feasible"
+        bound = max(bound or 0.0, cs.upper_bound)
+        gap = max(0.0, (bound - sol.objective) / max(abs(bound), 1e-9))
+        return bound, gap, status if gap <= 1e-9 else "feasible"
 
     def summary(self) -> Summary:
         """Return coverage, scores, objective, bound, gap, rules and unmatched."""
@@ -285,13 +302,8 @@ class Matching:
             from rmatch.diagnose import constraint_report
 
             constraints = constraint_report(people, cs, self.constraints, e)
-        pruned = cs.top_k is not None and cs.n_edges < cs.n_allowed
-        bound, gap = sol.bound, sol.gap
-        if pruned and sol.objective_name == "total":
-            # The solver's bound covers the pruned graph only; the certified bound
-            # covers every allowed pair.
-            bound = max(bound or 0.0, cs.upper_bound)
-            gap = (bound - sol.objective) / max(abs(bound), 1e-9)
+        pruned = cs.pruned
+        bound, gap, status = self._quality()
         return Summary(
             participants=int(np.count_nonzero(people.is_participant)),
             mentors=int(g.n_left),
@@ -309,7 +321,7 @@ class Matching:
             total_score=float(sol.total_score),
             bound=None if bound is None else float(bound),
             gap=None if gap is None else float(gap),
-            status=sol.status if not pruned or (gap or 0) <= 1e-9 else "feasible",
+            status=status,
             method=sol.method,
             candidate_pairs=cs.n_edges,
             pruned=pruned,

@@ -297,10 +297,18 @@ class People:
         return None
 
     # ------------------------------------------------------------------ display
+    @cached_property
+    def _names(self) -> np.ndarray | None:
+        if "name" not in self.table.columns:
+            return None
+        out: np.ndarray = self.table["name"].to_numpy(dtype=object)
+        return out
+
     def name_of(self, position: int) -> str:
         """Return the person's name, or their id when no name is given."""
-        if "name" in self.table.columns:
-            value = self.table["name"].iat[position]
+        names = self._names
+        if names is not None:
+            value = names[position]
             if isinstance(value, str) and value.strip():
                 return value.strip()
         return str(self.ids[position])
@@ -383,4 +391,41 @@ def build_set_field(
         out[name] = SetField(
             tuple(vocabulary), matrix, np.asarray(present[name], dtype=bool)
         )
+    return out
+
+
+def build_coded_set_fields(
+    family: Mapping[str, tuple[np.ndarray, list[dict[str, int]]]],
+) -> dict[str, SetField]:
+    """Build :class:`SetField` s of one family from distinct values and row codes.
+
+    Same result as :func:`build_set_field` on ``[values[c] for c in codes]``, but
+    each distinct answer is laid out once and the rows are gathered from it, so a
+    million rows with repeated answers stay fast.
+
+    Parameters
+    ----------
+    family : mapping of field name to ``(codes, values)``
+        ``values`` are the parsed distinct answers (``{token: level}``), ``codes``
+        give the answer of each person.
+    """
+    vocabulary = sorted(
+        {tok for _, values in family.values() for v in values for tok in v}
+    )
+    column_of = {tok: i for i, tok in enumerate(vocabulary)}
+    out: dict[str, SetField] = {}
+    for name, (codes, values) in family.items():
+        distinct = build_set_field({name: values}, {name: np.zeros(len(values), bool)})
+        local = distinct[name]
+        remap = np.array([column_of[t] for t in local.vocabulary], dtype=np.int64)
+        m = local.matrix
+        unique_matrix = sp.csr_matrix(
+            (m.data, remap[m.indices] if m.nnz else m.indices, m.indptr),
+            shape=(len(values), len(vocabulary)),
+            dtype=np.float32,
+        )
+        unique_matrix.sort_indices()
+        answered = np.array([bool(v) for v in values], dtype=bool)
+        codes = np.asarray(codes, dtype=np.int64)
+        out[name] = SetField(tuple(vocabulary), unique_matrix[codes], answered[codes])
     return out

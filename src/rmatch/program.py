@@ -52,6 +52,7 @@ _PROGRAM_KEYS = {
     "seed",
     "reference_monday",
     "block_cells",
+    "gap_tolerance",
 }
 
 
@@ -102,6 +103,10 @@ class Program:
     name : str, optional
     block_cells : int
         Pairs scored at once (memory bound).
+    gap_tolerance : float, optional
+        With ``top_k``: if the certified gap to the unpruned optimum is above this
+        (e.g. ``0.001`` for 0.1%), ``top_k`` is enlarged (×4) and the program runs
+        again, until the gap is small enough or nothing is pruned.
     """
 
     def __init__(
@@ -119,6 +124,7 @@ class Program:
         reference_monday: _dt.date | None = None,
         name: str | None = None,
         block_cells: int = 4_000_000,
+        gap_tolerance: float | None = None,
     ) -> None:
         self.criteria = list(criteria) if criteria is not None else default_criteria()
         self.rules = list(rules) if rules is not None else [NoReportingLine(1)]
@@ -132,6 +138,7 @@ class Program:
         self.reference_monday = reference_monday
         self.name = name
         self.block_cells = block_cells
+        self.gap_tolerance = gap_tolerance
         self.mapping: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ checks
@@ -167,6 +174,12 @@ class Program:
             not isinstance(self.time_limit, int | float) or self.time_limit <= 0
         ):
             fail("time_limit", "None or a number > 0")
+        if self.gap_tolerance is not None and (
+            not isinstance(self.gap_tolerance, int | float)
+            or isinstance(self.gap_tolerance, bool)
+            or not 0 <= self.gap_tolerance < 1
+        ):
+            fail("gap_tolerance", "None or a number in [0, 1)")
         if not isinstance(self.seed, int):
             fail("seed", "an int")
         if not self.criteria:
@@ -195,13 +208,12 @@ class Program:
         return [*self.criteria, *(r for r in self.rules if isinstance(r, Soft))]
 
     # ------------------------------------------------------------------ run
-    def candidates(
-        self,
-        people: People,
-        *,
-        progress: Callable[[str, int, int], None] | None = None,
-    ) -> CandidateSet:
-        """Score and filter every pair: the candidate graph (stage 1 of ``match``)."""
+    def mask_rules(self, people: People) -> list[Rule]:
+        """Check the program against ``people``; return the rules applied as masks.
+
+        Warns (:class:`~rmatch.errors.DataQualityWarning`) about forbidden pairs
+        that name unknown ids.
+        """
         self.check(people)
         mask_rules = [r for r in self.rules if isinstance(r, Rule)]
         for r in mask_rules:
@@ -212,8 +224,18 @@ class Program:
                         f"{len(unknown)} {r.title()} name ids that are not in "
                         f"{people.source}: {', '.join(unknown[:5])}; they are ignored",
                         DataQualityWarning,
-                        stacklevel=3,
+                        stacklevel=4,
                     )
+        return mask_rules
+
+    def candidates(
+        self,
+        people: People,
+        *,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> CandidateSet:
+        """Score and filter every pair: the candidate graph (stage 1 of ``match``)."""
+        mask_rules = self.mask_rules(people)
         return build_candidates(
             people,
             self.scoring_criteria(),
@@ -305,6 +327,12 @@ class Program:
 
             check_result(people, cs, constraints, solution)
         seconds["solve"] = time.perf_counter() - t1
+        if cs.top_k is not None and self.objective == "total":
+            t3 = time.perf_counter()
+            cs, solution = self._certify(
+                people, cs, solution, progress=progress, engine=engine, client=client
+            )
+            seconds["certify"] = time.perf_counter() - t3
         if progress is not None:
             progress("solve", 1, 1)
         t2 = time.perf_counter()
@@ -321,6 +349,70 @@ class Program:
         result.seconds.update(seconds)
         return result
 
+    def _certify(
+        self,
+        people: People,
+        cs: CandidateSet,
+        solution: Any,
+        *,
+        progress: Callable[[str, int, int], None] | None,
+        engine: str,
+        client: Any,
+    ) -> tuple[CandidateSet, Any]:
+        """Certify a pruned result; enlarge ``top_k`` until within ``gap_tolerance``.
+
+        See :func:`rmatch.candidates.certify`: LP duals of the pruned problem bound
+        the unpruned optimum, and pruned pairs that could improve it are added.
+        """
+        import copy
+
+        from rmatch.candidates import certify
+        from rmatch.solvers import solve
+
+        def solve_graph(graph: Any) -> Any:
+            return solve(
+                graph,
+                method=self.method,
+                objective=self.objective,
+                time_limit=self.time_limit,
+                seed=self.seed,
+            )
+
+        criteria = self.scoring_criteria()
+        rules = [r for r in self.rules if isinstance(r, Rule)]
+        constraints = [r for r in self.rules if hasattr(r, "side_constraints")]
+        while True:
+            cs, solution, cert = certify(
+                cs,
+                solution,
+                people=people,
+                criteria=criteria,
+                rules=rules,
+                solve=solve_graph,
+                progress=progress,
+            )
+            k = cs.top_k
+            if (
+                self.gap_tolerance is None
+                or cert.gap <= self.gap_tolerance
+                or k is None
+                or not cs.pruned
+            ):
+                return cs, solution
+            bigger = copy.copy(self)
+            bigger.top_k = 4 * k
+            if engine == "dask":
+                from rmatch.distributed import dask_candidates
+
+                cs = dask_candidates(bigger, people, client=client, progress=progress)
+            else:
+                cs = bigger.candidates(people, progress=progress)
+            if constraints:
+                from rmatch.diagnose import apply_constraints
+
+                cs, _ = apply_constraints(people, cs, constraints)
+            solution = solve_graph(cs.graph)
+
     # ------------------------------------------------------------------ config
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as a JSON/TOML-safe dict (``from_dict`` round-trips).
@@ -335,7 +427,7 @@ class Program:
             "mentee_capacity": self.mentee_capacity,
             "seed": self.seed,
         }
-        for key in ("name", "top_k", "time_limit"):
+        for key in ("name", "top_k", "time_limit", "gap_tolerance"):
             if getattr(self, key) is not None:
                 program[key] = getattr(self, key)
         if self.reference_monday is not None:

@@ -26,6 +26,7 @@ def _side_reason(
     node: int,
     load_left: np.ndarray,
     load_right: np.ndarray,
+    adjacency: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[str, str]:
     """Return ``(code, text)``: why ``node`` on ``side`` has no pair.
 
@@ -37,7 +38,11 @@ def _side_reason(
         capacity = int(g.right_capacity[node])
         possible = int(cs.possible_right[node])
         removed = cs.removed_right[:, node]
-        partners = g.left[g.right == node]
+        partners = (
+            g.left[g.right == node]
+            if adjacency is None
+            else _neighbours(adjacency["right"], node)
+        )
         partner_cap, partner_load = g.left_capacity, load_left
         slots, demand, n_me = (
             int(g.left_capacity.sum()),
@@ -49,7 +54,11 @@ def _side_reason(
         capacity = int(g.left_capacity[node])
         possible = int(cs.possible_left[node])
         removed = cs.removed_left[:, node]
-        partners = g.right[g.left == node]
+        partners = (
+            g.right[g.left == node]
+            if adjacency is None
+            else _neighbours(adjacency["left"], node)
+        )
         partner_cap, partner_load = g.right_capacity, load_right
         slots, demand, n_me = (
             int(g.right_capacity.sum()),
@@ -119,6 +128,22 @@ def reason_label(code: str, rules: tuple[Any, ...] = ()) -> str:
     return REASON_LABELS.get(code, code)
 
 
+def _adjacency(
+    nodes: np.ndarray, others: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR ``(indptr, partners)`` of a node array (one argsort, not a scan per node)."""
+    order = np.argsort(nodes, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(nodes, minlength=n), out=indptr[1:])
+    return indptr, others[order]
+
+
+def _neighbours(adj: tuple[np.ndarray, np.ndarray], node: int) -> np.ndarray:
+    indptr, partners = adj
+    out: np.ndarray = partners[indptr[node] : indptr[node + 1]]
+    return out
+
+
 def unmatched_reasons(
     people: People, cs: CandidateSet, solution: Solution
 ) -> list[dict[str, Any]]:
@@ -134,6 +159,10 @@ def unmatched_reasons(
     left_of[cs.mentors] = np.arange(cs.mentors.size)
     right_of = np.full(len(people), -1, dtype=np.int64)
     right_of[cs.mentees] = np.arange(cs.mentees.size)
+    adjacency = {
+        "left": _adjacency(np.asarray(g.left), np.asarray(g.right), g.n_left),
+        "right": _adjacency(np.asarray(g.right), np.asarray(g.left), g.n_right),
+    }
     rows = []
     for position in np.flatnonzero(people.is_participant & ~matched):
         p = int(position)
@@ -145,7 +174,9 @@ def unmatched_reasons(
         ):
             if node_of[p] < 0:
                 continue
-            code, text = _side_reason(cs, side, int(node_of[p]), load_left, load_right)
+            code, text = _side_reason(
+                cs, side, int(node_of[p]), load_left, load_right, adjacency
+            )
             texts.append((label if role == "both" else "") + text)
             codes.append(code)
         rows.append(

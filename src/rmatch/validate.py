@@ -8,6 +8,7 @@ once (``pandas.factorize``), so a million rows with repeated answers stay fast.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -18,16 +19,21 @@ import pandas as pd
 from rmatch.errors import Issue, ValidationError, short
 from rmatch.parsing import (
     DEFAULT_REFERENCE_MONDAY,
+    SLOT_MINUTES,
+    SLOTS_PER_WEEK,
     ParseError,
-    parse_availability,
+    _normalize_intervals,
+    _offset_slots,
+    _parse_availability_item,
+    _parse_skill_item,
+    _to_text,
+    is_missing,
     parse_float,
     parse_int,
     parse_role,
-    parse_skills,
     parse_timezone,
-    to_utc_slots,
 )
-from rmatch.people import SET_FAMILIES, People, SetField, build_set_field
+from rmatch.people import SET_FAMILIES, People, SetField, build_coded_set_fields
 
 __all__ = ["REQUIRED_COLUMNS", "ValidationReport", "parse_people", "validate_people"]
 
@@ -155,13 +161,34 @@ class _Collector:
         mask: np.ndarray | None = None,
     ) -> list[T]:
         """Parse each distinct value of ``column`` once; collect ParseErrors."""
+        codes, parsed = self.parse_codes(column, parser, default, mask)
+        return [parsed[c] for c in codes]
+
+    def parse_codes(
+        self,
+        column: str,
+        parser: Callable[[str], T],
+        default: T,
+        mask: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, list[T]]:
+        """Parse each distinct value of ``column`` once; collect ParseErrors.
+
+        Returns
+        -------
+        codes : numpy.ndarray
+            Per row, the index of its value in ``parsed``.
+        parsed : list
+            The parsed distinct values (``default`` for empty or bad cells).
+        """
         n = len(self.frame)
         if column not in self.frame.columns:
-            return [default] * n
+            return np.zeros(n, dtype=np.int64), [default]
         values = self.frame[column].to_numpy(dtype=object)
         if mask is not None:
             values = np.where(mask, values, "")
         codes, uniques = pd.factorize(values)
+        codes = np.where(codes < 0, len(uniques), codes).astype(np.int64)
+        uniques = np.append(np.asarray(uniques, dtype=object), "")
         parsed: list[T] = []
         failed: dict[int, ParseError] = {}
         for k, text in enumerate(uniques):
@@ -184,7 +211,7 @@ class _Collector:
                     value=uniques[codes[position]],
                     code=f"bad_{column}",
                 )
-        return [parsed[c] for c in codes]
+        return codes, parsed
 
 
 def _check_ids(c: _Collector) -> None:
@@ -228,17 +255,16 @@ def _managers(c: _Collector) -> np.ndarray:
     has = values != ""
     found = index.get_indexer(values[has])
     positions = np.flatnonzero(has)
-    for position, target in zip(positions, found, strict=True):
-        if target < 0:
-            c.add(
-                int(position),
-                "manager_id",
-                "the manager id is not an id in the file",
-                "add a row for the manager (role 'none' if they do not take part) "
-                "or leave the cell empty",
-                value=values[position],
-                code="unknown_manager",
-            )
+    for position in positions[found < 0]:
+        c.add(
+            int(position),
+            "manager_id",
+            "the manager id is not an id in the file",
+            "add a row for the manager (role 'none' if they do not take part) "
+            "or leave the cell empty",
+            value=values[position],
+            code="unknown_manager",
+        )
     manager[positions] = np.where(found >= 0, found, -1)
     # A manager's id may point at a later duplicate row; map by first occurrence.
     _check_cycles(c, manager)
@@ -290,8 +316,8 @@ def _roles(c: _Collector) -> np.ndarray:
     def parser(text: str) -> str:
         return parse_role(text) if text.strip().lower() != "none" else "none"
 
-    roles = c.parse_column("role", parser, "none")
-    return np.array(roles, dtype=object)
+    codes, roles = c.parse_codes("role", parser, "none")
+    return _take(roles, codes)
 
 
 def _capacities(c: _Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -307,8 +333,11 @@ def _capacities(c: _Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarra
         return value
 
     def cap(column: str) -> np.ndarray:
-        parsed = c.parse_column(column, lambda text: parse_capacity(column, text), -1)
-        return np.asarray(parsed, dtype=np.int64).reshape(n)
+        codes, parsed = c.parse_codes(
+            column, lambda text: parse_capacity(column, text), -1
+        )
+        out: np.ndarray = np.asarray(parsed, dtype=np.int64)[codes].reshape(n)
+        return out
 
     generic = cap("capacity")
     mentor = cap("mentor_capacity")
@@ -322,23 +351,28 @@ def _capacities(c: _Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return mentor_capacity.astype(np.int64), mentee_capacity.astype(np.int64)
 
 
+def _take(values: Sequence[Any], codes: np.ndarray) -> np.ndarray:
+    """``values[codes]`` as an object array (values may be lists or dicts)."""
+    table = np.empty(len(values), dtype=object)
+    table[:] = list(values)
+    out: np.ndarray = table[codes]
+    return out
+
+
 def _sets(c: _Collector, participant: np.ndarray) -> dict[str, SetField]:
-    families: dict[str, dict[str, list[dict[str, int]]]] = {}
-    present: dict[str, np.ndarray] = {}
+    families: dict[str, dict[str, tuple[np.ndarray, list[dict[str, int]]]]] = {}
+    skills = _SkillsParser()
     for column, family in SET_FAMILIES.items():
         if column not in c.frame.columns:
             continue
         empty: dict[str, int] = {}
-        parsed: list[dict[str, int]] = c.parse_column(
-            column, parse_skills, empty, mask=participant
-        )
+        codes, parsed = c.parse_codes(column, skills, empty, mask=participant)
         if not column.startswith("skills"):
             parsed = [{k: 1 for k in p} for p in parsed]
-        families.setdefault(family, {})[column] = parsed
-        present[column] = np.array([bool(p) for p in parsed], dtype=bool)
+        families.setdefault(family, {})[column] = (codes, parsed)
     out: dict[str, SetField] = {}
     for fields in families.values():
-        out.update(build_set_field(fields, present))
+        out.update(build_coded_set_fields(fields))
     return out
 
 
@@ -346,58 +380,154 @@ def _schedule(
     c: _Collector, participant: np.ndarray, reference: _dt.date
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     n = len(c.frame)
-    offsets = np.full(n, np.nan)
     has = np.zeros(n, dtype=bool)
-    zones = c.parse_column("timezone", parse_timezone, None, mask=participant)
+    zone_codes, zones = c.parse_codes(
+        "timezone", parse_timezone, None, mask=participant
+    )
     noon = _dt.datetime.combine(reference, _dt.time(12))
-    zone_offset: dict[Any, float] = {}
-    for i, tz in enumerate(zones):
+    zone_offset = np.full(len(zones), np.nan)
+    for k, tz in enumerate(zones):
         if tz is not None:
-            if tz not in zone_offset:
-                delta = noon.replace(tzinfo=tz).utcoffset()
-                zone_offset[tz] = (delta.total_seconds() / 3600) if delta else 0.0
-            offsets[i] = zone_offset[tz]
+            delta = noon.replace(tzinfo=tz).utcoffset()
+            zone_offset[k] = (delta.total_seconds() / 3600) if delta else 0.0
+    offsets = zone_offset[zone_codes]
     if "availability" not in c.frame.columns:
         return None, has, offsets
-    no_intervals: list[tuple[int, int]] = []
-    intervals: list[list[tuple[int, int]]] = c.parse_column(
-        "availability", parse_availability, no_intervals, mask=participant
+    parser = _AvailabilityMasks()
+    avail_codes, local = c.parse_codes(
+        "availability", parser, parser.empty, mask=participant
     )
-    packed = np.zeros((n, 84), dtype=np.uint8)
-    cache: dict[tuple[str, Any], np.ndarray] = {}
-    raw = c.frame["availability"].to_numpy(dtype=object)
-    warned_utc = False
-    for i in range(n):
-        if not intervals[i]:
-            continue
-        tz = zones[i]
-        if tz is None:
-            tz = _dt.UTC
-            if "timezone" in c.frame.columns and not warned_utc:
-                c.add(
-                    i,
-                    "timezone",
-                    "availability is given without a time zone; UTC is assumed",
-                    "fill in the time zone (e.g. Europe/Berlin or UTC+1)",
-                    code="missing_timezone",
-                    severity="warning",
-                )
-                warned_utc = True
-        key = (str(raw[i]), tz)
-        if key not in cache:
-            cache[key] = np.packbits(to_utc_slots(intervals[i], tz, reference))
-        packed[i] = cache[key]
-        has[i] = True
+    local_masks = np.stack(local) if local else np.zeros((0, SLOTS_PER_WEEK), bool)
+    free: np.ndarray = np.asarray(local_masks.any(axis=1))[avail_codes]
+    has[:] = free
+    if not free.any():
+        return np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8), has, offsets
+    rows = np.flatnonzero(free)
+    no_zone = np.array([tz is None for tz in zones], dtype=bool)[zone_codes[rows]]
+    if no_zone.any() and "timezone" in c.frame.columns:
+        c.add(
+            int(rows[np.argmax(no_zone)]),
+            "timezone",
+            "availability is given without a time zone; UTC is assumed",
+            "fill in the time zone (e.g. Europe/Berlin or UTC+1)",
+            code="missing_timezone",
+            severity="warning",
+        )
+    # one UTC mask per distinct (availability, time zone) pair
+    pair = avail_codes[rows] * np.int64(len(zones) + 1) + zone_codes[rows]
+    uniq, inverse = np.unique(pair, return_inverse=True)
+    u_avail = uniq // (len(zones) + 1)
+    u_zone = uniq % (len(zones) + 1)
+    utc = np.zeros((uniq.size, SLOTS_PER_WEEK), dtype=bool)
+    day_slots = np.arange(SLOTS_PER_WEEK // 7)
+    for z in np.unique(u_zone):
+        zone = zones[int(z)]
+        utc_zone: _dt.tzinfo = zone if zone is not None else _dt.UTC
+        sel = np.flatnonzero(u_zone == z)
+        src = local_masks[u_avail[sel]]
+        out = np.zeros((sel.size, SLOTS_PER_WEEK), dtype=bool)
+        for day in range(7):
+            date = reference + _dt.timedelta(days=day)
+            shift = _offset_slots(utc_zone, date)
+            target = (day * day_slots.size + day_slots - shift) % SLOTS_PER_WEEK
+            out[:, target] |= src[:, day * day_slots.size : (day + 1) * day_slots.size]
+        utc[sel] = out
+    packed = np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8)
+    packed[rows] = np.packbits(utc, axis=1)[inverse.ravel()]
     return packed, has, offsets
 
 
+# The separators of parse_skills and parse_availability, as one compiled pattern.
+_SKILL_SEPARATORS = re.compile("[;\n]")
+_AVAILABILITY_SEPARATORS = re.compile("[;\n|]")
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _SkillsParser:
+    """:func:`rmatch.parsing.parse_skills` on text cells, each item text once."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, tuple[str, int] | ParseError | None] = {}
+
+    def _item(self, part: str) -> tuple[str, int] | None:
+        got = self.items.get(part, self)
+        if got is self:
+            try:
+                got = _parse_skill_item(part, 3)
+            except ParseError as exc:
+                got = exc
+            self.items[part] = got  # type: ignore[assignment]
+        if isinstance(got, ParseError):
+            raise got
+        return got  # type: ignore[return-value]
+
+    def __call__(self, text: str) -> dict[str, int]:
+        if is_missing(text):
+            return {}
+        skills: dict[str, int] = {}
+        for part in _SKILL_SEPARATORS.split(_newlines(_to_text(text))):
+            parsed = self._item(part)
+            if parsed is not None:
+                name, level = parsed
+                skills[name] = max(level, skills.get(name, 0))
+        return dict(sorted(skills.items()))
+
+
+class _AvailabilityMasks:
+    """Parse an availability cell into a local slot mask, each item text once.
+
+    Same result as :func:`rmatch.parsing.parse_availability` followed by the
+    local step of :func:`rmatch.parsing.to_utc_slots`: a cell is the union of its
+    items, each snapped to slots.
+    """
+
+    def __init__(self) -> None:
+        self.empty = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+        self.items: dict[str, np.ndarray | ParseError] = {}
+
+    def _item(self, item: str) -> np.ndarray:
+        got = self.items.get(item)
+        if got is None:
+            try:
+                intervals = _normalize_intervals(_parse_availability_item(item))
+                mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+                for start, end in intervals:
+                    mask[start // SLOT_MINUTES : end // SLOT_MINUTES] = True
+                got = mask
+            except ParseError as exc:
+                got = exc
+            self.items[item] = got
+        if isinstance(got, ParseError):
+            raise got
+        return got
+
+    def __call__(self, text: str) -> np.ndarray:
+        if is_missing(text):
+            return self.empty
+        masks = [
+            self._item(item.strip())
+            for item in _AVAILABILITY_SEPARATORS.split(_newlines(_to_text(text)))
+            if item.strip()
+        ]
+        if not masks:
+            return self.empty
+        if len(masks) == 1:
+            return masks[0]
+        out: np.ndarray = np.logical_or.reduce(masks)
+        return out
+
+
 def _seniority(c: _Collector) -> np.ndarray:
-    values = c.parse_column(
+    codes, values = c.parse_codes(
         "seniority",
         lambda t: float(parse_float(t, name="seniority") or 0.0),
         float("nan"),
     )
-    return np.asarray(values, dtype=np.float64).reshape(len(c.frame))
+    out: np.ndarray = np.asarray(values, dtype=np.float64)[codes]
+    return out.reshape(len(c.frame))
 
 
 def validate_people(

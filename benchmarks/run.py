@@ -1,0 +1,552 @@
+"""Benchmark rmatch end to end on synthetic organizations, against what people do today.
+
+Usage::
+
+    python benchmarks/run.py                              # 1k, 10k and 100k employees
+    python benchmarks/run.py --employees 1000000          # one size
+    python benchmarks/run.py --employees 100000 --repeat 3 --json out.json
+
+For each size the organization is generated (``rmatch.datasets.synthetic_org``,
+7% mentors and 3% mentees by default), read and validated, scored, solved,
+certified and reported with the demo reverse-mentoring program
+(``rmatch/datasets/data/demo_program.toml``). Each run happens in a fresh
+subprocess, so the peak memory of one size does not leak into the next; with
+``--repeat`` the table shows medians.
+
+On the same instance (same seed) the baselines run in their own subprocess:
+
+``scipy_lsa``
+    ``scipy.optimize.linear_sum_assignment`` on the full dense score matrix (one
+    row per mentor slot), when it fits in ``--dense-limit`` cells.
+``networkx``
+    ``networkx.max_weight_matching`` on the full graph (small sizes only).
+``pulp``
+    A PuLP model with one binary variable per allowed pair, solved by CBC (small
+    sizes only).
+``python_loop``
+    Scoring every pair with a per-pair Python function, as mentoring scripts do;
+    timed on a sample of pairs and extrapolated to all pairs when there are too
+    many (the table says so). Solving is not included.
+
+The dense, networkx and PuLP baselines get their scores from rmatch's vectorized
+scorer (every allowed pair, no pruning), which favours them; their time includes
+that scoring. ``ratio_vs_<baseline>`` is baseline seconds / rmatch seconds for the
+same work — scoring + candidates + solve + certify (scoring alone for
+``python_loop``) — so 10 means rmatch is 10 times faster.
+
+JSON (``--json``): one object for one size, else a list of objects, each with
+``employees``, ``mentees``, ``mentors``, ``seconds_total``, ``peak_mib``,
+``objective``, ``bound``, ``gap``, ``certified``, ``stages`` and one
+``ratio_vs_<baseline>`` per baseline that ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: Exact matching (no pruning) up to this many mentor × mentee pairs; above it the
+#: runner keeps the best ``TOP_K`` candidates per person and certifies the result.
+EXACT_PAIRS = 2_000_000
+TOP_K = 10
+GAP_TOLERANCE = 0.001
+STAGES = ("generate", "read", "score", "solve", "certify", "report")
+
+
+# --------------------------------------------------------------------------- helpers
+def _peak_mib() -> float:
+    """Peak resident memory of this process in MiB (Linux reports KiB)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 2**20
+
+
+def _program(n_pairs: int) -> Any:
+    import rmatch
+
+    program = rmatch.Program.from_toml(str(rmatch.datasets.demo_program_path()))
+    if n_pairs > EXACT_PAIRS:
+        program.top_k = TOP_K
+        program.gap_tolerance = GAP_TOLERANCE
+    return program
+
+
+def _org(employees: int, seed: int) -> Any:
+    import rmatch
+
+    return rmatch.datasets.synthetic_org(employees, seed=seed)
+
+
+# --------------------------------------------------------------------------- pipeline
+def run_pipeline(employees: int, seed: int, engine: str) -> dict[str, Any]:
+    """Generate, read, match and report one organization; return the figures."""
+    import rmatch
+
+    t0 = time.perf_counter()
+    frame = _org(employees, seed)
+    t1 = time.perf_counter()
+    people = rmatch.read_people(frame)
+    t2 = time.perf_counter()
+    del frame
+    n_left = int(np.count_nonzero(people.is_mentor))
+    n_right = int(np.count_nonzero(people.is_mentee))
+    program = _program(n_left * n_right)
+    result = program.match(people, engine=engine)
+    t3 = time.perf_counter()
+    summary = result.summary()
+    records = result.to_records()  # what an HR tool would store
+    t4 = time.perf_counter()
+    seconds = dict(result.seconds)
+    stages = {
+        "generate": t1 - t0,
+        "read": t2 - t1,
+        "score": seconds.get("score", 0.0),
+        "solve": seconds.get("solve", 0.0),
+        "certify": seconds.get("certify", 0.0),
+        "report": seconds.get("report", 0.0) + (t4 - t3),
+    }
+    cs = result.candidates
+    cert = cs.certificate
+    return {
+        "employees": employees,
+        "seed": seed,
+        "mentees": n_right,
+        "mentors": n_left,
+        "pairs": n_left * n_right,
+        "pairs_scored": int(cs.stats.get("pairs_scored", n_left * n_right)),
+        "candidate_pairs": cs.n_edges,
+        "allowed_pairs": cs.n_allowed,
+        "top_k": cs.top_k,
+        "engine": engine,
+        "stages": stages,
+        "seconds_total": sum(stages.values()),
+        "seconds_pipeline": sum(v for k, v in stages.items() if k != "generate"),
+        "peak_mib": _peak_mib(),
+        "objective": summary.objective,
+        "bound": summary.bound,
+        "gap": summary.gap,
+        "status": summary.status,
+        "certified": cert.to_dict() if cert is not None else None,
+        "method": summary.method,
+        "pairs_matched": summary.pairs,
+        "records": len(records["pairs"]),
+    }
+
+
+# --------------------------------------------------------------------------- baselines
+def _full_scores(people: Any) -> tuple[Any, float]:
+    """The unpruned candidate set (every allowed pair) and seconds to build it."""
+    program = _program(0)  # exact: every allowed pair
+    t = time.perf_counter()
+    cs = program.candidates(people)
+    return cs, time.perf_counter() - t
+
+
+def _exact_scores(people: Any, li: np.ndarray, rj: np.ndarray) -> np.ndarray:
+    """rmatch's score of given (mentor node, mentee node) pairs; NaN if forbidden."""
+    from rmatch.candidates import _rescore, _Scorer
+
+    program = _program(0)
+    rules = program.mask_rules(people)
+    mentors = np.flatnonzero(people.is_mentor)
+    mentees = np.flatnonzero(people.is_mentee)
+    scorer = _Scorer(people, program.scoring_criteria(), rules, mentors, mentees)
+    keys, weight, _ = _rescore(scorer, li, rj)
+    pos = np.searchsorted(keys, li * np.int64(mentees.size) + rj)
+    out: np.ndarray = np.where(np.isfinite(weight[pos]), weight[pos], np.nan)
+    return out
+
+
+def _slots(cs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Mentor slot rows: one row per unit of mentor capacity."""
+    g = cs.graph
+    cap = np.asarray(g.left_capacity)
+    owner = np.repeat(np.arange(g.n_left), cap)
+    return owner, cap
+
+
+def baseline_scipy_lsa(cs: Any, limit: int) -> dict[str, Any]:
+    from scipy.optimize import linear_sum_assignment
+
+    g = cs.graph
+    owner, _ = _slots(cs)
+    cells = owner.size * g.n_right
+    if cells > limit:
+        return {"skipped": f"dense matrix of {cells:,} cells > --dense-limit"}
+    t = time.perf_counter()
+    dense = np.full((g.n_left, g.n_right), -1.0)
+    dense[g.left, g.right] = g.weight
+    matrix = dense[owner]  # forbidden pairs at -1: never worth taking
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    w = matrix[rows, cols]
+    objective = float(w[w >= 0].sum())
+    return {"seconds": time.perf_counter() - t, "objective": objective}
+
+
+def baseline_networkx(cs: Any, max_edges: int) -> dict[str, Any]:
+    import networkx as nx
+
+    g = cs.graph
+    _, cap = _slots(cs)
+    n_slot_edges = int(np.sum(cap[g.left]))
+    if n_slot_edges > max_edges:
+        return {"skipped": f"{n_slot_edges:,} slot edges > --networkx-edges"}
+    t = time.perf_counter()
+    graph: Any = nx.Graph()
+    first = np.concatenate([[0], np.cumsum(cap)[:-1]])
+    for e in range(g.n_edges):
+        a, b, w = int(g.left[e]), int(g.right[e]), float(g.weight[e])
+        for s in range(int(cap[a])):
+            graph.add_edge(("m", int(first[a]) + s), ("e", b), weight=w)
+    matching = nx.max_weight_matching(graph)
+    objective = sum(graph[u][v]["weight"] for u, v in matching)
+    return {"seconds": time.perf_counter() - t, "objective": float(objective)}
+
+
+def baseline_pulp(cs: Any, max_edges: int) -> dict[str, Any]:
+    import pulp
+
+    g = cs.graph
+    if g.n_edges > max_edges:
+        return {"skipped": f"{g.n_edges:,} variables > --pulp-edges"}
+    t = time.perf_counter()
+    model = pulp.LpProblem("mentoring", pulp.LpMaximize)
+    x = [pulp.LpVariable(f"x{e}", cat="Binary") for e in range(g.n_edges)]
+    model += pulp.lpSum(float(g.weight[e]) * x[e] for e in range(g.n_edges))
+    by_left: dict[int, list[Any]] = {}
+    by_right: dict[int, list[Any]] = {}
+    for e in range(g.n_edges):
+        by_left.setdefault(int(g.left[e]), []).append(x[e])
+        by_right.setdefault(int(g.right[e]), []).append(x[e])
+    for node, xs in by_left.items():
+        model += pulp.lpSum(xs) <= int(g.left_capacity[node])
+    for node, xs in by_right.items():
+        model += pulp.lpSum(xs) <= int(g.right_capacity[node])
+    model.solve(pulp.PULP_CBC_CMD(msg=False))
+    objective = float(pulp.value(model.objective) or 0.0)
+    return {"seconds": time.perf_counter() - t, "objective": objective}
+
+
+def _python_people(people: Any, positions: np.ndarray) -> list[dict[str, Any]]:
+    """Per-person Python records, as a script would hold them."""
+    out = []
+    sets = people.sets
+    for p in positions.tolist():
+        bits = people.availability[p] if people.availability is not None else None
+        out.append(
+            {
+                "offered": sets["skills_offered"].tokens(p),
+                "wanted": sets["skills_wanted"].tokens(p),
+                "interests": set(sets["interests"].tokens(p)),
+                "goals": set(sets["goals"].tokens(p)),
+                "slots": int.from_bytes(bits.tobytes(), "big")
+                if bits is not None
+                else 0,
+                "seniority": float(people.seniority[p]),
+                "manager": int(people.manager[p]),
+                "position": p,
+            }
+        )
+    return out
+
+
+def _coverage(offered: dict[str, int], wanted: dict[str, int]) -> float | None:
+    if not offered or not wanted:
+        return None
+    return sum(min(offered.get(s, 0), w) / w for s, w in wanted.items()) / len(wanted)
+
+
+def _jaccard(a: set[str], b: set[str]) -> float | None:
+    if not a or not b:
+        return None
+    return len(a & b) / len(a | b)
+
+
+def python_pair_score(m: dict[str, Any], e: dict[str, Any], anc: Any) -> float | None:
+    """Score one pair the way a mentoring script does (None: forbidden)."""
+    # rules: no reporting line (2 levels), reverse seniority, 0.5 shared hours
+    if e["position"] in anc[m["position"]] or m["position"] in anc[e["position"]]:
+        return None
+    if not e["seniority"] - m["seniority"] >= 1 - 1e-9:
+        return None
+    hours = (m["slots"] & e["slots"]).bit_count() * 0.25
+    if hours < 0.5 - 1e-6:
+        return None
+    parts = []
+    fwd, bwd = (
+        _coverage(m["offered"], e["wanted"]),
+        _coverage(e["offered"], m["wanted"]),
+    )
+    if fwd is not None or bwd is not None:
+        num = (fwd or 0.0) * 1.0 + (bwd or 0.0) * 0.5
+        den = (fwd is not None) * 1.0 + (bwd is not None) * 0.5
+        parts.append((num / den, 3.0))
+    parts.append((min(hours / 2.0, 1.0), 2.0))
+    for value in (
+        _jaccard(m["interests"], e["interests"]),
+        _jaccard(m["goals"], e["goals"]),
+    ):
+        if value is not None:
+            parts.append((value, 1.0))
+    return sum(v * w for v, w in parts) / sum(w for _, w in parts)
+
+
+def baseline_python_loop(people: Any, sample: int) -> dict[str, Any]:
+    mentor_pos = np.flatnonzero(people.is_mentor)
+    mentee_pos = np.flatnonzero(people.is_mentee)
+    n_left, n_right = mentor_pos.size, mentee_pos.size
+    n_pairs = n_left * n_right
+    rng = np.random.default_rng(0)
+    t0 = time.perf_counter()
+    mentors = _python_people(people, mentor_pos)
+    mentees = _python_people(people, mentee_pos)
+    anc_arr = people.ancestors(2)
+    anc = {
+        int(p): set(anc_arr[p].tolist())
+        for p in np.concatenate([mentor_pos, mentee_pos])
+    }
+    setup = time.perf_counter() - t0
+    if n_pairs <= sample:
+        li = np.repeat(np.arange(n_left), n_right)
+        rj = np.tile(np.arange(n_right), n_left)
+        extrapolated = False
+    else:
+        li = rng.integers(0, n_left, sample)
+        rj = rng.integers(0, n_right, sample)
+        extrapolated = True
+    pairs = list(zip(li.tolist(), rj.tolist(), strict=True))
+    t = time.perf_counter()
+    scores = [python_pair_score(mentors[i], mentees[j], anc) for i, j in pairs]
+    loop = time.perf_counter() - t
+    seconds = setup + loop * (n_pairs / max(len(pairs), 1))
+    # the loop must give rmatch's scores and forbid the same pairs
+    exact = _exact_scores(people, li, rj)
+    worst = 0.0
+    for got, want in zip(scores, exact.tolist(), strict=True):
+        if (got is None) != bool(np.isnan(want)):
+            worst = float("inf")
+        elif got is not None:
+            worst = max(worst, abs(got - want))
+    return {
+        "seconds": seconds,
+        "extrapolated": extrapolated,
+        "sampled_pairs": len(pairs),
+        "max_abs_diff_vs_rmatch": worst,
+        "note": "scoring only"
+        + (f", timed on {len(pairs):,} pairs and extrapolated" if extrapolated else ""),
+    }
+
+
+def run_baselines(
+    employees: int, seed: int, args: argparse.Namespace
+) -> dict[str, Any]:
+    import rmatch
+
+    people = rmatch.read_people(_org(employees, seed))
+    out: dict[str, Any] = {}
+    names = [b for b in args.baselines.split(",") if b]
+    unknown = set(names) - {"scipy_lsa", "networkx", "pulp", "python_loop"}
+    if unknown:
+        raise SystemExit(f"unknown baseline(s) {sorted(unknown)}")
+    if "python_loop" in names:
+        out["python_loop"] = baseline_python_loop(people, args.sample)
+    # the other baselines need every allowed pair: build them only if one can run
+    n_left = int(np.count_nonzero(people.is_mentor))
+    n_right = int(np.count_nonzero(people.is_mentee))
+    caps = people.mentor_capacity[people.is_mentor]
+    slots = int(np.where(caps >= 0, caps, 2).sum())
+    limits = {
+        "scipy_lsa": (slots * n_right, args.dense_limit, "dense matrix cells"),
+        "networkx": (n_left * n_right, 8 * args.networkx_edges, "pairs"),
+        "pulp": (n_left * n_right, 8 * args.pulp_edges, "pairs"),
+    }
+    todo = []
+    for name in names:
+        if name not in limits:
+            continue
+        size, limit, what = limits[name]
+        if size > limit:
+            out[name] = {"skipped": f"{size:,} {what}, too many for this baseline"}
+        else:
+            todo.append(name)
+    if not todo:
+        return out
+    cs, score_seconds = _full_scores(people)
+    for name in todo:
+        if name == "scipy_lsa":
+            res = baseline_scipy_lsa(cs, args.dense_limit)
+        elif name == "networkx":
+            res = baseline_networkx(cs, args.networkx_edges)
+        else:
+            res = baseline_pulp(cs, args.pulp_edges)
+        if "seconds" in res:
+            res["seconds"] += score_seconds
+            res["note"] = "includes rmatch's vectorized scoring of every pair"
+        out[name] = res
+    return out
+
+
+# --------------------------------------------------------------------------- driver
+def _subprocess(mode: str, employees: int, args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        mode,
+        "--employees",
+        str(employees),
+        "--seed",
+        str(args.seed),
+        "--engine",
+        args.engine,
+        "--baselines",
+        args.baselines,
+        "--dense-limit",
+        str(args.dense_limit),
+        "--networkx-edges",
+        str(args.networkx_edges),
+        "--pulp-edges",
+        str(args.pulp_edges),
+        "--sample",
+        str(args.sample),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"{mode} run for {employees} employees failed")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    out = dict(runs[-1])
+    out["stages"] = {
+        s: statistics.median(r["stages"][s] for r in runs) for s in runs[0]["stages"]
+    }
+    for key in ("seconds_total", "seconds_pipeline", "peak_mib"):
+        out[key] = statistics.median(r[key] for r in runs)
+    out["repeat"] = len(runs)
+    out["seconds_total_runs"] = [r["seconds_total"] for r in runs]
+    return out
+
+
+def _fmt(x: float | None, spec: str = ".4f") -> str:
+    return "n/a" if x is None else format(x, spec)
+
+
+def print_table(res: dict[str, Any]) -> None:
+    n = res["employees"]
+    head = (
+        f"{n:,} employees: {res['mentees']:,} mentees × {res['mentors']:,} mentors "
+        f"({res['pairs']:,} pairs, {res['pairs_scored']:,} scored)"
+    )
+    if res.get("repeat", 1) > 1:
+        head += f", median of {res['repeat']} runs"
+    print("\n" + head)
+    print("-" * len(head))
+    labels = {
+        "generate": "generate",
+        "read": "read + validate",
+        "score": "score + candidates",
+        "solve": "solve",
+        "certify": "certify",
+        "report": "report",
+    }
+    for stage in STAGES:
+        print(f"  {labels[stage]:<22} {res['stages'][stage]:9.3f} s")
+    print(f"  {'total':<22} {res['seconds_total']:9.3f} s")
+    print(f"  {'peak memory':<22} {res['peak_mib']:9.0f} MiB")
+    cert = res.get("certified")
+    if res["top_k"] is None:
+        quality = "exact (every allowed pair is a candidate)"
+    elif cert and cert["optimal"]:
+        quality = "certified optimal over every allowed pair (LP duals)"
+    else:
+        quality = f"certified gap {_fmt(res['gap'], '.4%')} over every allowed pair"
+    print(
+        f"  objective {_fmt(res['objective'])}  bound {_fmt(res['bound'])}  "
+        f"gap {_fmt(res['gap'], '.4%')}  [{quality}]"
+    )
+    print(
+        f"  {res['candidate_pairs']:,} candidate pairs of {res['allowed_pairs']:,} "
+        f"allowed (top_k={res['top_k']}), {res['method']}, "
+        f"{res['pairs_matched']:,} pairs"
+    )
+    base = res.get("baselines", {})
+    if base:
+        print(
+            f"  {'baseline':<14} {'seconds':>10} {'ratio':>9} {'objective':>12}  note"
+        )
+        for name, b in base.items():
+            if "skipped" in b:
+                skipped = f"skipped: {b['skipped']}"
+                print(f"  {name:<14} {'-':>10} {'-':>9} {'-':>12}  {skipped}")
+                continue
+            ratio = res.get(f"ratio_vs_{name}")
+            obj = _fmt(b.get("objective")) if "objective" in b else "-"
+            print(
+                f"  {name:<14} {b['seconds']:10.2f} {_fmt(ratio, '.1f') + '×':>9} "
+                f"{obj:>12}  {b.get('note', '')}"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--employees", type=int, action="append")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local")
+    parser.add_argument("--baselines", default="scipy_lsa,networkx,pulp,python_loop")
+    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--dense-limit", type=int, default=60_000_000)
+    parser.add_argument("--networkx-edges", type=int, default=60_000)
+    parser.add_argument("--pulp-edges", type=int, default=60_000)
+    parser.add_argument("--sample", type=int, default=200_000)
+    parser.add_argument("--worker", choices=("pipeline", "baselines"))
+    args = parser.parse_args(argv)
+    sizes = args.employees or [1_000, 10_000, 100_000]
+    if args.worker:
+        if args.worker == "pipeline":
+            out = run_pipeline(sizes[0], args.seed, args.engine)
+        else:
+            out = run_baselines(sizes[0], args.seed, args)
+        print(json.dumps(out))
+        return 0
+    results = []
+    for n in sizes:
+        runs = [_subprocess("pipeline", n, args) for _ in range(max(1, args.repeat))]
+        res = _median_run(runs)
+        if not args.no_baselines and args.baselines:
+            res["baselines"] = _subprocess("baselines", n, args)
+            st = res["stages"]
+            for name, b in res["baselines"].items():
+                if "seconds" in b:
+                    # like for like: scoring (+ solving) on the same instance
+                    ours = st["score"]
+                    if name != "python_loop":
+                        ours += st["solve"] + st["certify"]
+                    res[f"ratio_vs_{name}"] = b["seconds"] / max(ours, 1e-9)
+        print_table(res)
+        results.append(res)
+    if args.json:
+        payload: Any = results[0] if len(results) == 1 else results
+        Path(args.json).write_text(
+            json.dumps(payload, indent=1) + "\n", encoding="utf-8"
+        )
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    raise SystemExit(main())

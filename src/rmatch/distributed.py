@@ -1,0 +1,192 @@
+"""Score the candidate pairs on a Dask cluster (``Program.match(engine="dask")``).
+
+The block scoring of :func:`rmatch.candidates.build_candidates` is split into tasks
+(groups of blocks of similar cost). Each task scores its blocks with a private
+running top ``k`` and returns only the pairs it keeps plus its rule counts; the
+client merges them and keeps the exact top ``k`` per person. A pair is scored by
+exactly one task and ties are broken by position, so the candidate graph is the
+same as the in-process engine's, edge for edge and weight for weight.
+
+Dask is optional: ``pip install 'rmatch[dask]'``.
+
+Examples
+--------
+On one machine (a ``LocalCluster`` is started and closed for you)::
+
+    result = program.match(people, engine="dask")
+
+On a real cluster, pass a client or the scheduler address::
+
+    from dask.distributed import Client
+    client = Client("tcp://scheduler.example.org:8786")
+    result = program.match(people, engine="dask", client=client)
+    # or: program.match(people, engine="dask", client="tcp://scheduler:8786")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from rmatch.candidates import (
+    CandidateSet,
+    _capacities,
+    _Collector,
+    _finish,
+    _Job,
+    _k_selected,
+    _prepare,
+    _Scorer,
+    _single_blas_thread,
+    _State,
+    iter_jobs,
+)
+from rmatch.errors import ConfigError
+
+if TYPE_CHECKING:
+    from rmatch.people import People
+    from rmatch.program import Program
+
+__all__ = ["dask_candidates"]
+
+Progress = Callable[[str, int, int], None]
+
+#: Tasks per worker thread: enough to balance uneven blocks, few enough to keep
+#: the per-task overhead (and the pairs each task returns) small.
+TASKS_PER_THREAD = 4
+
+
+def _require_dask() -> Any:
+    try:
+        import distributed
+    except ImportError as exc:
+        raise ConfigError(
+            "engine='dask' needs Dask distributed, which is not installed; "
+            "install it with: pip install 'rmatch[dask]'"
+        ) from exc
+    return distributed
+
+
+def _score_task(scorer: _Scorer, jobs: list[_Job], k: int | None) -> _State:
+    """One Dask task: score ``jobs`` with a private collector."""
+    _single_blas_thread()
+    col = _Collector(scorer, k)
+    from rmatch.candidates import _run_job
+
+    for job in jobs:
+        col.add(_run_job(scorer, job, col.taus, k))
+    return col.state()
+
+
+@contextlib.contextmanager
+def _connect(client: Any) -> Iterator[Any]:
+    """Yield a Client: the one given, one for an address, or a new LocalCluster."""
+    distributed = _require_dask()
+    if client is not None and not isinstance(client, str):
+        yield client
+        return
+    with warnings.catch_warnings():
+        # a busy dashboard port or a slow scratch directory is not the caller's
+        # problem; the scoring itself warns through the normal channels
+        warnings.simplefilter("ignore", UserWarning)
+        if isinstance(client, str):
+            own = distributed.Client(client)
+            cluster = None
+        else:
+            threads = max(1, min(2, os.cpu_count() or 1))
+            cluster = distributed.LocalCluster(
+                n_workers=threads,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            own = distributed.Client(cluster)
+    try:
+        yield own
+    finally:
+        own.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _worker_threads(client: Any) -> int:
+    try:
+        info = client.scheduler_info()
+        return max(1, sum(int(w.get("nthreads", 1)) for w in info["workers"].values()))
+    except Exception:  # a scheduler without the usual info: assume a small cluster
+        return 2
+
+
+def dask_candidates(
+    program: Program,
+    people: People,
+    client: Any = None,
+    progress: Progress | None = None,
+) -> CandidateSet:
+    """Build the candidate graph of ``program`` with the block scoring on Dask.
+
+    Parameters
+    ----------
+    program : Program
+        Criteria, rules, capacities, ``top_k`` and ``block_cells`` are used as by
+        :meth:`Program.candidates`.
+    people : People
+    client : dask.distributed.Client or str, optional
+        A client, or a scheduler address such as ``"tcp://10.0.0.5:8786"``. By
+        default a ``LocalCluster`` with one single-threaded worker process per
+        core is started, used and closed.
+    progress : callable, optional
+        ``progress("score", tasks_done, tasks)``.
+
+    Returns
+    -------
+    CandidateSet
+        The same graph as ``program.candidates(people)``.
+
+    Raises
+    ------
+    ConfigError
+        Dask is not installed (``pip install 'rmatch[dask]'``), or a setting is
+        invalid.
+    """
+    _require_dask()
+    started = time.perf_counter()
+    rules = program.mask_rules(people)
+    top_k = program.top_k
+    sc, jobs = _prepare(
+        people,
+        program.scoring_criteria(),
+        rules,
+        block_cells=program.block_cells,
+    )
+    left_cap, right_cap = _capacities(
+        people,
+        sc.mentors,
+        sc.mentees,
+        program.mentor_capacity,
+        program.mentee_capacity,
+    )
+    k_sel = _k_selected(top_k, left_cap, right_cap)
+    collector = _Collector(sc, k_sel)
+    distributed = _require_dask()
+    with _connect(client) as cl:
+        n_tasks = max(1, _worker_threads(cl) * TASKS_PER_THREAD)
+        groups = list(iter_jobs(jobs, n_tasks))
+        if groups and any(groups):
+            shared = cl.scatter(sc.for_workers(), broadcast=True)
+            futures = [
+                cl.submit(_score_task, shared, group, k_sel, pure=False)
+                for group in groups
+            ]
+            for done, fut in enumerate(distributed.as_completed(futures), start=1):
+                collector.add_kept(fut.result())
+                if progress is not None:
+                    progress("score", done, len(futures))
+        elif progress is not None:
+            progress("score", 1, 1)
+    state = collector.state()
+    return _finish(sc, state, top_k, k_sel, left_cap, right_cap, started)
