@@ -91,6 +91,10 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 }
 #: Above this many edges ``lagrangian:ilp`` skips the ILP unless there is a time limit.
 LAGRANGIAN_MIN_EDGES = 20_000
+#: Without OR-Tools, ``auto`` uses scipy's sparse assignment up to this many edges and
+#: the HiGHS flow LP above. Measured here: 100k edges (1000 x 5000, capacity 5)
+#: sparse 0.54 s vs LP 2.0 s; 879k edges (1M-employee benchmark) sparse 71 s vs LP 9 s.
+SPARSE_MAX_EDGES = 200_000
 #: ``auto`` uses the dense assignment when the slot matrix is at least this full.
 DENSE_MIN_DENSITY = 0.25
 
@@ -132,8 +136,8 @@ def choose_method(graph: CandidateGraph, objective: str = "total") -> tuple[str,
     * one side with unit capacities, no lower bounds and a dense slot matrix:
       ``assignment:dense``;
     * otherwise ``flow`` (OR-Tools when installed, else HiGHS LP); without
-      OR-Tools, graphs the assignment handles use ``assignment:sparse``, which is
-      faster than the LP.
+      OR-Tools, graphs the assignment handles use ``assignment:sparse`` up to
+      ``SPARSE_MAX_EDGES`` edges, where it is faster than the LP.
     """
     if graph.side_constraints:
         if objective == "total" and _lagrangian.not_supported(graph) is None:
@@ -151,7 +155,7 @@ def choose_method(graph: CandidateGraph, objective: str = "total") -> tuple[str,
             and graph.n_edges >= DENSE_MIN_DENSITY * cells
         ):
             return "assignment:dense", "unit capacities on one side and a dense graph"
-        if not _flow.ortools_available():
+        if not _flow.ortools_available() and graph.n_edges <= SPARSE_MAX_EDGES:
             return "assignment:sparse", "unit capacities on one side, sparse graph"
     if _flow.ortools_available():
         return "flow:ortools", "capacities/lower bounds: OR-Tools min-cost flow"
