@@ -1057,6 +1057,13 @@ class _Scorer:
                 col_counts[level] = np.count_nonzero(allowed, axis=0)
         if tau_left is not None and tau_right is not None:
             tl, tr = tau_left, tau_right
+            if k is not None and n >= 32 * k:
+                # a row's k-th best among a sample of columns is a lower bound on
+                # its k-th best overall: a cheap bar for rows seen for the first time
+                step = n // (16 * k)
+                sample = np.where(allowed[:, ::step], total[:, ::step], -np.inf)
+                kth = -np.partition(-sample, k - 1, axis=1)[:, k - 1]
+                tl = np.maximum(tl, kth.astype(np.float32))
             bar = np.minimum.outer(tl, tr)
             keep = total >= bar
             keep &= allowed
@@ -1559,14 +1566,6 @@ class _State:
     counts_right: np.ndarray
     scored: int
     survivors: int
-
-
-def _run_task(sc: _Scorer, jobs: Sequence[_Job], k: int | None) -> _State:
-    """Score a list of jobs with a private collector (one Dask task)."""
-    col = _Collector(sc, k)
-    for job in jobs:
-        col.add(_run_job(sc, job, col.taus, k))
-    return col.state()
 
 
 # --------------------------------------------------------------------------- building
@@ -2222,19 +2221,6 @@ def certify(
     )
     cs = replace(cs, upper_bound=total_bound, certificate=cert)
     return cs, solution, cert
-
-
-def capacity_certificate(cs: CandidateSet, solution: Solution) -> Certificate:
-    """The simple certificate: each person's best allowed scores and capacities."""
-    bound = max(float(cs.upper_bound), float(solution.objective))
-    gap = (bound - solution.objective) / max(abs(bound), 1e-9)
-    return Certificate(
-        bound=bound,
-        objective=float(solution.objective),
-        gap=float(max(gap, 0.0)),
-        optimal=bool(gap <= 1e-9),
-        method="capacity",
-    )
 
 
 def iter_jobs(jobs: Sequence[Any], n: int) -> Iterator[list[Any]]:

@@ -102,7 +102,7 @@ def _connect(client: Any) -> Iterator[Any]:
                 n_workers=threads,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
             )
             own = distributed.Client(cluster)
     try:

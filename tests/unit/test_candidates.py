@@ -263,6 +263,10 @@ class _MySame(SameValue):
     pass
 
 
+class _MyMinScore(MinScore):
+    pass
+
+
 class _MyDifferent(DifferentValue):
     pass
 
@@ -303,6 +307,7 @@ def test_fast_rules_equal_their_own_allowed(mixed: rmatch.People) -> None:
         DifferentValue("department"),
         SameValue("languages"),
         MinSharedHours(0.5),
+        MinScore(0.25),
     ]
     slow = [
         _MyNoReporting(2, same_manager=True),
@@ -312,6 +317,7 @@ def test_fast_rules_equal_their_own_allowed(mixed: rmatch.People) -> None:
         _MyDifferent("department"),
         _MySame("languages"),
         _MyHours(0.5),
+        _MyMinScore(0.25),
     ]
     crit = default_criteria()
     a = build_candidates(mixed, crit, fast, top_k=5, block_cells=20_000)
