@@ -6,6 +6,10 @@ Usage::
     python benchmarks/run.py --employees 1000000          # one size
     python benchmarks/run.py --employees 100000 --repeat 3 --json out.json
 
+    # stress: everyone signs up (300k mentees x 700k mentors) on a Dask LocalCluster
+    python benchmarks/run.py --employees 1000000 --mentor-rate 0.7 --mentee-rate 0.3 \
+        --engine dask --processes --gap-tolerance 0 --no-baselines
+
 For each size the organization is generated (``rmatch.datasets.synthetic_org``,
 7% mentors and 3% mentees by default), read and validated, scored, solved,
 certified and reported with the demo reverse-mentoring program
@@ -43,6 +47,7 @@ JSON (``--json``): one object for one size, else a list of objects, each with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -50,6 +55,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,38 +76,87 @@ def _peak_mib() -> float:
     return peak / 1024 if sys.platform != "darwin" else peak / 2**20
 
 
-def _program(n_pairs: int) -> Any:
+def _program(n_pairs: int, args: argparse.Namespace | None = None) -> Any:
+    """The demo program; pruned (``top_k``) above ``EXACT_PAIRS`` or when asked."""
     import rmatch
 
     program = rmatch.Program.from_toml(str(rmatch.datasets.demo_program_path()))
-    if n_pairs > EXACT_PAIRS:
-        program.top_k = TOP_K
-        program.gap_tolerance = GAP_TOLERANCE
+    top_k = args.top_k if args is not None else None
+    gap_tolerance = args.gap_tolerance if args is not None else None
+    if n_pairs > EXACT_PAIRS or top_k:
+        program.top_k = top_k or TOP_K
+        tolerance = GAP_TOLERANCE if gap_tolerance is None else gap_tolerance
+        program.gap_tolerance = tolerance or None  # 0: report the gap, do not chase it
     return program
 
 
-def _org(employees: int, seed: int) -> Any:
+def _org(employees: int, args: argparse.Namespace) -> Any:
     import rmatch
 
-    return rmatch.datasets.synthetic_org(employees, seed=seed)
+    return rmatch.datasets.synthetic_org(
+        employees,
+        seed=args.seed,
+        mentor_rate=args.mentor_rate,
+        mentee_rate=args.mentee_rate,
+    )
+
+
+@contextlib.contextmanager
+def _engine_client(args: argparse.Namespace) -> Iterator[Any]:
+    """None for the local engine; a Client on a LocalCluster for ``--engine dask``."""
+    if args.engine != "dask":
+        yield None
+        return
+    import dask
+    from distributed import Client, LocalCluster
+
+    from rmatch.distributed import WORKER_ENVIRON
+
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    with (
+        dask.config.set(
+            {"distributed.nanny.pre-spawn-environ": environ | WORKER_ENVIRON}
+        ),
+        LocalCluster(
+            n_workers=args.workers,
+            threads_per_worker=1,
+            processes=args.processes,
+            dashboard_address=":0",
+            memory_limit=0,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def _worker_peaks(client: Any) -> list[float]:
+    """Peak resident memory of each Dask worker process (MiB)."""
+    if client is None:
+        return []
+    peaks = client.run(_peak_mib)
+    return sorted(float(v) for v in peaks.values())
 
 
 # --------------------------------------------------------------------------- pipeline
-def run_pipeline(employees: int, seed: int, engine: str) -> dict[str, Any]:
+def run_pipeline(employees: int, args: argparse.Namespace) -> dict[str, Any]:
     """Generate, read, match and report one organization; return the figures."""
     import rmatch
 
+    seed, engine = args.seed, args.engine
     t0 = time.perf_counter()
-    frame = _org(employees, seed)
+    frame = _org(employees, args)
     t1 = time.perf_counter()
     people = rmatch.read_people(frame)
     t2 = time.perf_counter()
     del frame
     n_left = int(np.count_nonzero(people.is_mentor))
     n_right = int(np.count_nonzero(people.is_mentee))
-    program = _program(n_left * n_right)
-    result = program.match(people, engine=engine)
-    t3 = time.perf_counter()
+    program = _program(n_left * n_right, args)
+    with _engine_client(args) as client:
+        t_cluster = time.perf_counter()
+        result = program.match(people, engine=engine, client=client)
+        t3 = time.perf_counter()
+        worker_peaks = _worker_peaks(client) if args.processes else []
     summary = result.summary()
     records = result.to_records()  # what an HR tool would store
     t4 = time.perf_counter()
@@ -127,10 +182,15 @@ def run_pipeline(employees: int, seed: int, engine: str) -> dict[str, Any]:
         "allowed_pairs": cs.n_allowed,
         "top_k": cs.top_k,
         "engine": engine,
+        "workers": args.workers if engine == "dask" else None,
         "stages": stages,
-        "seconds_total": sum(stages.values()),
+        "seconds_total": sum(stages.values()) + (t_cluster - t2),
+        "seconds_cluster_start": t_cluster - t2,
         "seconds_pipeline": sum(v for k, v in stages.items() if k != "generate"),
         "peak_mib": _peak_mib(),
+        "worker_peak_mib": worker_peaks,
+        "mentor_rate": args.mentor_rate,
+        "mentee_rate": args.mentee_rate,
         "objective": summary.objective,
         "bound": summary.bound,
         "gap": summary.gap,
@@ -351,7 +411,7 @@ def run_baselines(
 ) -> dict[str, Any]:
     import rmatch
 
-    people = rmatch.read_people(_org(employees, seed))
+    people = rmatch.read_people(_org(employees, args))
     out: dict[str, Any] = {}
     names = [b for b in args.baselines.split(",") if b]
     unknown = set(names) - {"scipy_lsa", "networkx", "pulp", "python_loop"}
@@ -408,6 +468,19 @@ def _subprocess(mode: str, employees: int, args: argparse.Namespace) -> dict[str
         str(args.seed),
         "--engine",
         args.engine,
+        "--workers",
+        str(args.workers),
+        *(["--processes"] if args.processes else []),
+        "--mentor-rate",
+        str(args.mentor_rate),
+        "--mentee-rate",
+        str(args.mentee_rate),
+        *(["--top-k", str(args.top_k)] if args.top_k else []),
+        *(
+            ["--gap-tolerance", str(args.gap_tolerance)]
+            if args.gap_tolerance is not None
+            else []
+        ),
         "--baselines",
         args.baselines,
         "--dense-limit",
@@ -451,6 +524,9 @@ def print_table(res: dict[str, Any]) -> None:
     )
     if res.get("repeat", 1) > 1:
         head += f", median of {res['repeat']} runs"
+    if res.get("engine") == "dask":
+        kind = "process" if res.get("worker_peak_mib") else "thread"
+        head += f", Dask LocalCluster ({res.get('workers', '?')} {kind} workers)"
     print("\n" + head)
     print("-" * len(head))
     labels = {
@@ -463,8 +539,13 @@ def print_table(res: dict[str, Any]) -> None:
     }
     for stage in STAGES:
         print(f"  {labels[stage]:<22} {res['stages'][stage]:9.3f} s")
+    if res.get("engine") == "dask":
+        print(f"  {'start the cluster':<22} {res['seconds_cluster_start']:9.3f} s")
     print(f"  {'total':<22} {res['seconds_total']:9.3f} s")
     print(f"  {'peak memory':<22} {res['peak_mib']:9.0f} MiB")
+    if res.get("worker_peak_mib"):
+        peaks = ", ".join(f"{p:.0f}" for p in res["worker_peak_mib"])
+        print(f"  {'peak per worker':<22} {peaks} MiB")
     cert = res.get("certified")
     if res["top_k"] is None:
         quality = "exact (every allowed pair is a candidate)"
@@ -506,6 +587,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json")
     parser.add_argument("--engine", choices=("local", "dask"), default="local")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="Dask LocalCluster workers (default 2)"
+    )
+    parser.add_argument(
+        "--processes",
+        action="store_true",
+        help="Dask workers as processes (default: threads of this process)",
+    )
+    parser.add_argument("--mentor-rate", type=float, default=0.07)
+    parser.add_argument("--mentee-rate", type=float, default=0.03)
+    parser.add_argument("--top-k", type=int, help=f"default {TOP_K} above exact size")
+    parser.add_argument(
+        "--gap-tolerance",
+        type=float,
+        help=f"enlarge top_k until the gap is below this (default {GAP_TOLERANCE}; "
+        "0 reports the gap without enlarging)",
+    )
     parser.add_argument("--baselines", default="scipy_lsa,networkx,pulp,python_loop")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--dense-limit", type=int, default=60_000_000)
@@ -517,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.employees or [1_000, 10_000, 100_000]
     if args.worker:
         if args.worker == "pipeline":
-            out = run_pipeline(sizes[0], args.seed, args.engine)
+            out = run_pipeline(sizes[0], args)
         else:
             out = run_baselines(sizes[0], args.seed, args)
         print(json.dumps(out))

@@ -2121,7 +2121,7 @@ def certify(
     rules: Sequence[Rule],
     solve: Callable[[CandidateGraph], Solution],
     max_rounds: int = 8,
-    max_rescore: int = 5_000_000,
+    max_rescore: int | None = None,
     progress: Progress | None = None,
 ) -> tuple[CandidateSet, Solution, Certificate]:
     """Bound the unpruned optimum; add improving pruned pairs and solve again.
@@ -2138,9 +2138,11 @@ def certify(
         ``solve(graph) -> Solution`` with the program's solver settings.
     max_rounds : int
         Column-generation rounds before settling for a bound.
-    max_rescore : int
+    max_rescore : int, optional
         Pruned pairs re-scored per round at most; the others are bounded by
-        ``theta``.
+        ``theta``. Default: 5 million or three times the candidate pairs,
+        whichever is larger (re-scoring is cheap next to the block scoring, and
+        every pair left unscored weakens the bound).
     progress : callable, optional
         ``progress("certify", round, max_rounds)`` after each round.
 
@@ -2165,6 +2167,8 @@ def certify(
     known = _Known(len(cs.criteria))
     solve_seconds = 0.0
     n_r = max(cs.graph.n_right, 1)
+    if max_rescore is None:
+        max_rescore = max(5_000_000, 3 * cs.n_edges)
     while True:
         g = cs.graph
         # with side constraints the matching need not be optimal for the plain LP:

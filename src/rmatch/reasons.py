@@ -20,89 +20,99 @@ if TYPE_CHECKING:
 __all__ = ["explain_person", "unmatched_reasons"]
 
 
-def _side_reason(
+def _side_reasons(
     cs: CandidateSet,
     side: str,
-    node: int,
+    nodes: np.ndarray,
     load_left: np.ndarray,
     load_right: np.ndarray,
-    adjacency: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-) -> tuple[str, str]:
-    """Return ``(code, text)``: why ``node`` on ``side`` has no pair.
+) -> list[tuple[str, str]]:
+    """Return ``(code, text)`` for each of ``nodes``: why it has no pair.
 
-    ``side`` is ``"left"`` (the person as a mentor) or ``"right"`` (as a mentee).
+    ``side`` is ``"left"`` (the people as mentors) or ``"right"`` (as mentees).
+    The checks run on whole arrays; only the texts are built one by one.
     """
     g = cs.graph
+    left, right = np.asarray(g.left), np.asarray(g.right)
     if side == "right":
         other, me = "mentor", "mentee"
-        capacity = int(g.right_capacity[node])
-        possible = int(cs.possible_right[node])
-        removed = cs.removed_right[:, node]
-        partners = (
-            g.left[g.right == node]
-            if adjacency is None
-            else _neighbours(adjacency["right"], node)
-        )
-        partner_cap, partner_load = g.left_capacity, load_left
-        slots, demand, n_me = (
-            int(g.left_capacity.sum()),
-            int(g.right_capacity.sum()),
-            g.n_right,
-        )
+        capacity, possible = g.right_capacity, cs.possible_right
+        removed = cs.removed_right
+        mine, partner = right, left
+        partner_full = load_left >= g.left_capacity
+        slots, demand = int(g.left_capacity.sum()), int(g.right_capacity.sum())
+        n_me = g.n_right
     else:
         other, me = "mentee", "mentor"
-        capacity = int(g.left_capacity[node])
-        possible = int(cs.possible_left[node])
-        removed = cs.removed_left[:, node]
-        partners = (
-            g.right[g.left == node]
-            if adjacency is None
-            else _neighbours(adjacency["left"], node)
-        )
-        partner_cap, partner_load = g.right_capacity, load_right
-        slots, demand, n_me = (
-            int(g.right_capacity.sum()),
-            int(g.left_capacity.sum()),
-            g.n_left,
-        )
-    if capacity <= 0:
-        return "capacity_zero", f"capacity is 0: they asked for no {other}"
-    if possible == 0:
-        return "no_partners", f"no one else signed up as a {other}"
-    allowed = possible - int(removed.sum())
-    if allowed <= 0:
-        hits = [(int(c), cs.rules[r]) for r, c in enumerate(removed) if c > 0]
-        if len(hits) == 1:
-            return f"rule:{hits[0][1].name}", hits[0][1].no_candidate_reason(other)
-        parts = ", ".join(f"{c} by '{rule.title()}'" for c, rule in hits)
-        return (
-            "rules",
-            f"no allowed {other}: all {possible} candidates are excluded ({parts})",
-        )
-    if partners.size == 0:
-        return (
-            "pruned",
-            f"none of their {allowed} allowed {other}s is among the best candidates "
-            f"kept (top_k={cs.top_k}); raise top_k",
-        )
-    full = partner_load[partners] >= partner_cap[partners]
-    k = int(partners.size)
-    if full.all():
-        if slots < demand:
-            return (
-                "slots_exhausted",
-                f"{other} slots exhausted: {n_me} {me}s want {demand} {other}s, "
-                f"{slots} slots; all {k} of their allowed {other}s are full",
+        capacity, possible = g.left_capacity, cs.possible_left
+        removed = cs.removed_left
+        mine, partner = left, right
+        partner_full = load_right >= g.right_capacity
+        slots, demand = int(g.right_capacity.sum()), int(g.left_capacity.sum())
+        n_me = g.n_left
+    n = capacity.size
+    degree = np.bincount(mine, minlength=n)
+    with_room = np.bincount(mine, weights=~partner_full[partner], minlength=n)
+    cap = np.asarray(capacity)[nodes]
+    poss = np.asarray(possible)[nodes]
+    gone = removed[:, nodes]
+    allowed = poss - gone.sum(axis=0)
+    deg = degree[nodes]
+    room = with_room[nodes].astype(np.int64)
+    out: list[tuple[str, str]] = []
+    for i in range(nodes.size):
+        if cap[i] <= 0:
+            out.append(("capacity_zero", f"capacity is 0: they asked for no {other}"))
+        elif poss[i] == 0:
+            out.append(("no_partners", f"no one else signed up as a {other}"))
+        elif allowed[i] <= 0:
+            hits = [(int(c), cs.rules[r]) for r, c in enumerate(gone[:, i]) if c > 0]
+            if len(hits) == 1:
+                rule = hits[0][1]
+                out.append((f"rule:{rule.name}", rule.no_candidate_reason(other)))
+            else:
+                parts = ", ".join(f"{c} by '{rule.title()}'" for c, rule in hits)
+                out.append(
+                    (
+                        "rules",
+                        f"no allowed {other}: all {int(poss[i])} candidates are "
+                        f"excluded ({parts})",
+                    )
+                )
+        elif deg[i] == 0:
+            out.append(
+                (
+                    "pruned",
+                    f"none of their {int(allowed[i])} allowed {other}s is among the "
+                    f"best candidates kept (top_k={cs.top_k}); raise top_k",
+                )
             )
-        return (
-            "taken",
-            f"all {k} of their allowed {other}s are taken by {me}s who fit them better",
-        )
-    return (
-        "objective",
-        f"left out by the objective or a quota although {int((~full).sum())} of "
-        f"their {k} allowed {other}s had room",
-    )
+        elif room[i] == 0 and slots < demand:
+            out.append(
+                (
+                    "slots_exhausted",
+                    f"{other} slots exhausted: {n_me} {me}s want {demand} {other}s, "
+                    f"{slots} slots; all {int(deg[i])} of their allowed {other}s "
+                    "are full",
+                )
+            )
+        elif room[i] == 0:
+            out.append(
+                (
+                    "taken",
+                    f"all {int(deg[i])} of their allowed {other}s are taken by "
+                    f"{me}s who fit them better",
+                )
+            )
+        else:
+            out.append(
+                (
+                    "objective",
+                    f"left out by the objective or a quota although {int(room[i])} "
+                    f"of their {int(deg[i])} allowed {other}s had room",
+                )
+            )
+    return out
 
 
 #: Short labels for the summary, by reason code.
@@ -128,22 +138,6 @@ def reason_label(code: str, rules: tuple[Any, ...] = ()) -> str:
     return REASON_LABELS.get(code, code)
 
 
-def _adjacency(
-    nodes: np.ndarray, others: np.ndarray, n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """CSR ``(indptr, partners)`` of a node array (one argsort, not a scan per node)."""
-    order = np.argsort(nodes, kind="stable")
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(nodes, minlength=n), out=indptr[1:])
-    return indptr, others[order]
-
-
-def _neighbours(adj: tuple[np.ndarray, np.ndarray], node: int) -> np.ndarray:
-    indptr, partners = adj
-    out: np.ndarray = partners[indptr[node] : indptr[node + 1]]
-    return out
-
-
 def unmatched_reasons(
     people: People, cs: CandidateSet, solution: Solution
 ) -> list[dict[str, Any]]:
@@ -155,40 +149,34 @@ def unmatched_reasons(
     matched = np.zeros(len(people), dtype=bool)
     matched[cs.mentors[g.left[edges]]] = True
     matched[cs.mentees[g.right[edges]]] = True
-    left_of = np.full(len(people), -1, dtype=np.int64)
-    left_of[cs.mentors] = np.arange(cs.mentors.size)
-    right_of = np.full(len(people), -1, dtype=np.int64)
-    right_of[cs.mentees] = np.arange(cs.mentees.size)
-    adjacency = {
-        "left": _adjacency(np.asarray(g.left), np.asarray(g.right), g.n_left),
-        "right": _adjacency(np.asarray(g.right), np.asarray(g.left), g.n_right),
-    }
-    rows = []
-    for position in np.flatnonzero(people.is_participant & ~matched):
-        p = int(position)
-        texts, codes = [], []
-        role = str(people.roles[p])
-        for side, node_of, label in (
-            ("right", right_of, "as mentee: "),
-            ("left", left_of, "as mentor: "),
-        ):
-            if node_of[p] < 0:
-                continue
-            code, text = _side_reason(
-                cs, side, int(node_of[p]), load_left, load_right, adjacency
-            )
-            texts.append((label if role == "both" else "") + text)
-            codes.append(code)
-        rows.append(
-            {
-                "id": str(people.ids[p]),
-                "name": people.name_of(p),
-                "role": role,
-                "reason": "; ".join(texts),
-                "reason_code": codes[0] if codes else "",
-            }
-        )
-    return rows
+    out = np.flatnonzero(people.is_participant & ~matched)
+    texts: list[list[str]] = [[] for _ in range(out.size)]
+    codes: list[list[str]] = [[] for _ in range(out.size)]
+    roles = people.roles[out].astype(str)
+    # as a mentee first, then as a mentor (people with role "both" get both)
+    for side, positions, label in (
+        ("right", cs.mentees, "as mentee: "),
+        ("left", cs.mentors, "as mentor: "),
+    ):
+        node_of = np.full(len(people), -1, dtype=np.int64)
+        node_of[positions] = np.arange(positions.size)
+        nodes = node_of[out]
+        has = np.flatnonzero(nodes >= 0)
+        found = _side_reasons(cs, side, nodes[has], load_left, load_right)
+        for i, (code, text) in zip(has.tolist(), found, strict=True):
+            texts[i].append((label if roles[i] == "both" else "") + text)
+            codes[i].append(code)
+    ids = people.ids[out]
+    return [
+        {
+            "id": str(ids[i]),
+            "name": people.name_of(int(p)),
+            "role": str(roles[i]),
+            "reason": "; ".join(texts[i]),
+            "reason_code": codes[i][0] if codes[i] else "",
+        }
+        for i, p in enumerate(out.tolist())
+    ]
 
 
 def explain_person(matching: Matching, person_id: str) -> Explanation:

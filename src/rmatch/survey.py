@@ -1664,12 +1664,45 @@ class _Reader:
             final.demote(bad)
         out = ValidationReport(issues=final.sort(issues), n_rows=final.n_read)
         if out.ok and report.people is not None:
+            self.not_participating(final)
             out.people = dataclasses.replace(
                 report.people,
                 issues=tuple(out.warnings),
                 rejected=tuple(self.rejected),
             )
         return out
+
+    def not_participating(self, final: _Final) -> None:
+        """List respondents whose role answer is neither mentor nor mentee.
+
+        They stay in the org chart (role ``none``) but would otherwise vanish
+        from every output table; ``people.rejected`` says why they are not
+        matched (``code`` ``not_participating``).
+        """
+        roles = final.cols.get("role")
+        if roles is None:
+            return
+        columns = [c for c in final.origin.get("role", []) if c in final.raw.columns]
+        for pos in np.flatnonzero(roles[: final.n_survey_rows] == "none").tolist():
+            key = (str(final.files[pos]), int(final.rows[pos]))
+            if key in final.demoted:  # already rejected, with the error as reason
+                continue
+            cells = final.raw.iloc[pos][columns].dropna()
+            answer = " ".join(str(v) for v in cells.tolist())
+            self.rejected.append(
+                {
+                    "row": key[1],
+                    "id": final.id_of(pos),
+                    "reason": (
+                        f"not a participant: role answer {answer!r} is neither "
+                        "mentor nor mentee (kept in the org chart)"
+                        if answer
+                        else "not a participant: role none (kept in the org chart)"
+                    ),
+                    "file": key[0],
+                    "code": "not_participating",
+                }
+            )
 
     def _merge(self, final: _Final, found: list[Issue]) -> list[Issue]:
         """Own issues first, then validate's, moved to the raw file/row/column."""
@@ -2135,9 +2168,10 @@ def read_survey(
     if report.errors or report.people is None:
         raise ValidationError(report.errors + report.warnings)
     people = report.people
-    if people.rejected or report.warnings:
+    rejected = [r for r in people.rejected if r.get("code") != "not_participating"]
+    if rejected or report.warnings:
         warnings.warn(
-            f"{people.source}: {len(people.rejected)} row(s) rejected and "
+            f"{people.source}: {len(rejected)} row(s) rejected and "
             f"{len(report.warnings)} warning(s); see people.rejected and "
             "people.issues",
             DataQualityWarning,

@@ -19,7 +19,14 @@ from rmatch.errors import DataQualityWarning
 from rmatch.survey import read_survey
 
 EMAILS = [f"p{i}@corp.example" for i in range(8)]
-ROLES = ["Mentor (I want to provide coaching)", "Mentee", "Both", "mentor", "Teacher"]
+ROLES = [
+    "Mentor (I want to provide coaching)",
+    "Mentee",
+    "Both",
+    "mentor",
+    "Teacher",
+    "Neither",
+]
 SKILLS = ["Python", "GenAI, TikTok", "Python: Expert", "SQL (9)", ""]
 STAMPS = ["3/17/2020 8:14:08", "3/18/2020 9:00:00", "2020-03-17 08:14:08", "", "soon"]
 CAPACITY = ["", "1", "2", "many"]

@@ -750,6 +750,34 @@ def test_reject_keeps_the_rest_and_the_org_chart() -> None:
         read_survey(rows, GOOGLE, errors="skip")
 
 
+def test_neither_answers_stay_in_the_chart_and_are_accounted_for() -> None:
+    rows = [
+        _row("a@x.org", MENTOR),
+        _row("b@x.org", "Neither"),
+        _row("c@x.org", MENTEE),
+        _row("d@x.org", "Just curious"),
+    ]
+    mapping = {**GOOGLE, "roles": {"Just curious": "none"}}
+    people = _quiet(rows, mapping)  # a valid answer: no warning
+    assert people.roles.tolist() == ["mentor", "none", "mentee", "none"]
+    assert [(r["row"], r["id"], r["code"]) for r in people.rejected] == [
+        (3, "b@x.org", "not_participating"),
+        (5, "d@x.org", "not_participating"),
+    ]
+    assert (
+        "role answer 'Neither' is neither mentor nor mentee"
+        in (people.rejected[0]["reason"])
+    )
+    result = rmatch.Program(criteria=[rmatch.Skills()]).match(people)
+    table = result.unmatched_and_rejected()
+    listed = (
+        set(table["id"])
+        | set(result.pairs["mentor_id"])
+        | set(result.pairs["mentee_id"])
+    )
+    assert listed == {"a@x.org", "b@x.org", "c@x.org", "d@x.org"}
+
+
 def test_no_mapping_reads_canonical_columns() -> None:
     people = _quiet(
         [{"id": "E1", "role": "mentor"}, {"id": "E2", "role": "mentee"}], None
