@@ -221,7 +221,11 @@ def _parser() -> argparse.ArgumentParser:
             metavar="{auto,assignment,flow,ilp,lagrangian,stable,greedy}[:VARIANT]",
             help="solver (default: the program's, usually auto); e.g. ilp:cbc",
         )
-        p.add_argument("--objective", choices=("total", "coverage", "fairness"))
+        p.add_argument(
+            "--objective",
+            choices=("total", "coverage", "fairness"),
+            help="best total score (default), most people matched, or best worst pair",
+        )
         p.add_argument(
             "--engine",
             choices=("local", "dask"),
@@ -235,15 +239,24 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     demo = sub.add_parser("demo", help="match the bundled example organization")
-    demo.add_argument("-o", "--output", default="pairs.csv")
-    demo.add_argument("--unmatched", default=None)
+    demo.add_argument(
+        "-o",
+        "--output",
+        default="pairs.csv",
+        help="pairs file (.csv, .xlsx or .json; default pairs.csv)",
+    )
+    demo.add_argument(
+        "--unmatched", default=None, help="write who was left out and why"
+    )
     demo.add_argument(
         "--size",
         type=int,
         default=None,
         help="use a synthetic organization of this many employees",
     )
-    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument(
+        "--seed", type=int, default=0, help="seed of the synthetic organization"
+    )
     solver_options(demo)
 
     match = sub.add_parser("match", help="match a sign-up file")
@@ -287,11 +300,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write CSV as UTF-8 with a byte-order mark (Excel)",
     )
-    match.add_argument("-q", "--quiet", action="store_true")
+    match.add_argument(
+        "-q", "--quiet", action="store_true", help="no pair listing and no progress"
+    )
     solver_options(match)
 
     validate = sub.add_parser("validate", help="check a file and list every problem")
-    validate.add_argument("input")
+    validate.add_argument("input", help="CSV, Excel or JSON file")
     validate.add_argument("--config", help="program TOML with a [mapping] section")
     return parser
 

@@ -6,17 +6,21 @@ such text cells get a leading apostrophe, which spreadsheets display as text; nu
 are left alone. JSON is written as it is (it is read by programs, not spreadsheets).
 
 Text is written exactly as it was read: names with diacritics (``Nguyễn Thị Hồng``,
-``Şükrü Öztürk``, ``Jürgen Weiß``) come out byte for byte as they went in. CSV and
-JSON output is deterministic (same table, same bytes).
+``Şükrü Öztürk``, ``Jürgen Weiß``) come out byte for byte as they went in. Output
+is deterministic in every format (same table, same bytes): Excel files carry a
+fixed time stamp (1980-01-01, the earliest a zip file can hold) instead of the
+time of writing.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import json
 import math
 import os
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +133,33 @@ def _write_xlsx(frame: pd.DataFrame, target: Path, sheet_name: str) -> None:
     columns = [frame.iloc[:, j].to_numpy(dtype=object) for j in range(frame.shape[1])]
     for i in range(frame.shape[0]):
         sheet.append([_excel_cell(col[i]) for col in columns])
-    book.save(target)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _write_reproducible_zip(buffer.getvalue(), target)
+
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*")
+
+
+def _write_reproducible_zip(data: bytes, target: Path) -> None:
+    """Copy an .xlsx (a zip) with fixed entry times and document dates.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` and every zip entry;
+    with a fixed stamp the same table gives the same bytes.
+    """
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_TIMES.sub(rb"\g<1>1980-01-01T00:00:00Z", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            out.writestr(entry, body)
 
 
 def write_table(

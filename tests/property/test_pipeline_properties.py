@@ -155,3 +155,54 @@ def test_same_input_gives_identical_csv(tmp_path_factory, records: list[dict]) -
     )
     assert (d / "a.csv").read_bytes() == (d / "b.csv").read_bytes()
     assert (d / "ua.csv").read_bytes() == (d / "ub.csv").read_bytes()
+
+
+@given(organizations())
+def test_reason_codes_are_true(records: list[dict]) -> None:
+    """Each unmatched person's reason code holds, checked pair by pair."""
+    people = rmatch.read_people(records)
+    program = _program()
+    result = program.match(people)
+    pos = people.positions
+    load = np.bincount(pos(result.pairs["mentor_id"]), minlength=len(people))
+    load += np.bincount(pos(result.pairs["mentee_id"]), minlength=len(people))
+
+    def capacity(p: int, as_mentor: bool) -> int:
+        cap = (people.mentor_capacity if as_mentor else people.mentee_capacity)[p]
+        default = program.mentor_capacity if as_mentor else program.mentee_capacity
+        return int(default if cap < 0 else cap)
+
+    for pid, role, code in zip(
+        result.unmatched["id"],
+        result.unmatched["role"],
+        result.unmatched["reason_code"],
+        strict=True,
+    ):
+        if role == "both":  # two sides, two reasons: covered by the unit tests
+            continue
+        p = people.position(pid)
+        as_mentor = role == "mentor"
+        others = np.flatnonzero(people.is_mentee if as_mentor else people.is_mentor)
+        others = others[others != p]
+        allowed = [
+            int(o)
+            for o in others
+            if (
+                _reference_allowed(people, p, int(o))
+                if as_mentor
+                else _reference_allowed(people, int(o), p)
+            )
+        ]
+        full = [load[o] >= capacity(o, not as_mentor) for o in allowed]
+        if code == "capacity_zero":
+            assert capacity(p, as_mentor) == 0
+        elif code == "no_partners":
+            assert others.size == 0
+        elif code == "rules" or code.startswith("rule:"):
+            assert others.size > 0 and not allowed
+        elif code in ("taken", "slots_exhausted"):
+            assert allowed and all(full)
+        elif code == "objective":
+            assert allowed and not all(full)
+        else:  # no pruning here, so never "pruned"
+            pytest.fail(f"unexpected reason code {code!r} for {pid}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +58,21 @@ def test_excel_is_neutralized(tmp_path: Path) -> None:
     assert cells == ["'" + v.replace("\r", "\n") for v in DANGEROUS] + ["bell\ufffd"]
     assert all(c.data_type == "s" for c in sheet["A"])  # never a formula
     assert [c.value for c in sheet["B"]][1:3] == [0.5, None]
+
+
+def test_excel_output_is_byte_identical(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    frame = pd.DataFrame({"name": ["Nguyễn Thị Hồng", "=1+1"], "score": [0.5, 1.0]})
+    first = write_table(frame, tmp_path / "a.xlsx").read_bytes()
+    second = write_table(frame, tmp_path / "b.xlsx").read_bytes()
+    assert first == second
+    # no save time anywhere: the document dates and every zip entry are fixed
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert book.properties.modified == dt.datetime(1980, 1, 1)
+    assert book.properties.created == dt.datetime(1980, 1, 1)
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert [c.value for c in book.active["A"]] == ["name", "Nguyễn Thị Hồng", "'=1+1"]
 
 
 def test_bom_option(tmp_path: Path) -> None:

@@ -162,6 +162,39 @@ def test_benchmark_runner_writes_the_figures(tmp_path: Path) -> None:
     assert data["gap"] == pytest.approx(0.0, abs=1e-12)
 
 
+@pytest.mark.dask
+def test_benchmark_runner_stress_options_on_dask_processes(tmp_path: Path) -> None:
+    """Sign-up rates, top_k and process workers (with their own peak memory)."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "stress.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            *("--employees", "400", "--mentor-rate", "0.7", "--mentee-rate", "0.3"),
+            *("--engine", "dask", "--processes", "--workers", "2"),
+            *("--top-k", "3", "--gap-tolerance", "0", "--no-baselines"),
+            *("--json", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    assert "Dask LocalCluster (2 process workers)" in proc.stdout
+    assert "peak per worker" in proc.stdout
+    data = json.loads(out.read_text())
+    assert (data["mentees"], data["mentors"]) == (120, 280)
+    assert data["top_k"] == 3 and data["engine"] == "dask"
+    assert len(data["worker_peak_mib"]) == 2
+    assert all(p > 50 for p in data["worker_peak_mib"])  # real processes, not 0
+    # pruned to 3 candidates a person, yet the gap is proven, never assumed
+    assert data["bound"] >= data["objective"] - 1e-9
+    assert data["gap"] == pytest.approx(
+        (data["bound"] - data["objective"]) / data["bound"], abs=1e-9
+    )
+
+
 @pytest.mark.slow
 def test_a_million_employees_certified_within_the_memory_target() -> None:
     code = """
