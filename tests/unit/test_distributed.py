@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import numpy as np
@@ -89,6 +90,41 @@ def test_dask_engine_takes_a_scheduler_address(people, client) -> None:
     by_address = dask_candidates(program, people, client=address)
     by_client = dask_candidates(program, people, client=client)
     np.testing.assert_array_equal(by_address.graph.weight, by_client.graph.weight)
+
+
+@pytest.mark.dask
+def test_worker_processes_and_the_default_cluster_build_the_local_graph(
+    people,
+) -> None:
+    """Process workers (pickled scorer, tuned malloc) and client=None agree too."""
+    import dask
+
+    distributed = pytest.importorskip("distributed")
+    from rmatch.distributed import WORKER_ENVIRON, dask_candidates
+
+    program = _program(top_k=3)
+    local = program.candidates(people)
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    with (
+        dask.config.set(
+            {"distributed.nanny.pre-spawn-environ": environ | WORKER_ENVIRON}
+        ),
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        seen = c.run(lambda: {k: os.environ.get(k) for k in WORKER_ENVIRON})
+        assert list(seen.values()) == [WORKER_ENVIRON] * 2
+        remote = dask_candidates(program, people, client=c)
+    default = dask_candidates(program, people)  # a thread LocalCluster of its own
+    for other in (remote, default):
+        for field in ("left", "right", "weight"):
+            np.testing.assert_array_equal(
+                getattr(local.graph, field), getattr(other.graph, field)
+            )
+        np.testing.assert_array_equal(local.theta_left, other.theta_left)
+        np.testing.assert_array_equal(local.removed_right, other.removed_right)
 
 
 def test_missing_dask_is_a_config_error(people, monkeypatch) -> None:
