@@ -112,13 +112,16 @@ def _connect(client: Any) -> Iterator[Any]:
             own = distributed.Client(client)
             cluster = None
         else:
-            # worker threads in this process: the scoring releases the GIL and
-            # nothing is pickled (process workers measured 2x slower on 2 cores)
+            # worker threads in this process: the scoring releases the GIL,
+            # nothing is pickled and scripts need no __main__ guard. No memory
+            # limit: thread workers would compare the whole process (people,
+            # graph) with a per-worker share of the RAM and pause for good.
             cluster = distributed.LocalCluster(
-                n_workers=max(1, os.cpu_count() or 1),
+                n_workers=_usable_cores(),
                 threads_per_worker=1,
                 processes=False,
                 dashboard_address=":0",
+                memory_limit=0,
             )
             own = distributed.Client(cluster)
     try:
@@ -127,6 +130,14 @@ def _connect(client: Any) -> Iterator[Any]:
         own.close()
         if cluster is not None:
             cluster.close()
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS reports it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 def _worker_threads(client: Any) -> int:

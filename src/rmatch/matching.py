@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Explanation", "Matching", "Summary"]
 
+#: ``reason_code`` of survey respondents who signed up as neither role.
+_NOT_PARTICIPATING = "not_participating"
+
 
 def _ordinal(n: int) -> str:
     suffix = (
@@ -59,6 +62,7 @@ class Summary:
     pruned: bool
     unmatched: int
     rejected: int
+    not_participating: int = 0
     rules: dict[str, int] = field(default_factory=dict)
     constraints: dict[str, str] = field(default_factory=dict)
     unmatched_reasons: dict[str, int] = field(default_factory=dict)
@@ -106,6 +110,8 @@ class Summary:
             lines += [f"  {v:>4} × {k}" for k, v in self.unmatched_reasons.items()]
         if self.rejected:
             lines.append(f"rejected rows     {self.rejected}")
+        if self.not_participating:
+            lines.append(f"not participating {self.not_participating}")
         if self.seconds:
             lines.append(
                 "seconds           "
@@ -169,7 +175,9 @@ class Matching:
         (``capacity_zero``, ``no_partners``, ``rule:<name>``, ``rules``, ``pruned``,
         ``slots_exhausted``, ``taken``, ``objective``).
     rejected : pandas.DataFrame
-        ``file``, ``row``, ``id``, ``reason``: input rows that were not used.
+        ``file``, ``row``, ``id``, ``reason``, ``reason_code``: input rows that
+        were not used (``rejected``), and survey respondents who answered neither
+        mentor nor mentee (``not_participating``; they stay in the org chart).
     solution : Solution
         Raw solver output (objective, bound, gap, status, method, stats).
     """
@@ -201,10 +209,11 @@ class Matching:
                     "row": r.get("row"),
                     "id": str(r.get("id", "")),
                     "reason": str(r.get("reason", "")),
+                    "reason_code": str(r.get("code", "rejected")),
                 }
                 for r in people.rejected
             ],
-            columns=["file", "row", "id", "reason"],
+            columns=["file", "row", "id", "reason", "reason_code"],
         )
 
     # ------------------------------------------------------------------ tables
@@ -326,7 +335,10 @@ class Matching:
             candidate_pairs=cs.n_edges,
             pruned=pruned,
             unmatched=len(self.unmatched),
-            rejected=len(self.rejected),
+            rejected=int((self.rejected["reason_code"] != _NOT_PARTICIPATING).sum()),
+            not_participating=int(
+                (self.rejected["reason_code"] == _NOT_PARTICIPATING).sum()
+            ),
             rules=rules,
             constraints=constraints,
             unmatched_reasons={str(k): int(v) for k, v in reasons.items()},
@@ -396,9 +408,17 @@ class Matching:
         return out
 
     def unmatched_and_rejected(self) -> pd.DataFrame:
-        """Unmatched people and rejected rows in one table (``status`` column)."""
+        """Unmatched people and rejected rows in one table (``status`` column).
+
+        ``status`` is ``unmatched``, ``rejected`` or ``not participating``.
+        """
         a = self.unmatched.assign(status="unmatched", row="", file="")
-        b = self.rejected.assign(status="rejected", name="", role="", reason_code="")
+        status = np.where(
+            self.rejected["reason_code"] == _NOT_PARTICIPATING,
+            "not participating",
+            "rejected",
+        )
+        b = self.rejected.assign(status=status, name="", role="")
         cols = ["id", "name", "role", "status", "reason", "reason_code", "file", "row"]
         return pd.concat([a[cols], b[cols]], ignore_index=True)
 

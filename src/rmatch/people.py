@@ -132,7 +132,10 @@ class People:
     rows : numpy.ndarray
         Spreadsheet row number of each person in the source (header = row 1).
     rejected : tuple of dict
-        Input rows that were dropped, each with ``row``, ``id`` and ``reason``.
+        Input rows that were dropped, each with ``row``, ``id`` and ``reason``
+        (and ``file``). Survey respondents who signed up as neither mentor nor
+        mentee are listed too, with ``code`` ``"not_participating"``: they stay
+        in the table with role ``none``.
     issues : tuple of Issue
         Warnings found while reading (errors are raised instead).
     """

@@ -1683,22 +1683,24 @@ class _Reader:
         if roles is None:
             return
         columns = [c for c in final.origin.get("role", []) if c in final.raw.columns]
-        for pos in np.flatnonzero(roles[: final.n_survey_rows] == "none").tolist():
+        no_role = np.isin(roles[: final.n_survey_rows], ("none", ""))
+        for pos in np.flatnonzero(no_role).tolist():
             key = (str(final.files[pos]), int(final.rows[pos]))
             if key in final.demoted:  # already rejected, with the error as reason
                 continue
             cells = final.raw.iloc[pos][columns].dropna()
-            answer = " ".join(str(v) for v in cells.tolist())
+            answer = " ".join(str(v) for v in cells.tolist()).strip()
+            if not answer:
+                what = "no role answer"
+            elif columns == [SOURCE_COLUMN]:
+                what = f"the role given by the file {answer!r} is 'none'"
+            else:
+                what = f"role answer {answer!r} is neither mentor nor mentee"
             self.rejected.append(
                 {
                     "row": key[1],
                     "id": final.id_of(pos),
-                    "reason": (
-                        f"not a participant: role answer {answer!r} is neither "
-                        "mentor nor mentee (kept in the org chart)"
-                        if answer
-                        else "not a participant: role none (kept in the org chart)"
-                    ),
+                    "reason": f"not a participant: {what} (kept in the org chart)",
                     "file": key[0],
                     "code": "not_participating",
                 }

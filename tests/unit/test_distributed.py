@@ -127,6 +127,21 @@ def test_worker_processes_and_the_default_cluster_build_the_local_graph(
         np.testing.assert_array_equal(local.removed_right, other.removed_right)
 
 
+@pytest.mark.dask
+def test_default_cluster_is_threads_without_a_memory_limit() -> None:
+    """Thread workers share the caller's memory: a per-worker limit would pause them."""
+    pytest.importorskip("distributed")
+    from rmatch.distributed import _connect, _usable_cores
+
+    with _connect(None) as c:
+        workers = c.scheduler_info()["workers"].values()
+        assert len(workers) == _usable_cores()
+        assert all(w["memory_limit"] == 0 for w in workers)
+        assert all(w["nthreads"] == 1 for w in workers)
+        # in this process: the worker sees the caller's pid
+        assert set(c.run(os.getpid).values()) == {os.getpid()}
+
+
 def test_missing_dask_is_a_config_error(people, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # import fails
     with pytest.raises(ConfigError, match=r"pip install 'rmatch\[dask\]'"):

@@ -756,18 +756,20 @@ def test_neither_answers_stay_in_the_chart_and_are_accounted_for() -> None:
         _row("b@x.org", "Neither"),
         _row("c@x.org", MENTEE),
         _row("d@x.org", "Just curious"),
+        _row("e@x.org", ""),
     ]
     mapping = {**GOOGLE, "roles": {"Just curious": "none"}}
-    people = _quiet(rows, mapping)  # a valid answer: no warning
-    assert people.roles.tolist() == ["mentor", "none", "mentee", "none"]
+    people = _quiet(rows, mapping)  # valid answers: no warning
+    assert people.roles.tolist() == ["mentor", "none", "mentee", "none", "none"]
     assert [(r["row"], r["id"], r["code"]) for r in people.rejected] == [
         (3, "b@x.org", "not_participating"),
         (5, "d@x.org", "not_participating"),
+        (6, "e@x.org", "not_participating"),
     ]
-    assert (
-        "role answer 'Neither' is neither mentor nor mentee"
-        in (people.rejected[0]["reason"])
-    )
+    reasons = [r["reason"] for r in people.rejected]
+    assert "role answer 'Neither' is neither mentor nor mentee" in reasons[0]
+    assert "role answer 'Just curious'" in reasons[1]
+    assert "no role answer" in reasons[2]
     result = rmatch.Program(criteria=[rmatch.Skills()]).match(people)
     table = result.unmatched_and_rejected()
     listed = (
@@ -775,7 +777,14 @@ def test_neither_answers_stay_in_the_chart_and_are_accounted_for() -> None:
         | set(result.pairs["mentor_id"])
         | set(result.pairs["mentee_id"])
     )
-    assert listed == {"a@x.org", "b@x.org", "c@x.org", "d@x.org"}
+    assert listed == {"a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org"}
+    status = dict(zip(table["id"], table["status"], strict=True))
+    assert {status[i] for i in ("b@x.org", "d@x.org", "e@x.org")} == {
+        "not participating"
+    }
+    summary = result.summary()
+    assert (summary.rejected, summary.not_participating) == (0, 3)
+    assert "not participating 3" in str(summary)
 
 
 def test_no_mapping_reads_canonical_columns() -> None:
