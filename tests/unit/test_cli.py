@@ -189,3 +189,20 @@ def test_help_exits_0(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "--time-limit SECONDS" in out and "--history" in out and "--price" in out
+
+
+@pytest.mark.dask
+def test_match_on_dask_writes_the_local_pairs(signups, tmp_path, capsys):
+    """``--engine dask`` (a thread LocalCluster of its own) gives the local pairs."""
+    pytest.importorskip("distributed")
+    config = ("--config", str(DEMO_PROGRAM), "--top-k", "3")
+    code, _, _ = _run(capsys, "match", str(signups), *config, "-o", "local.csv")
+    assert code == 0
+    code, _, _ = _run(
+        capsys, "match", str(signups), *config, "--engine", "dask", "-o", "dask.csv"
+    )
+    assert code == 0
+    local = pd.read_csv(tmp_path / "local.csv", dtype=str)
+    remote = pd.read_csv(tmp_path / "dask.csv", dtype=str)
+    assert len(local) > 20
+    pd.testing.assert_frame_equal(local, remote)
