@@ -19,25 +19,35 @@ __all__ = ["main"]
 
 
 class _Progress:
-    """Print stage progress to stderr for long runs (after 1 second)."""
+    """Print stage progress to stderr for long runs (after 1 second).
+
+    On a terminal one line is rewritten in place (twice a second at most); in a
+    log file or a pipe each update is a line of its own, every 10 seconds and at
+    the end of each stage, so the log stays readable.
+    """
 
     def __init__(self, stream: TextIO, enabled: bool) -> None:
         self.stream = stream
         self.enabled = enabled
         self.started = time.perf_counter()
         self.last = 0.0
+        isatty = getattr(stream, "isatty", None)
+        self.interactive = bool(isatty()) if callable(isatty) else False
+        self.interval = 0.5 if self.interactive else 10.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
             return
         now = time.perf_counter() - self.started
-        if now < 1.0 or (now - self.last < 0.5 and done < total):
+        if now < 1.0 or (now - self.last < self.interval and done < total):
             return
         self.last = now
         unit = {"score": " blocks", "certify": " rounds"}.get(stage, "")
-        self.stream.write(f"\r[{now:7.1f}s] {stage}: {done}/{total}{unit}   ")
-        if done >= total:
-            self.stream.write("\n")
+        text = f"[{now:7.1f}s] {stage}: {done}/{total}{unit}"
+        if self.interactive:
+            self.stream.write(f"\r{text}   " + ("\n" if done >= total else ""))
+        else:
+            self.stream.write(text + "\n")
         self.stream.flush()
 
 

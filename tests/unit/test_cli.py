@@ -206,3 +206,43 @@ def test_match_on_dask_writes_the_local_pairs(signups, tmp_path, capsys):
     remote = pd.read_csv(tmp_path / "dask.csv", dtype=str)
     assert len(local) > 20
     pd.testing.assert_frame_equal(local, remote)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_is_one_line_on_a_terminal_and_plain_lines_in_a_log(
+    monkeypatch: pytest.MonkeyPatch, tty: bool
+) -> None:
+    import io
+
+    from rmatch import cli
+
+    clock = _Clock()
+    monkeypatch.setattr(cli.time, "perf_counter", clock)
+    stream = io.StringIO()
+    monkeypatch.setattr(stream, "isatty", lambda: tty)
+    progress = cli._Progress(stream, enabled=True)
+    for step in range(1, 101):  # 100 blocks over 50 s
+        clock.now = step * 0.5
+        progress("score", step, 100)
+    clock.now = 51.0
+    progress("solve", 1, 1)
+    text = stream.getvalue()
+    assert "score: 100/100 blocks" in text and "solve: 1/1" in text
+    if tty:
+        assert text.count("\r") > 50 and text.count("\n") == 2
+    else:
+        lines = text.splitlines()
+        assert "\r" not in text
+        assert 5 <= len(lines) <= 8  # every 10 s and at each stage's end
+        assert all(line.startswith("[") for line in lines)
+    quiet = io.StringIO()
+    cli._Progress(quiet, enabled=False)("score", 1, 1)
+    assert quiet.getvalue() == ""
