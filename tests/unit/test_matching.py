@@ -185,3 +185,25 @@ def test_csv_export_neutralizes_formulas(tmp_path: Path) -> None:
     text = raw.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     assert "Nguyễn Thị Hồng" in text
+
+
+def test_left_out_by_a_quota_although_a_mentor_had_room() -> None:
+    result = _match(
+        [
+            {"id": "M", "role": "mentor", "capacity": "3", "skills_offered": "sql:5"},
+            {"id": "A", "role": "mentee", "skills_wanted": "sql:5", "department": "IT"},
+            {
+                "id": "B",
+                "role": "mentee",
+                "skills_wanted": "sql:5; python:5",
+                "department": "IT",
+            },
+        ],
+        rules=[rmatch.GroupLimit("department", at_most=1)],
+    )
+    assert result.pairs["mentee_id"].tolist() == ["A"]  # the better fit
+    assert _reasons(result) == {
+        "B": "left out by the objective or a quota although 1 of their 1 allowed "
+        "mentors had room"
+    }
+    assert result.unmatched["reason_code"].tolist() == ["objective"]
