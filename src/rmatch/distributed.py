@@ -55,20 +55,32 @@ __all__ = ["WORKER_ENVIRON", "dask_candidates"]
 
 Progress = Callable[[str, int, int], None]
 
-#: Environment for Dask worker *processes* (glibc ``malloc`` settings). Dask's
-#: nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` so that workers hand memory back to
-#: the system; setting any such variable also switches off glibc's adaptive mmap
-#: threshold (``mallopt(3)``), so every temporary array of a block (a few MiB) is
-#: mapped fresh and page-faults on first use. Raising both thresholds keeps those
-#: arrays on the heap: scoring the 200,000-employee everyone-signs-up organization
-#: on two worker processes took 101 s with Dask's default and 55 s with these
-#: (the same as two worker threads). Pass them as
-#: ``dask.config.set({"distributed.nanny.pre-spawn-environ": {..., **WORKER_ENVIRON}})``
-#: before starting the cluster, or export them on the worker machines.
 WORKER_ENVIRON = {
     "MALLOC_TRIM_THRESHOLD_": str(1 << 30),
     "MALLOC_MMAP_THRESHOLD_": str(1 << 25),
 }
+"""Environment for Dask worker *processes*: glibc ``malloc`` settings.
+
+Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` so that workers hand memory back
+to the system; setting any such variable also switches off glibc's adaptive mmap
+threshold (``mallopt(3)``), so every temporary array of a block (a few MiB) is
+mapped fresh and page-faults on first use. Raising both thresholds keeps those
+arrays on the heap: scoring the 200,000-employee everyone-signs-up organization on
+two worker processes took 101 s with Dask's defaults and 55 s with these (the same
+as two worker threads).
+
+Set them before the cluster starts::
+
+    import dask
+    environ = dask.config.get("distributed.nanny.pre-spawn-environ")
+    with dask.config.set(
+        {"distributed.nanny.pre-spawn-environ": environ | WORKER_ENVIRON}
+    ):
+        cluster = LocalCluster(processes=True)
+
+or export them on worker machines started with ``dask worker``. Thread workers
+(the default local cluster) do not need them.
+"""
 
 #: Tasks per worker thread: enough to balance uneven blocks, few enough to keep
 #: the per-task overhead (and the pairs each task returns) small.
