@@ -70,6 +70,8 @@ from rmatch.rules import (
     ReverseSeniority,
     Rule,
     SameValue,
+    _ancestors,
+    _factorize,
 )
 from rmatch.solvers._graph import CandidateGraph, Solution
 
@@ -251,9 +253,7 @@ def _csr32(matrix: sp.spmatrix) -> sp.csr_matrix:
     return out
 
 
-def _threshold_features(
-    matrix: sp.csr_matrix, scale: bool
-) -> tuple[sp.csr_matrix, np.ndarray]:
+def _threshold_features(matrix: sp.csr_matrix, scale: bool) -> sp.csr_matrix:
     """Expand skill levels into ``[level >= t]`` columns (``token * 5 + t - 1``).
 
     With ``scale``, the value is ``60 / level`` instead of 1 (learner side), so that
@@ -275,7 +275,7 @@ def _threshold_features(
         (values.astype(np.float32), (rows, cols)),
         shape=(matrix.shape[0], matrix.shape[1] * 5),
     )
-    return out, level
+    return out
 
 
 class _Coverage:
@@ -293,8 +293,8 @@ class _Coverage:
         want = people.sets["skills_wanted"]
         o = off.matrix[teachers]
         w = want.matrix[learners]
-        teach, _ = _threshold_features(o, scale=False)
-        learn, _ = _threshold_features(w, scale=True)
+        teach = _threshold_features(o, scale=False)
+        learn = _threshold_features(w, scale=True)
         keep = np.flatnonzero(
             (np.diff(teach.tocsc().indptr) > 0) & (np.diff(learn.tocsc().indptr) > 0)
         )
@@ -368,11 +368,6 @@ class _Slots:
         self.bucket_start = np.searchsorted(bucket, np.arange(n_buckets + 1)).astype(
             np.int64
         )
-
-    @property
-    def n_atoms(self) -> int:
-        """Number of atoms (columns)."""
-        return int(self.left.shape[1])
 
     def members(self, side: str, bucket: int) -> np.ndarray:
         """Nodes of ``side`` free in some atom of ``bucket`` (sorted)."""
@@ -620,9 +615,8 @@ class _HoursPlan(_RulePlan):
         self.slots = slots
 
     def apply(self, bd: _BlockData, allowed: np.ndarray) -> None:
-        hours = bd.shared_hours()
         if self.threshold > 0:
-            allowed &= hours >= self.threshold
+            allowed &= bd.shared_hours() >= self.threshold
             return
         pres = _simplify(
             (bd.rows_of(self.slots.has_left), bd.cols_of(self.slots.has_right))
@@ -654,29 +648,19 @@ def _key_plan(
         column = rule.column  # type: ignore[attr-defined]
         if column in people.sets or column not in people.table.columns:
             return None
-        from rmatch.rules import _factorize
-
         raw, _ = _factorize(people.table[column].to_numpy(dtype=object))
         codes = np.where(raw < 0, raw.max(initial=0) + 1, raw)
     else:
         return None
     lc_raw, rc_raw = codes[mentors], codes[mentees]
-    lu, lcode = np.unique(lc_raw, return_inverse=True)
-    ru, rcode = np.unique(rc_raw, return_inverse=True)
-    rep_l = mentors[_first_index(lcode, lu.size)]
-    rep_r = mentees[_first_index(rcode, ru.size)]
+    lu, first_l, lcode = np.unique(lc_raw, return_index=True, return_inverse=True)
+    ru, first_r, rcode = np.unique(rc_raw, return_index=True, return_inverse=True)
+    rep_l, rep_r = mentors[first_l], mentees[first_r]
     if lu.size and ru.size:
         table = np.asarray(rule.allowed(Block(people, rep_l, rep_r)), dtype=bool)
     else:
         table = np.zeros((lu.size, ru.size), dtype=bool)
     return _KeyPlan(rule, lcode.astype(np.int64), rcode.astype(np.int64), table)
-
-
-def _first_index(codes: np.ndarray, n: int) -> np.ndarray:
-    first = np.full(n, -1, dtype=np.int64)
-    idx = np.arange(codes.size)[::-1]
-    first[codes[::-1]] = idx
-    return first
 
 
 def _sparse_plan(
@@ -693,7 +677,7 @@ def _sparse_plan(
     pairs_r: list[np.ndarray] = []
     if kind is NoReportingLine:
         levels = int(rule.levels)  # type: ignore[attr-defined]
-        anc = people.ancestors(levels)
+        anc = _ancestors(people, levels)
         for level in range(levels):
             a = anc[mentors, level]
             ok = a >= 0
@@ -895,9 +879,6 @@ class _Scorer:
         self.weights = np.array([k.weight for k in self.kernels], dtype=np.float64)
         self.any_generic = any(k.generic for k in self.kernels)
         self.plans: list[_RulePlan] = [self._plan(r) for r in self.rules]
-        self.keyed: list[_RulePlan | None] = [
-            p if isinstance(p, _KeyPlan | _SparsePlan) else None for p in self.plans
-        ]
         self.count_from = 0
         self.bucketed = False
 
@@ -1596,7 +1577,19 @@ def _prepare(
     *,
     block_cells: int,
     blocking: bool = True,
-) -> tuple[_Scorer, list[_Job]]:
+    top_k: int | None,
+    mentor_capacity: int,
+    mentee_capacity: int,
+) -> tuple[_Scorer, list[_Job], np.ndarray, np.ndarray, int | None]:
+    """Check the settings; return the scorer, its jobs, capacities and ``k``.
+
+    Shared by the in-process and the Dask engine. Returns ``(scorer, jobs,
+    left_capacity, right_capacity, k_selected)``.
+    """
+    if top_k is not None and (
+        not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1
+    ):
+        raise ConfigError(f"top_k must be None or an int >= 1; got {top_k!r}")
     if not criteria:
         raise ConfigError("a program needs at least one criterion")
     total_weight = float(sum(c.weight for c in criteria))
@@ -1611,7 +1604,10 @@ def _prepare(
     mentees = np.flatnonzero(people.is_mentee)
     sc = _Scorer(people, criteria, rules, mentors, mentees)
     jobs = sc.plan_jobs(block_cells, blocking=blocking)
-    return sc, jobs
+    left_cap, right_cap = _capacities(
+        people, mentors, mentees, mentor_capacity, mentee_capacity
+    )
+    return sc, jobs, left_cap, right_cap, _k_selected(top_k, left_cap, right_cap)
 
 
 _BLAS_LOCAL: Callable[[int], int] | bool | None = False
@@ -1713,17 +1709,16 @@ def build_candidates(
     (True, 21, 9)
     """
     started = time.perf_counter()
-    if top_k is not None and (
-        not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1
-    ):
-        raise ConfigError(f"top_k must be None or an int >= 1; got {top_k!r}")
-    sc, jobs = _prepare(
-        people, criteria, rules, block_cells=block_cells, blocking=blocking
+    sc, jobs, left_cap, right_cap, k_sel = _prepare(
+        people,
+        criteria,
+        rules,
+        block_cells=block_cells,
+        blocking=blocking,
+        top_k=top_k,
+        mentor_capacity=mentor_capacity,
+        mentee_capacity=mentee_capacity,
     )
-    left_cap, right_cap = _capacities(
-        people, sc.mentors, sc.mentees, mentor_capacity, mentee_capacity
-    )
-    k_sel = _k_selected(top_k, left_cap, right_cap)
     col = _Collector(sc, k_sel)
     total_blocks = sum(j.n_blocks for j in jobs)
     done = [0]

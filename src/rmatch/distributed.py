@@ -34,12 +34,11 @@ from typing import TYPE_CHECKING, Any
 
 from rmatch.candidates import (
     CandidateSet,
-    _capacities,
     _Collector,
     _finish,
     _Job,
-    _k_selected,
     _prepare,
+    _run_job,
     _Scorer,
     _single_blas_thread,
     _State,
@@ -102,17 +101,14 @@ def _score_task(scorer: _Scorer, jobs: list[_Job], k: int | None) -> _State:
     """One Dask task: score ``jobs`` with a private collector."""
     _single_blas_thread()
     col = _Collector(scorer, k)
-    from rmatch.candidates import _run_job
-
     for job in jobs:
         col.add(_run_job(scorer, job, col.taus, k))
     return col.state()
 
 
 @contextlib.contextmanager
-def _connect(client: Any) -> Iterator[Any]:
+def _connect(client: Any, distributed: Any) -> Iterator[Any]:
     """Yield a Client: the one given, one for an address, or a new LocalCluster."""
-    distributed = _require_dask()
     if client is not None and not isinstance(client, str):
         yield client
         return
@@ -192,27 +188,20 @@ def dask_candidates(
         Dask is not installed (``pip install 'rmatch[dask]'``), or a setting is
         invalid.
     """
-    _require_dask()
+    distributed = _require_dask()
     started = time.perf_counter()
-    rules = program.mask_rules(people)
     top_k = program.top_k
-    sc, jobs = _prepare(
+    sc, jobs, left_cap, right_cap, k_sel = _prepare(
         people,
         program.scoring_criteria(),
-        rules,
+        program.mask_rules(people),
         block_cells=program.block_cells,
+        top_k=top_k,
+        mentor_capacity=program.mentor_capacity,
+        mentee_capacity=program.mentee_capacity,
     )
-    left_cap, right_cap = _capacities(
-        people,
-        sc.mentors,
-        sc.mentees,
-        program.mentor_capacity,
-        program.mentee_capacity,
-    )
-    k_sel = _k_selected(top_k, left_cap, right_cap)
     collector = _Collector(sc, k_sel)
-    distributed = _require_dask()
-    with _connect(client) as cl:
+    with _connect(client, distributed) as cl:
         n_tasks = max(1, _worker_threads(cl) * TASKS_PER_THREAD)
         groups = list(iter_jobs(jobs, n_tasks))
         if groups and any(groups):

@@ -27,7 +27,12 @@ from rmatch.errors import (
     ValidationError,
 )
 from rmatch.io import read_raw
-from rmatch.survey import MissingColumnsError, read_survey, validate_survey
+from rmatch.survey import (
+    _OPTION_KEYS,
+    MissingColumnsError,
+    read_survey,
+    validate_survey,
+)
 
 MAPPING = {
     "preset": "google_forms",
@@ -284,28 +289,7 @@ mapping_values = st.recursive(
     section=st.dictionaries(
         st.one_of(
             st.text(max_size=12),
-            st.sampled_from(
-                sorted(
-                    {
-                        "preset",
-                        "header_rows",
-                        "sheet",
-                        "separators",
-                        "id_from_email",
-                        "duplicates",
-                        "roles",
-                        "likert",
-                        "periods",
-                        "unknown_manager",
-                        "on_error",
-                        "hr",
-                        "columns",
-                        "timestamp",
-                        "timezone",
-                        "availability",
-                    }
-                )
-            ),
+            st.sampled_from(sorted(_OPTION_KEYS)),
         ),
         mapping_values,
         max_size=4,

@@ -130,10 +130,10 @@ def test_worker_processes_and_the_default_cluster_build_the_local_graph(
 @pytest.mark.dask
 def test_default_cluster_is_threads_without_a_memory_limit() -> None:
     """Thread workers share the caller's memory: a per-worker limit would pause them."""
-    pytest.importorskip("distributed")
+    distributed = pytest.importorskip("distributed")
     from rmatch.distributed import _connect, _usable_cores
 
-    with _connect(None) as c:
+    with _connect(None, distributed) as c:
         workers = c.scheduler_info()["workers"].values()
         assert len(workers) == _usable_cores()
         assert all(w["memory_limit"] == 0 for w in workers)
