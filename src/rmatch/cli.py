@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from rmatch.errors import RmatchError, ValidationError
+from rmatch.program import OBJECTIVES, _valid_method
+from rmatch.solvers import METHODS
 
 __all__ = ["main"]
 
@@ -194,12 +196,10 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _method(value: str) -> str:
-    from rmatch.program import _valid_method
-
     if not _valid_method(value):
         raise argparse.ArgumentTypeError(
-            f"invalid method {value!r}: choose auto, assignment, flow, ilp, "
-            "lagrangian, stable or greedy (optionally with a variant, e.g. ilp:cbc)"
+            f"invalid method {value!r}: choose {', '.join(METHODS[:-1])} or "
+            f"{METHODS[-1]} (optionally with a variant, e.g. ilp:cbc)"
         )
     return value
 
@@ -228,12 +228,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--method",
             type=_method,
-            metavar="{auto,assignment,flow,ilp,lagrangian,stable,greedy}[:VARIANT]",
+            metavar="{" + ",".join(METHODS) + "}[:VARIANT]",
             help="solver (default: the program's, usually auto); e.g. ilp:cbc",
         )
         p.add_argument(
             "--objective",
-            choices=("total", "coverage", "fairness"),
+            choices=OBJECTIVES,
             help="best total score (default), most people matched, or best worst pair",
         )
         p.add_argument(

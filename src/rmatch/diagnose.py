@@ -49,7 +49,7 @@ import pandas as pd
 from rmatch.candidates import CandidateSet
 from rmatch.errors import ConfigError, InfeasibleError, SolverError
 from rmatch.people import People
-from rmatch.quotas import Finding, Soft, candidates_text
+from rmatch.quotas import Finding, Soft, _plural, candidates_text
 
 if TYPE_CHECKING:
     from rmatch.matching import Matching
@@ -103,11 +103,6 @@ class InfeasibleProgramError(InfeasibleError):
         super().__init__(message, reasons=[f.message for f in items])
         self.findings = items
         self.details = [f.to_dict() for f in items]
-
-
-def _plural(n: float, word: str) -> str:
-    k = int(n) if float(n).is_integer() else n
-    return f"{k:g} {word}" if k == 1 else f"{k:g} {word}s"
 
 
 # ------------------------------------------------------------------ apply
@@ -323,10 +318,7 @@ def check_result(
     SolverError
         A constraint does not hold (a bug: the solver's own check passed).
     """
-    g = candidates.graph
-    e = np.asarray(solution.edges, dtype=np.int64)
-    mentors = np.asarray(candidates.mentors, dtype=np.int64)[g.left[e]]
-    mentees = np.asarray(candidates.mentees, dtype=np.int64)[g.right[e]]
+    mentors, mentees = _chosen_people(candidates, solution.edges)
     problems: list[str] = []
     for c in constraints:
         check = getattr(c, "violations", None)
@@ -339,14 +331,22 @@ def check_result(
         )
 
 
-def constraint_report(
-    people: People, candidates: CandidateSet, constraints: Sequence[Any], edges: Any
-) -> dict[str, str]:
-    """Return ``{constraint title: achieved value}`` for the summary."""
+def _chosen_people(
+    candidates: CandidateSet, edges: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Person positions (mentor, mentee) of the chosen ``edges``."""
     g = candidates.graph
     e = np.asarray(edges, dtype=np.int64)
     mentors = np.asarray(candidates.mentors, dtype=np.int64)[g.left[e]]
     mentees = np.asarray(candidates.mentees, dtype=np.int64)[g.right[e]]
+    return mentors, mentees
+
+
+def constraint_report(
+    people: People, candidates: CandidateSet, constraints: Sequence[Any], edges: Any
+) -> dict[str, str]:
+    """Return ``{constraint title: achieved value}`` for the summary."""
+    mentors, mentees = _chosen_people(candidates, edges)
     out: dict[str, str] = {}
     for c in constraints:
         measure = getattr(c, "measure", None)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rmatch.export import to_json_safe, write_table
+from rmatch.people import NOT_PARTICIPATING
 
 if TYPE_CHECKING:
     from rmatch.candidates import CandidateSet
@@ -26,9 +27,6 @@ if TYPE_CHECKING:
     from rmatch.solvers._graph import Solution
 
 __all__ = ["Explanation", "Matching", "Summary"]
-
-#: ``reason_code`` of survey respondents who signed up as neither role.
-_NOT_PARTICIPATING = "not_participating"
 
 
 def _ordinal(n: int) -> str:
@@ -296,6 +294,9 @@ class Matching:
         g = cs.graph
         e = self._chosen()
         scores = g.weight[e]
+        not_participating = int(
+            (self.rejected["reason_code"] == NOT_PARTICIPATING).sum()
+        )
         rules = {
             rule.title(): int(cs.removed_right[r].sum())
             for r, rule in enumerate(cs.rules)
@@ -335,10 +336,8 @@ class Matching:
             candidate_pairs=cs.n_edges,
             pruned=pruned,
             unmatched=len(self.unmatched),
-            rejected=int((self.rejected["reason_code"] != _NOT_PARTICIPATING).sum()),
-            not_participating=int(
-                (self.rejected["reason_code"] == _NOT_PARTICIPATING).sum()
-            ),
+            rejected=len(self.rejected) - not_participating,
+            not_participating=not_participating,
             rules=rules,
             constraints=constraints,
             unmatched_reasons={str(k): int(v) for k, v in reasons.items()},
@@ -414,7 +413,7 @@ class Matching:
         """
         a = self.unmatched.assign(status="unmatched", row="", file="")
         status = np.where(
-            self.rejected["reason_code"] == _NOT_PARTICIPATING,
+            self.rejected["reason_code"] == NOT_PARTICIPATING,
             "not participating",
             "rejected",
         )

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CANONICAL_FIELDS", "ROLES", "SET_FAMILIES", "People", "SetField"]
 
+#: ``code`` in :attr:`People.rejected` of survey respondents who signed up as
+#: neither mentor nor mentee (they stay in the table with role ``none``).
+NOT_PARTICIPATING = "not_participating"
+
 ROLES = ("mentor", "mentee", "both", "none")
 
 #: Canonical person fields (DESIGN.md), in output order. The last two override

@@ -34,11 +34,14 @@ from rmatch.criteria import Criterion, criterion_from_dict, default_criteria
 from rmatch.errors import ConfigError, DataQualityWarning
 from rmatch.matching import Matching
 from rmatch.people import People
+from rmatch.quotas import Soft, is_constraint, quotas_from_config
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
+from rmatch.solvers import METHODS as SOLVER_METHODS
+from rmatch.solvers import VARIANTS
 
 __all__ = ["METHODS", "OBJECTIVES", "Program"]
 
-METHODS = ("auto", "assignment", "flow", "ilp", "stable", "greedy")
+METHODS = SOLVER_METHODS
 OBJECTIVES = ("total", "coverage", "fairness")
 
 _PROGRAM_KEYS = {
@@ -58,9 +61,6 @@ _PROGRAM_KEYS = {
 
 def _valid_method(method: object) -> bool:
     """Whether ``method`` names a solver method (``"ilp"``, ``"ilp:cbc"``...)."""
-    from rmatch.solvers import METHODS as SOLVER_METHODS
-    from rmatch.solvers import VARIANTS
-
     if not isinstance(method, str):
         return False
     name, _, variant = method.partition(":")
@@ -191,10 +191,8 @@ class Program:
                     "rmatch.Criterion or use the @rmatch.criterion decorator."
                 )
             c.check()
-        from rmatch.quotas import Soft
-
         for r in self.rules:
-            if not isinstance(r, Rule | Soft) and not hasattr(r, "side_constraints"):
+            if not isinstance(r, Rule | Soft) and not is_constraint(r):
                 raise ConfigError(
                     f"rules must be Rule, Soft or constraint objects (rmatch.quotas); "
                     f"got {r!r}"
@@ -203,8 +201,6 @@ class Program:
 
     def scoring_criteria(self) -> list[Criterion]:
         """Return the criteria used for scoring: the criteria, then the soft rules."""
-        from rmatch.quotas import Soft
-
         return [*self.criteria, *(r for r in self.rules if isinstance(r, Soft))]
 
     # ------------------------------------------------------------------ run
@@ -293,7 +289,7 @@ class Program:
                 f"The 'engine' parameter of Program.match must be 'local' or 'dask'. "
                 f"Got {engine!r} instead."
             )
-        constraints = [r for r in self.rules if hasattr(r, "side_constraints")]
+        constraints = [r for r in self.rules if is_constraint(r)]
         owners: dict[str, Any] = {}
         if constraints:
             from rmatch.diagnose import InfeasibleProgramError, apply_constraints
@@ -380,7 +376,7 @@ class Program:
 
         criteria = self.scoring_criteria()
         rules = [r for r in self.rules if isinstance(r, Rule)]
-        constraints = [r for r in self.rules if hasattr(r, "side_constraints")]
+        constraints = [r for r in self.rules if is_constraint(r)]
         while True:
             cs, solution, cert = certify(
                 cs,
@@ -441,9 +437,9 @@ class Program:
                 key = str(d["column"])
             criteria[key] = d
         rules: list[dict[str, Any]] = [
-            r.to_dict() for r in self.rules if not hasattr(r, "side_constraints")
+            r.to_dict() for r in self.rules if not is_constraint(r)
         ]
-        quotas = [r.to_dict() for r in self.rules if hasattr(r, "side_constraints")]
+        quotas = [r.to_dict() for r in self.rules if is_constraint(r)]
         out: dict[str, Any] = {"program": program, "criteria": criteria, "rules": rules}
         if quotas:
             out["quotas"] = quotas
@@ -493,23 +489,9 @@ class Program:
                 for name, spec in dict(config["criteria"]).items()
                 if not (isinstance(spec, Mapping) and spec.get("custom"))
             ]
-        from rmatch.quotas import constraint_from_dict, quotas_from_config
-
         rules: list[Any] | None = None
         if "rules" in config:
-            raw = config["rules"]
-            rules = []
-            if isinstance(raw, Mapping):
-                for name, spec in raw.items():
-                    rules += constraint_from_dict(str(name), spec)
-            else:
-                for spec in raw:
-                    if not isinstance(spec, Mapping) or "type" not in spec:
-                        raise ConfigError(
-                            f"each entry of a rules list needs a type; got {spec!r}"
-                        )
-                    spec = dict(spec)
-                    rules += constraint_from_dict(str(spec.pop("type")), spec)
+            rules = quotas_from_config(config["rules"], name="rules")
         if "quotas" in config:
             rules = [
                 *(rules if rules is not None else [NoReportingLine(1)]),

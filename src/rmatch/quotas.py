@@ -46,7 +46,6 @@ Examples
 
 from __future__ import annotations
 
-import inspect
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -62,7 +61,13 @@ from rmatch.candidates import CandidateSet
 from rmatch.criteria import Block, Criterion
 from rmatch.errors import ConfigError, DataQualityWarning
 from rmatch.people import People
-from rmatch.rules import BUILTIN_RULES, Rule, rule_from_dict
+from rmatch.rules import (
+    BUILTIN_RULES,
+    Rule,
+    _positive_int,
+    build_checked,
+    rule_from_dict,
+)
 from rmatch.solvers._graph import LinearConstraint, Sense
 
 __all__ = [
@@ -170,10 +175,8 @@ def _check_share(owner: str, name: str, value: object) -> None:
 
 
 def _check_count(owner: str, name: str, value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise _param_error(owner, name, "an int >= 0", value)
+    if value is not None:
+        _positive_int(owner, name, value)
 
 
 def _check_column(owner: str, column: object, people: People | None) -> None:
@@ -1900,15 +1903,7 @@ QUOTA_TYPES: dict[str, type[Constraint]] = {
 
 
 def _build(cls: type[Any], name: str, params: Mapping[str, Any]) -> Any:
-    try:
-        made = cls(**params)
-    except TypeError as exc:
-        allowed = [p for p in inspect.signature(cls).parameters if p != "self"]
-        raise ConfigError(
-            f"{name!r}: {exc}. Allowed parameters: {', '.join(allowed)}"
-        ) from None
-    made.check()
-    return made
+    return build_checked(cls, params, repr(name))
 
 
 def constraint_from_dict(name: str, spec: Any) -> list[Any]:
@@ -1987,8 +1982,8 @@ def constraint_from_dict(name: str, spec: Any) -> list[Any]:
     return list(rule_from_dict(name, spec))
 
 
-def quotas_from_config(section: Any) -> list[Any]:
-    """Build the objects of a ``[quotas]`` TOML section.
+def quotas_from_config(section: Any, name: str = "quotas") -> list[Any]:
+    """Build the objects of a ``[quotas]`` (or ``[rules]``) TOML section.
 
     The section is a table (``cross_share = { column = "department", at_least =
     0.4 }``; a list of tables gives several of the same kind) or a list of tables
@@ -2010,21 +2005,13 @@ GroupLimit(column='department', at_most=5, side='mentee')]
         for spec in section:
             if not isinstance(spec, Mapping) or "type" not in spec:
                 raise ConfigError(
-                    f"each entry of a [[quotas]] list needs a type; got {spec!r}"
+                    f"each entry of a [[{name}]] list needs a type; got {spec!r}"
                 )
             out += constraint_from_dict(str(spec["type"]), spec)
         return out
-    raise ConfigError(f"[quotas] must be a table or a list of tables; got {section!r}")
+    raise ConfigError(f"[{name}] must be a table or a list of tables; got {section!r}")
 
 
 def is_constraint(obj: object) -> bool:
     """Whether ``obj`` acts on the candidate graph (has ``side_constraints``)."""
     return hasattr(obj, "side_constraints")
-
-
-def raise_if_infeasible(findings: Sequence[Finding], header: str) -> None:
-    """Raise :class:`~rmatch.diagnose.InfeasibleProgramError` if there are findings."""
-    if findings:
-        from rmatch.diagnose import InfeasibleProgramError
-
-        raise InfeasibleProgramError(header, list(findings))

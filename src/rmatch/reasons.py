@@ -33,26 +33,26 @@ def _side_reasons(
     The checks run on whole arrays; only the texts are built one by one.
     """
     g = cs.graph
-    left, right = np.asarray(g.left), np.asarray(g.right)
-    if side == "right":
-        other, me = "mentor", "mentee"
-        capacity, possible = g.right_capacity, cs.possible_right
-        removed = cs.removed_right
-        mine, partner = right, left
-        partner_full = load_left >= g.left_capacity
-        slots, demand = int(g.left_capacity.sum()), int(g.right_capacity.sum())
-        n_me = g.n_right
-    else:
-        other, me = "mentee", "mentor"
-        capacity, possible = g.left_capacity, cs.possible_left
-        removed = cs.removed_left
-        mine, partner = left, right
-        partner_full = load_right >= g.right_capacity
-        slots, demand = int(g.right_capacity.sum()), int(g.left_capacity.sum())
-        n_me = g.n_left
-    n = capacity.size
-    degree = np.bincount(mine, minlength=n)
-    with_room = np.bincount(mine, weights=~partner_full[partner], minlength=n)
+    by_side = {  # capacity, possible partners, removed by rule, edge ends, load
+        "left": (g.left_capacity, cs.possible_left, cs.removed_left, g.left, load_left),
+        "right": (
+            g.right_capacity,
+            cs.possible_right,
+            cs.removed_right,
+            g.right,
+            load_right,
+        ),
+    }
+    other_side = "left" if side == "right" else "right"
+    capacity, possible, removed, mine, _ = by_side[side]
+    partner_capacity, _, _, partner, partner_load = by_side[other_side]
+    me, other = ("mentee", "mentor") if side == "right" else ("mentor", "mentee")
+    mine, partner = np.asarray(mine), np.asarray(partner)
+    partner_full = partner_load >= partner_capacity
+    slots, demand = int(partner_capacity.sum()), int(capacity.sum())
+    n_me = capacity.size
+    degree = np.bincount(mine, minlength=n_me)
+    with_room = np.bincount(mine, weights=~partner_full[partner], minlength=n_me)
     cap = np.asarray(capacity)[nodes]
     poss = np.asarray(possible)[nodes]
     gone = removed[:, nodes]

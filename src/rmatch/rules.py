@@ -633,12 +633,21 @@ def rule_from_dict(name: str, spec: Any) -> list[Rule]:
         if kind == "history" and isinstance(spec, str):
             return [History.from_csv(spec)]
         params = {key: spec}
+    return [build_checked(cls, params, f"rule {name!r}")]
+
+
+def build_checked(cls: type[Any], params: Mapping[str, Any], label: str) -> Any:
+    """``cls(**params)``, checked; unknown parameters become a ConfigError.
+
+    ``label`` names the entry in messages (``"rule 'same'"``). Shared by the rule
+    and quota configuration readers.
+    """
     try:
         made = cls(**params)
     except TypeError as exc:
         allowed = [p for p in inspect.signature(cls).parameters if p != "self"]
         raise ConfigError(
-            f"rule {name!r}: {exc}. Allowed parameters: {', '.join(allowed)}"
+            f"{label}: {exc}. Allowed parameters: {', '.join(allowed)}"
         ) from None
     made.check()
-    return [made]
+    return made

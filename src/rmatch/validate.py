@@ -153,17 +153,6 @@ class _Collector:
             )
         )
 
-    def parse_column(
-        self,
-        column: str,
-        parser: Callable[[str], T],
-        default: T,
-        mask: np.ndarray | None = None,
-    ) -> list[T]:
-        """Parse each distinct value of ``column`` once; collect ParseErrors."""
-        codes, parsed = self.parse_codes(column, parser, default, mask)
-        return [parsed[c] for c in codes]
-
     def parse_codes(
         self,
         column: str,
@@ -317,7 +306,8 @@ def _roles(c: _Collector) -> np.ndarray:
         return parse_role(text) if text.strip().lower() != "none" else "none"
 
     codes, roles = c.parse_codes("role", parser, "none")
-    return _take(roles, codes)
+    out: np.ndarray = np.asarray(roles, dtype=object)[codes]
+    return out
 
 
 def _capacities(c: _Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -349,14 +339,6 @@ def _capacities(c: _Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarra
     mentor_capacity = np.where(is_mentor, mentor_capacity, 0)
     mentee_capacity = np.where(is_mentee | (roles == "both"), mentee_capacity, 0)
     return mentor_capacity.astype(np.int64), mentee_capacity.astype(np.int64)
-
-
-def _take(values: Sequence[Any], codes: np.ndarray) -> np.ndarray:
-    """``values[codes]`` as an object array (values may be lists or dicts)."""
-    table = np.empty(len(values), dtype=object)
-    table[:] = list(values)
-    out: np.ndarray = table[codes]
-    return out
 
 
 def _sets(c: _Collector, participant: np.ndarray) -> dict[str, SetField]:

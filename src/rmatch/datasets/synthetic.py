@@ -32,7 +32,9 @@ BoolArray = NDArray[np.bool_]
 ObjArray = NDArray[np.object_]
 
 #: Canonical columns of the returned frame, in order.
-COLUMNS: Final[tuple[str, ...]] = CANONICAL_FIELDS[:16]
+COLUMNS: Final[tuple[str, ...]] = CANONICAL_FIELDS[
+    : CANONICAL_FIELDS.index("capacity") + 1
+]
 
 #: Arguments of :func:`synthetic_org` that produce the bundled demo organization
 #: (``rmatch/datasets/data/demo_org.csv``, written by ``scripts/make_demo_data.py``).
