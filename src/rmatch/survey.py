@@ -86,7 +86,7 @@ from rmatch.parsing import (
     parse_yes_no,
     slots_to_text,
 )
-from rmatch.people import CANONICAL_FIELDS, People
+from rmatch.people import CANONICAL_FIELDS, NOT_PARTICIPATING, People
 from rmatch.validate import ValidationReport, validate_people
 
 __all__ = [
@@ -1683,13 +1683,13 @@ class _Reader:
         if roles is None:
             return
         columns = [c for c in final.origin.get("role", []) if c in final.raw.columns]
-        no_role = np.isin(roles[: final.n_survey_rows], ("none", ""))
-        for pos in np.flatnonzero(no_role).tolist():
+        no_role = np.flatnonzero(np.isin(roles[: final.n_survey_rows], ("none", "")))
+        answers = final.raw[columns].to_numpy(dtype=object)[no_role]
+        for pos, cells in zip(no_role.tolist(), answers, strict=True):
             key = (str(final.files[pos]), int(final.rows[pos]))
             if key in final.demoted:  # already rejected, with the error as reason
                 continue
-            cells = final.raw.iloc[pos][columns].dropna()
-            answer = " ".join(str(v) for v in cells.tolist()).strip()
+            answer = " ".join(str(v) for v in cells if not pd.isna(v)).strip()
             if not answer:
                 what = "no role answer"
             elif columns == [SOURCE_COLUMN]:
@@ -1702,7 +1702,7 @@ class _Reader:
                     "id": final.id_of(pos),
                     "reason": f"not a participant: {what} (kept in the org chart)",
                     "file": key[0],
-                    "code": "not_participating",
+                    "code": NOT_PARTICIPATING,
                 }
             )
 
@@ -1747,23 +1747,31 @@ def _ids_by_row(part: _Part) -> dict[tuple[str, int], str]:
     }
 
 
-_BLANKS = " \t\n\r\x0b\x0c\ufeff\u200b\u200c\u200d\u2060"
-_MISSING_TEXT = ["nan", "na", "n/a", "#n/a", "null", "<na>", "nat"]
+def _per_distinct(values: np.ndarray, fn: Callable[[object], str]) -> np.ndarray:
+    """``fn`` of every cell, computed once per distinct value."""
+    series = pd.Series(values, dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    mapped = np.array([fn(u) for u in uniques], dtype=object)
+    out: np.ndarray = mapped[codes] if len(uniques) else np.array([], dtype=object)
+    return out
 
 
 def _emails(values: np.ndarray) -> np.ndarray:
-    """:func:`~rmatch.parsing.normalize_email` of a whole column, vectorized."""
-    text = pd.Series(values, dtype=object).fillna("").astype(str)
-    text = text.str.strip(_BLANKS).str.casefold()
-    return text.where(~text.isin(_MISSING_TEXT), "").to_numpy(dtype=object)
+    """:func:`~rmatch.parsing.normalize_email` of a whole column."""
+    return _per_distinct(values, normalize_email)
 
 
 def _name_keys(values: np.ndarray) -> np.ndarray:
-    """:func:`~rmatch.parsing.normalize_token` of a whole column, vectorized."""
-    text = pd.Series(values, dtype=object).fillna("").astype(str)
-    text = text.str.normalize("NFC").str.casefold()
-    text = text.str.replace(r"\s+", " ", regex=True).str.strip().str.normalize("NFC")
-    return text.to_numpy(dtype=object)
+    """:func:`~rmatch.parsing.normalize_token` of a whole column (blank: ``""``).
+
+    Text is always a name (``"Na"`` is one); only non-text gaps are blank.
+    """
+    return _per_distinct(
+        values,
+        lambda v: (
+            "" if not isinstance(v, str) and is_missing(v) else normalize_token(str(v))
+        ),
+    )
 
 
 def _cell(frame: pd.DataFrame, i: int, columns: list[str]) -> tuple[str, str]:
@@ -2170,7 +2178,7 @@ def read_survey(
     if report.errors or report.people is None:
         raise ValidationError(report.errors + report.warnings)
     people = report.people
-    rejected = [r for r in people.rejected if r.get("code") != "not_participating"]
+    rejected = [r for r in people.rejected if r.get("code") != NOT_PARTICIPATING]
     if rejected or report.warnings:
         warnings.warn(
             f"{people.source}: {len(rejected)} row(s) rejected and "
