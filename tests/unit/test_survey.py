@@ -808,3 +808,15 @@ def test_survey_map_object_and_reference_week() -> None:
     summer = _quiet(rows, m, reference_monday=dt.date(2026, 7, 6))
     assert winter.utc_offset_hours.tolist() == [1.0]
     assert summer.utc_offset_hours.tolist() == [2.0]
+
+
+def test_pasted_invisible_characters_do_not_break_the_manager_lookup() -> None:
+    # e-mails copied from a web page carry no-break and zero-width spaces
+    hr = [
+        {"name": "Big Boss", "email": "Boss@x.org\u00a0\u200b", "manager": ""},
+        {"name": "Kim Lee", "email": "\ufeffkim@x.org", "manager": "boss@x.org"},
+    ]
+    rows = [_row("kim@x.org", MENTEE)]
+    people = _quiet(rows, GOOGLE, hr=hr, hr_mapping={"manager": "manager_id"})
+    assert people.ids.tolist() == ["kim@x.org", "boss@x.org"]
+    assert people.manager.tolist() == [people.position("boss@x.org"), -1]
