@@ -274,54 +274,21 @@ class Program:
         InfeasibleError
             No matching satisfies the hard rules (the reasons name people and rules).
         """
-        from rmatch.solvers import InfeasibleGraphError, solve
-
         seconds: dict[str, float] = {}
-        t0 = time.perf_counter()
-        if engine == "dask":
-            from rmatch.distributed import dask_candidates
-
-            cs = dask_candidates(self, people, client=client, progress=progress)
-        elif engine == "local":
-            cs = self.candidates(people, progress=progress)
-        else:
+        if engine not in ("local", "dask"):
             raise ConfigError(
                 f"The 'engine' parameter of Program.match must be 'local' or 'dask'. "
                 f"Got {engine!r} instead."
             )
-        constraints = [r for r in self.rules if is_constraint(r)]
-        owners: dict[str, Any] = {}
-        if constraints:
-            from rmatch.diagnose import InfeasibleProgramError, apply_constraints
-            from rmatch.diagnose import precheck as precheck_constraints
-
-            cs, owners = apply_constraints(people, cs, constraints)
-            findings = precheck_constraints(people, cs, constraints)
-            if findings:
-                raise InfeasibleProgramError(
-                    "no matching satisfies the program's rules", findings
-                )
-        graph = cs.graph
+        t0 = time.perf_counter()
+        cs, owners = self._constrained_candidates(
+            people, self, engine, client, progress
+        )
         seconds["score"] = time.perf_counter() - t0
         if progress is not None:
             progress("solve", 0, 1)
         t1 = time.perf_counter()
-        try:
-            solution = solve(
-                graph,
-                method=self.method,
-                objective=self.objective,
-                time_limit=self.time_limit,
-                seed=self.seed,
-            )
-        except InfeasibleGraphError as err:
-            from rmatch.diagnose import translate
-
-            raise translate(err, people, cs, owners) from None
-        if constraints:
-            from rmatch.diagnose import check_result
-
-            check_result(people, cs, constraints, solution)
+        solution = self._solve(people, cs, owners)
         seconds["solve"] = time.perf_counter() - t1
         if cs.top_k is not None and self.objective == "total":
             t3 = time.perf_counter()
@@ -329,6 +296,11 @@ class Program:
                 people, cs, solution, progress=progress, engine=engine, client=client
             )
             seconds["certify"] = time.perf_counter() - t3
+        constraints = [r for r in self.rules if is_constraint(r)]
+        if constraints:  # the matching returned, after any certification round
+            from rmatch.diagnose import check_result
+
+            check_result(people, cs, constraints, solution)
         if progress is not None:
             progress("solve", 1, 1)
         t2 = time.perf_counter()
@@ -344,6 +316,62 @@ class Program:
         seconds["report"] = time.perf_counter() - t2
         result.seconds.update(seconds)
         return result
+
+    def _constrained_candidates(
+        self,
+        people: People,
+        settings: Program,
+        engine: str,
+        client: Any,
+        progress: Callable[[str, int, int], None] | None,
+    ) -> tuple[CandidateSet, dict[str, Any]]:
+        """Candidates of ``settings`` on ``engine``, with the side constraints.
+
+        Returns the candidate set and the owners of its constraint rows (for
+        diagnosis). Raises InfeasibleProgramError when a precheck fails.
+        """
+        if engine == "dask":
+            from rmatch.distributed import dask_candidates
+
+            cs = dask_candidates(settings, people, client=client, progress=progress)
+        else:
+            cs = settings.candidates(people, progress=progress)
+        constraints = [r for r in self.rules if is_constraint(r)]
+        owners: dict[str, Any] = {}
+        if constraints:
+            from rmatch.diagnose import InfeasibleProgramError, apply_constraints
+            from rmatch.diagnose import precheck as precheck_constraints
+
+            cs, owners = apply_constraints(people, cs, constraints)
+            findings = precheck_constraints(people, cs, constraints)
+            if findings:
+                raise InfeasibleProgramError(
+                    "no matching satisfies the program's rules", findings
+                )
+        return cs, owners
+
+    def _solve_graph(self, graph: Any) -> Any:
+        """Solve ``graph`` with the program's method, objective, limit and seed."""
+        from rmatch.solvers import solve
+
+        return solve(
+            graph,
+            method=self.method,
+            objective=self.objective,
+            time_limit=self.time_limit,
+            seed=self.seed,
+        )
+
+    def _solve(self, people: People, cs: CandidateSet, owners: dict[str, Any]) -> Any:
+        """Solve ``cs.graph``; an infeasible program is explained in people terms."""
+        from rmatch.solvers import InfeasibleGraphError
+
+        try:
+            return self._solve_graph(cs.graph)
+        except InfeasibleGraphError as err:
+            from rmatch.diagnose import translate
+
+            raise translate(err, people, cs, owners) from None
 
     def _certify(
         self,
@@ -363,20 +391,9 @@ class Program:
         import copy
 
         from rmatch.candidates import certify
-        from rmatch.solvers import solve
-
-        def solve_graph(graph: Any) -> Any:
-            return solve(
-                graph,
-                method=self.method,
-                objective=self.objective,
-                time_limit=self.time_limit,
-                seed=self.seed,
-            )
 
         criteria = self.scoring_criteria()
         rules = [r for r in self.rules if isinstance(r, Rule)]
-        constraints = [r for r in self.rules if is_constraint(r)]
         while True:
             cs, solution, cert = certify(
                 cs,
@@ -384,7 +401,7 @@ class Program:
                 people=people,
                 criteria=criteria,
                 rules=rules,
-                solve=solve_graph,
+                solve=self._solve_graph,
                 progress=progress,
             )
             k = cs.top_k
@@ -397,17 +414,10 @@ class Program:
                 return cs, solution
             bigger = copy.copy(self)
             bigger.top_k = 4 * k
-            if engine == "dask":
-                from rmatch.distributed import dask_candidates
-
-                cs = dask_candidates(bigger, people, client=client, progress=progress)
-            else:
-                cs = bigger.candidates(people, progress=progress)
-            if constraints:
-                from rmatch.diagnose import apply_constraints
-
-                cs, _ = apply_constraints(people, cs, constraints)
-            solution = solve_graph(cs.graph)
+            cs, owners = self._constrained_candidates(
+                people, bigger, engine, client, progress
+            )
+            solution = self._solve(people, cs, owners)
 
     # ------------------------------------------------------------------ config
     def to_dict(self) -> dict[str, Any]:
