@@ -69,7 +69,15 @@ import numpy as np
 EXACT_PAIRS = 2_000_000
 TOP_K = 10
 GAP_TOLERANCE = 0.001
-STAGES = ("generate", "read", "score", "solve", "certify", "report")
+#: Pipeline stages and their labels in the table.
+STAGES = {
+    "generate": "generate",
+    "read": "read + validate",
+    "score": "score + candidates",
+    "solve": "solve",
+    "certify": "certify",
+    "report": "report",
+}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -230,19 +238,11 @@ def _exact_scores(people: Any, li: np.ndarray, rj: np.ndarray) -> np.ndarray:
     return out
 
 
-def _slots(cs: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Mentor slot rows: one row per unit of mentor capacity."""
-    g = cs.graph
-    cap = np.asarray(g.left_capacity)
-    owner = np.repeat(np.arange(g.n_left), cap)
-    return owner, cap
-
-
 def baseline_scipy_lsa(cs: Any, limit: int) -> dict[str, Any]:
     from scipy.optimize import linear_sum_assignment
 
     g = cs.graph
-    owner, _ = _slots(cs)
+    owner = np.repeat(np.arange(g.n_left), g.left_capacity)  # one row per slot
     cells = owner.size * g.n_right
     if cells > limit:
         return {"skipped": f"dense matrix of {cells:,} cells > --dense-limit"}
@@ -260,7 +260,7 @@ def baseline_networkx(cs: Any, max_edges: int) -> dict[str, Any]:
     import networkx as nx
 
     g = cs.graph
-    _, cap = _slots(cs)
+    cap = np.asarray(g.left_capacity)
     n_slot_edges = int(np.sum(cap[g.left]))
     if n_slot_edges > max_edges:
         return {"skipped": f"{n_slot_edges:,} slot edges > --networkx-edges"}
@@ -410,9 +410,7 @@ def baseline_python_loop(people: Any, sample: int) -> dict[str, Any]:
     }
 
 
-def run_baselines(
-    employees: int, seed: int, args: argparse.Namespace
-) -> dict[str, Any]:
+def run_baselines(employees: int, args: argparse.Namespace) -> dict[str, Any]:
     import rmatch
 
     people = rmatch.read_people(_org(employees, args))
@@ -543,16 +541,8 @@ def print_table(res: dict[str, Any]) -> None:
         head += f", Dask LocalCluster ({res.get('workers', '?')} {kind} workers)"
     print("\n" + head)
     print("-" * len(head))
-    labels = {
-        "generate": "generate",
-        "read": "read + validate",
-        "score": "score + candidates",
-        "solve": "solve",
-        "certify": "certify",
-        "report": "report",
-    }
-    for stage in STAGES:
-        print(f"  {labels[stage]:<22} {res['stages'][stage]:9.3f} s")
+    for stage, label in STAGES.items():
+        print(f"  {label:<22} {res['stages'][stage]:9.3f} s")
     if res.get("engine") == "dask":
         print(f"  {'start the cluster':<22} {res['seconds_cluster_start']:9.3f} s")
     print(f"  {'total':<22} {res['seconds_total']:9.3f} s")
@@ -635,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.worker == "pipeline":
             out = run_pipeline(sizes[0], args)
         else:
-            out = run_baselines(sizes[0], args.seed, args)
+            out = run_baselines(sizes[0], args)
         print(json.dumps(out))
         return 0
     results = []
