@@ -54,6 +54,7 @@ def pytest_testnodedown(node: Any, error: object) -> None:
     _add(node.config, int(output.get(SLOW_DESELECTED, 0)))
 
 
+@pytest.hookimpl(trylast=True)  # after --durations, just above the closing line
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
 ) -> None:
