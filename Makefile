@@ -17,6 +17,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/rmatch demo -o pairs.csv
 
+# `make test` leaves out the tests marked slow (`-m "not slow"` in pyproject.toml) and
+# ends by saying how many; `make test-slow` runs only those (the later -m wins).
 test: $(STAMP) lint typecheck docs
 	$(BIN)/python -m pytest -n 2 --durations=10
 
