@@ -1,0 +1,11 @@
+"""The week of slots every availability is measured on."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+SLOT_MINUTES = 15
+SLOTS_PER_WEEK = 672  # 7 * 24 * 4; slot 0 = Monday 00:00-00:15 UTC
+DEFAULT_REFERENCE_MONDAY = _dt.date(2026, 1, 5)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_MINUTES = 24 * 60
