@@ -12,7 +12,7 @@ org chart (``role == "none"``), in arrays indexed by position:
 * weekly availability as UTC slot rows packed into bits (``np.packbits``);
 * the original table, so custom criteria and rules can read any column.
 
-Build one with :func:`rmatch.read_people` or :meth:`People.from_frame`.
+Build one with :func:`rmatch.read_people` or :func:`rmatch.validate.parse_people`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,16 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
-__all__ = ["CANONICAL_FIELDS", "ROLES", "SET_FAMILIES", "People", "SetField"]
+__all__ = [
+    "CANONICAL_FIELDS",
+    "NOT_PARTICIPATING",
+    "ROLES",
+    "SET_FAMILIES",
+    "People",
+    "SetField",
+    "build_coded_set_fields",
+    "build_set_field",
+]
 
 #: ``code`` in :attr:`People.rejected` of survey respondents who signed up as
 #: neither mentor nor mentee (they stay in the table with role ``none``).
@@ -106,7 +115,8 @@ class People:
     """Immutable columnar participants (and the rest of the org chart).
 
     Do not build it by hand: use :func:`rmatch.read_people`,
-    :func:`rmatch.read_survey` or :meth:`People.from_frame`.
+    :func:`rmatch.read_survey` or :func:`rmatch.validate.parse_people` (a
+    DataFrame).
 
     Attributes
     ----------
@@ -415,6 +425,11 @@ def build_coded_set_fields(
     family : mapping of field name to ``(codes, values)``
         ``values`` are the parsed distinct answers (``{token: level}``), ``codes``
         give the answer of each person.
+
+    Returns
+    -------
+    dict of str to SetField
+        One field per name, over the family's shared, sorted vocabulary.
     """
     vocabulary = sorted(
         {tok for _, values in family.values() for v in values for tok in v}

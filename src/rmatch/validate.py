@@ -8,7 +8,6 @@ once (``pandas.factorize``), so a million rows with repeated answers stay fast.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -19,15 +18,11 @@ import pandas as pd
 from rmatch.errors import Issue, ValidationError, short
 from rmatch.parsing import (
     DEFAULT_REFERENCE_MONDAY,
-    SLOT_MINUTES,
     SLOTS_PER_WEEK,
+    AvailabilityMasks,
     ParseError,
-    _normalize_intervals,
-    _offset_slots,
-    _parse_availability_item,
-    _parse_skill_item,
-    _to_text,
-    is_missing,
+    SkillsParser,
+    offset_slots,
     parse_float,
     parse_int,
     parse_role,
@@ -343,7 +338,7 @@ def _capacities(c: _Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def _sets(c: _Collector, participant: np.ndarray) -> dict[str, SetField]:
     families: dict[str, dict[str, tuple[np.ndarray, list[dict[str, int]]]]] = {}
-    skills = _SkillsParser()
+    skills = SkillsParser()
     for column, family in SET_FAMILIES.items():
         if column not in c.frame.columns:
             continue
@@ -375,7 +370,7 @@ def _schedule(
     offsets = zone_offset[zone_codes]
     if "availability" not in c.frame.columns:
         return None, has, offsets
-    parser = _AvailabilityMasks()
+    parser = AvailabilityMasks()
     avail_codes, local = c.parse_codes(
         "availability", parser, parser.empty, mask=participant
     )
@@ -410,96 +405,13 @@ def _schedule(
         out = np.zeros((sel.size, SLOTS_PER_WEEK), dtype=bool)
         for day in range(7):
             date = reference + _dt.timedelta(days=day)
-            shift = _offset_slots(utc_zone, date)
+            shift = offset_slots(utc_zone, date)
             target = (day * day_slots.size + day_slots - shift) % SLOTS_PER_WEEK
             out[:, target] |= src[:, day * day_slots.size : (day + 1) * day_slots.size]
         utc[sel] = out
     packed = np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8)
     packed[rows] = np.packbits(utc, axis=1)[inverse.ravel()]
     return packed, has, offsets
-
-
-# The separators of parse_skills and parse_availability, as one compiled pattern.
-_SKILL_SEPARATORS = re.compile("[;\n]")
-_AVAILABILITY_SEPARATORS = re.compile("[;\n|]")
-
-
-def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-class _SkillsParser:
-    """:func:`rmatch.parsing.parse_skills` on text cells, each item text once."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, tuple[str, int] | ParseError | None] = {}
-
-    def _item(self, part: str) -> tuple[str, int] | None:
-        got = self.items.get(part, self)
-        if got is self:
-            try:
-                got = _parse_skill_item(part, 3)
-            except ParseError as exc:
-                got = exc
-            self.items[part] = got  # type: ignore[assignment]
-        if isinstance(got, ParseError):
-            raise got
-        return got  # type: ignore[return-value]
-
-    def __call__(self, text: str) -> dict[str, int]:
-        if is_missing(text):
-            return {}
-        skills: dict[str, int] = {}
-        for part in _SKILL_SEPARATORS.split(_newlines(_to_text(text))):
-            parsed = self._item(part)
-            if parsed is not None:
-                name, level = parsed
-                skills[name] = max(level, skills.get(name, 0))
-        return dict(sorted(skills.items()))
-
-
-class _AvailabilityMasks:
-    """Parse an availability cell into a local slot mask, each item text once.
-
-    Same result as :func:`rmatch.parsing.parse_availability` followed by the
-    local step of :func:`rmatch.parsing.to_utc_slots`: a cell is the union of its
-    items, each snapped to slots.
-    """
-
-    def __init__(self) -> None:
-        self.empty = np.zeros(SLOTS_PER_WEEK, dtype=bool)
-        self.items: dict[str, np.ndarray | ParseError] = {}
-
-    def _item(self, item: str) -> np.ndarray:
-        got = self.items.get(item)
-        if got is None:
-            try:
-                intervals = _normalize_intervals(_parse_availability_item(item))
-                mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
-                for start, end in intervals:
-                    mask[start // SLOT_MINUTES : end // SLOT_MINUTES] = True
-                got = mask
-            except ParseError as exc:
-                got = exc
-            self.items[item] = got
-        if isinstance(got, ParseError):
-            raise got
-        return got
-
-    def __call__(self, text: str) -> np.ndarray:
-        if is_missing(text):
-            return self.empty
-        masks = [
-            self._item(item.strip())
-            for item in _AVAILABILITY_SEPARATORS.split(_newlines(_to_text(text)))
-            if item.strip()
-        ]
-        if not masks:
-            return self.empty
-        if len(masks) == 1:
-            return masks[0]
-        out: np.ndarray = np.logical_or.reduce(masks)
-        return out
 
 
 def _seniority(c: _Collector) -> np.ndarray:

@@ -21,14 +21,15 @@ from hypothesis import strategies as st
 import rmatch
 from rmatch.datasets import synthetic_org
 from rmatch.parsing import (
+    AvailabilityMasks,
     ParseError,
+    SkillsParser,
     parse_availability,
     parse_set,
     parse_skills,
     parse_timezone,
     to_utc_slots,
 )
-from rmatch.validate import _AvailabilityMasks, _SkillsParser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,7 +86,7 @@ def _outcome(fn, text):
 
 @given(availability_text())
 def test_availability_items_parse_like_the_whole_cell(text: str) -> None:
-    fast = _outcome(_AvailabilityMasks(), text)
+    fast = _outcome(AvailabilityMasks(), text)
     slow = _outcome(parse_availability, text)
     assert fast[0] == slow[0]
     if fast[0] == "error":
@@ -97,7 +98,7 @@ def test_availability_items_parse_like_the_whole_cell(text: str) -> None:
 
 @given(skills_text())
 def test_skill_items_parse_like_the_whole_cell(text: str) -> None:
-    assert _outcome(_SkillsParser(), text) == _outcome(parse_skills, text)
+    assert _outcome(SkillsParser(), text) == _outcome(parse_skills, text)
 
 
 def test_read_people_equals_the_per_cell_reference() -> None:

@@ -1,0 +1,27 @@
+"""Read tables into :class:`~rmatch.people.People`.
+
+:func:`read_raw` turns a file (CSV in the encodings real exports use, Excel, JSON),
+bytes, a binary stream, a DataFrame or a list of records into a table of strings
+that remembers the spreadsheet row number of every data row. :func:`read_table` is
+the same without the row numbers; :func:`read_people` parses the canonical columns
+(DESIGN.md) with :func:`rmatch.validate.parse_people`. Raw survey exports with other
+column names go through :func:`rmatch.read_survey`.
+
+Every failure raises :class:`~rmatch.errors.ValidationError` whose issues name the
+file (and the row, when the problem is in one); no other exception escapes.
+"""
+
+from __future__ import annotations
+
+from rmatch.io._cells import decode_bytes
+from rmatch.io._read import Source, read_people, read_raw, read_table
+from rmatch.io._tables import RawTable
+
+__all__ = [
+    "RawTable",
+    "Source",
+    "decode_bytes",
+    "read_people",
+    "read_raw",
+    "read_table",
+]

@@ -1,0 +1,449 @@
+"""Tables of strings with row numbers, from rows of text, frames, records and files."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io as _io
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rmatch.errors import Issue, ValidationError, short
+from rmatch.io._cells import cell_text, column_text, decode_bytes
+
+_EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_CSV_DELIMITERS = (",", "\t", ";")
+_FIELD_LIMIT = 1 << 28  # 256 MB: the longest cell the CSV reader accepts
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table read from a file, every cell a string.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per data row, columns named by the first header row (blank names
+        become ``column_N``, repeated names get ``.1``, ``.2`` … as in pandas). Every
+        cell is a stripped string, ``""`` for an empty cell.
+    headers : tuple of tuple of str
+        The text of every header row, one entry per column of ``frame``
+        (Qualtrics: column ids, question texts, ImportId JSON).
+    rows : numpy.ndarray
+        ``int64`` spreadsheet row number of each data row (the first header row is
+        row 1). Blank rows are skipped, so the numbers can have gaps.
+    name : str
+        The file name (or ``"<DataFrame>"``, ``"<records>"``, ``"<bytes>"``) for
+        messages.
+    """
+
+    frame: pd.DataFrame
+    headers: tuple[tuple[str, ...], ...]
+    rows: np.ndarray
+    name: str
+
+
+def fail(
+    name: str, message: str, fix: str, code: str, row: int | None = None
+) -> ValidationError:
+    """Return the error of a whole file (or of one row of it).
+
+    Parameters
+    ----------
+    name : str
+        File name for the message.
+    message, fix : str
+        What is wrong and how to fix it.
+    code : str
+        Issue code.
+    row : int, optional
+        Spreadsheet row number.
+
+    Returns
+    -------
+    ValidationError
+        With one :class:`~rmatch.errors.Issue`, to be raised by the caller.
+    """
+    return ValidationError([Issue(message, fix, file=name, row=row, code=code)])
+
+
+def _unique_names(names: Sequence[str]) -> list[str]:
+    """Name blank columns ``column_N`` and repeated ones ``name.1``, ``name.2``."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(names):
+        base = raw if raw else f"column_{i + 1}"
+        name, k = base, 0
+        while name in seen:
+            k += 1
+            name = f"{base}.{k}"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def _from_grid(
+    grid: list[list[str]], numbers: list[int], header_rows: int, name: str
+) -> RawTable:
+    """Build a :class:`RawTable` from rows of text and their spreadsheet numbers."""
+    if not grid:
+        raise fail(name, "the file is empty", "export the survey again", "empty_file")
+    if len(grid) < header_rows:
+        raise fail(
+            name,
+            f"the file has {len(grid)} row(s) but {header_rows} header rows were "
+            "expected",
+            "export the survey again with its header rows, or set header_rows",
+            "missing_header",
+        )
+    width = max(len(r) for r in grid[:header_rows])
+    headers = [r + [""] * (width - len(r)) for r in grid[:header_rows]]
+    body = grid[header_rows:]
+    body_numbers = numbers[header_rows:]
+    ragged: list[Issue] = []
+    cells: list[list[str]] = []
+    for row, number in zip(body, body_numbers, strict=True):
+        if len(row) > width:
+            extra = [c for c in row[width:] if c]
+            if extra:
+                ragged.append(
+                    Issue(
+                        f"the row has {len(row)} cells but the header has {width} "
+                        "columns",
+                        "check the quoting of this row (a cell with a comma must be "
+                        "in double quotes) or export the survey again",
+                        file=name,
+                        row=number,
+                        value=short(extra[0]),
+                        code="ragged_row",
+                    )
+                )
+                continue
+            row = row[:width]
+        elif len(row) < width:
+            row = row + [""] * (width - len(row))
+        cells.append(row)
+    if ragged:
+        raise ValidationError(ragged)
+    header_names = [c.strip() for c in headers[0]]
+    # Drop unnamed columns that hold nothing (trailing separators in Excel exports).
+    keep = [
+        j
+        for j in range(width)
+        if header_names[j]
+        or any(h[j].strip() for h in headers[1:])
+        or any(r[j] for r in cells)
+    ]
+    names = _unique_names([header_names[j] for j in keep])
+    data = {
+        col: np.array([r[j] for r in cells], dtype=object)
+        for col, j in zip(names, keep, strict=True)
+    }
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(cells)), columns=names)
+    if not names:
+        frame = pd.DataFrame(index=pd.RangeIndex(len(cells)))
+    headers_out = tuple(tuple(h[j].strip() for j in keep) for h in headers)
+    return RawTable(
+        frame=frame,
+        headers=headers_out,
+        rows=np.asarray(body_numbers, dtype=np.int64).reshape(len(cells)),
+        name=name,
+    )
+
+
+def frame_table(frame: pd.DataFrame, name: str) -> RawTable:
+    """Convert a DataFrame of any types to a :class:`RawTable` (rows 2, 3, ...).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    name : str
+        File name for messages.
+
+    Returns
+    -------
+    RawTable
+    """
+    names = _unique_names([cell_text(c) for c in frame.columns])
+    data = {
+        col: column_text(frame.iloc[:, j].to_numpy(dtype=object))
+        for j, col in enumerate(names)
+    }
+    out = pd.DataFrame(data, index=pd.RangeIndex(len(frame)), columns=names)
+    if not names:
+        out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    return RawTable(
+        frame=out,
+        headers=(tuple(names),),
+        rows=np.arange(2, len(frame) + 2, dtype=np.int64),
+        name=name,
+    )
+
+
+def records_table(records: Sequence[object], name: str) -> RawTable:
+    """Convert records (one mapping per person) to a :class:`RawTable`.
+
+    Parameters
+    ----------
+    records : sequence
+        Mappings of column -> cell; columns are taken in order of appearance.
+    name : str
+        File name for messages.
+
+    Returns
+    -------
+    RawTable
+        Rows numbered 2, 3, ...
+
+    Raises
+    ------
+    ValidationError
+        A record that is not a mapping (each such record is listed, up to 50).
+    """
+    bad = [i for i, r in enumerate(records) if not isinstance(r, Mapping)]
+    if bad:
+        raise ValidationError(
+            [
+                Issue(
+                    f"record {i + 1} is a {type(records[i]).__name__}, not an object",
+                    "pass one dict / JSON object per person: [{'id': ...}, ...]",
+                    file=name,
+                    row=i + 2,
+                    value=short(cell_text(records[i])),
+                    code="bad_records",
+                )
+                for i in bad[:50]
+            ]
+        )
+    rows: list[dict[str, Any]] = []
+    columns: dict[str, None] = {}
+    for record in records:
+        row: dict[str, Any] = {}
+        for key, value in record.items():  # type: ignore[attr-defined]
+            row.setdefault(cell_text(key), value)
+        columns.update(dict.fromkeys(row))
+        rows.append(row)
+    names = list(columns)
+    data = {}
+    for col in names:
+        cells = np.empty(len(rows), dtype=object)  # lists stay cells, not a 2-D array
+        for i, row in enumerate(rows):
+            cells[i] = row.get(col)
+        data[col] = column_text(cells)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(records)), columns=names)
+    if not names:
+        frame = pd.DataFrame(index=pd.RangeIndex(len(records)))
+    return RawTable(
+        frame=frame,
+        headers=(tuple(names),),
+        rows=np.arange(2, len(records) + 2, dtype=np.int64),
+        name=name,
+    )
+
+
+# ------------------------------------------------------------------------ formats
+
+
+@contextlib.contextmanager
+def _field_limit() -> Iterator[None]:
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, _FIELD_LIMIT))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    first = next(iter(text.splitlines()), "")
+    best, best_count = ",", 0
+    for delimiter in _CSV_DELIMITERS:
+        try:
+            count = len(next(csv.reader([first], delimiter=delimiter), []))
+        except csv.Error:
+            continue
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
+    if "\x00" in text:
+        raise fail(
+            name,
+            "the file holds binary data (NUL bytes), not text",
+            "export the survey as CSV (UTF-8) or Excel (.xlsx)",
+            "unreadable",
+        )
+    if not text.strip():
+        raise fail(name, "the file is empty", "export the survey again", "empty_file")
+    delimiter = _sniff_delimiter(text, suffix)
+    grid: list[list[str]] = []
+    numbers: list[int] = []
+    reader = csv.reader(
+        _io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True
+    )
+    record = 0
+    with _field_limit():
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise fail(
+                    name,
+                    f"cannot read the file: {exc}",
+                    "check the quoting near this row or export the survey again",
+                    "unreadable",
+                    row=record + 1,
+                ) from None
+            record += 1
+            cells = [c.strip() for c in row]
+            if not any(cells):
+                continue  # blank line
+            grid.append(cells)
+            numbers.append(record)
+    return _from_grid(grid, numbers, header_rows, name)
+
+
+def _excel_table(
+    data: bytes, sheet: str | int | None, header_rows: int, name: str
+) -> RawTable:
+    try:
+        import openpyxl
+    except ImportError:
+        raise fail(
+            name,
+            "reading Excel files needs openpyxl",
+            "run: pip install 'rmatch[excel]'",
+            "missing_extra",
+        ) from None
+    try:
+        book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a corrupt file
+        raise fail(
+            name,
+            f"cannot open the Excel file: {short(exc, 200)}",
+            "save it again as .xlsx from Excel, or export the survey as CSV",
+            "unreadable",
+        ) from None
+    try:
+        names = list(book.sheetnames)
+        if sheet is None:
+            target = names[0] if names else None
+        elif isinstance(sheet, int) and not isinstance(sheet, bool):
+            target = names[sheet] if -len(names) <= sheet < len(names) else None
+        else:
+            target = str(sheet) if str(sheet) in names else None
+        if target is None:
+            raise fail(
+                name,
+                f"there is no sheet {sheet!r} in the workbook",
+                f"use one of: {', '.join(map(repr, names))}",
+                "bad_sheet",
+            )
+        grid: list[list[str]] = []
+        numbers: list[int] = []
+        try:
+            for number, row in enumerate(book[target].iter_rows(values_only=True), 1):
+                cells = [cell_text(v) for v in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if not cells:
+                    continue
+                grid.append(cells)
+                numbers.append(number)
+        except Exception as exc:  # a damaged sheet part
+            raise fail(
+                name,
+                f"cannot read the sheet {target!r}: {short(exc, 200)}",
+                "save it again as .xlsx from Excel, or export the survey as CSV",
+                "unreadable",
+            ) from None
+    finally:
+        book.close()
+    return _from_grid(grid, numbers, header_rows, name)
+
+
+def _json_table(text: str, name: str) -> RawTable:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise fail(
+            name,
+            f"the file is not valid JSON: {short(exc, 160)}",
+            'write a list of objects: [{"id": ...}, ...]',
+            "bad_json",
+        ) from None
+    if isinstance(data, dict):
+        for key in ("people", "records", "data", "responses"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            if data and all(isinstance(v, list) for v in data.values()):
+                lengths = {len(v) for v in data.values()}
+                if len(lengths) == 1:  # {"column": [values], ...}
+                    n = lengths.pop()
+                    data = [{k: v[i] for k, v in data.items()} for i in range(n)]
+            if isinstance(data, dict):
+                data = [data]
+    if not isinstance(data, list):
+        raise fail(
+            name,
+            f"a JSON file must hold a list of objects (one per person), not a "
+            f"{type(data).__name__}",
+            'write [{"id": ...}, ...]',
+            "bad_json",
+        )
+    return records_table(data, name)
+
+
+def parse_bytes(
+    data: bytes, suffix: str, sheet: str | int | None, header_rows: int, name: str
+) -> RawTable:
+    """Read the bytes of an Excel, JSON or CSV file (sniffed when no suffix).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    suffix : str
+        Lower-case file suffix (``".csv"``), or ``""`` to sniff the format.
+    sheet : str or int or None
+        Excel sheet.
+    header_rows : int
+        Rows on top before the data.
+    name : str
+        File name for messages.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    ValidationError
+        The file cannot be read.
+    """
+    if suffix in _EXCEL_SUFFIXES or (not suffix and data.startswith(b"PK\x03\x04")):
+        return _excel_table(data, sheet, header_rows, name)
+    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise fail(
+            name,
+            "old Excel 97-2003 (.xls) files are not supported",
+            "save the file as .xlsx or CSV (UTF-8) and read that",
+            "unreadable",
+        )
+    text, _ = decode_bytes(data)
+    if suffix == ".json" or (not suffix and text.lstrip()[:1] in ("[", "{")):
+        return _json_table(text, name)
+    return _csv_table(text, suffix, header_rows, name)

@@ -1,0 +1,235 @@
+"""Local intervals to a UTC slot mask, and a slot mask back to text."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from rmatch.parsing._availability import normalize_intervals, parse_availability_item
+from rmatch.parsing._text import (
+    ParseError,
+    is_missing,
+    normalize_newlines,
+    to_text,
+)
+from rmatch.parsing._timezones import offset_slots, parse_timezone
+from rmatch.parsing._week import (
+    DAY_MINUTES,
+    DAYS,
+    DEFAULT_REFERENCE_MONDAY,
+    SLOT_MINUTES,
+    SLOTS_PER_WEEK,
+)
+
+_SLOTS_PER_DAY = DAY_MINUTES // SLOT_MINUTES
+_DAY_TITLES = tuple(d.title() for d in DAYS)
+
+
+# ------------------------------------------------------------------------ UTC slots
+
+
+def to_utc_slots(
+    intervals: Iterable[tuple[int, int]],
+    tz: _dt.tzinfo | str,
+    reference_monday: _dt.date = DEFAULT_REFERENCE_MONDAY,
+) -> npt.NDArray[np.bool_]:
+    """Convert local minute-of-week intervals to a UTC slot mask.
+
+    Parameters
+    ----------
+    intervals : iterable of (int, int)
+        Local ``[start, end)`` minute-of-week intervals as returned by
+        :func:`parse_availability` (ends past 10080 wrap to the week start).
+    tz : datetime.tzinfo or str
+        The person's time zone (text is read with :func:`parse_timezone`).
+    reference_monday : datetime.date, default 2026-01-05
+        Monday of the reference week. Each local day is shifted by the UTC offset
+        ``tz`` has at noon on that day of this week, so daylight saving time is
+        deterministic. Offsets are rounded to whole slots.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (672,)
+        ``True`` where the person is free; slot 0 is Monday 00:00-00:15 UTC. Slots
+        shifted past either end of the week wrap around.
+
+    Raises
+    ------
+    ParseError
+        Malformed intervals or time zone.
+
+    Examples
+    --------
+    >>> slots = to_utc_slots([(540, 660)], "UTC+7")  # Mon 09:00-11:00 local
+    >>> slots_to_text(slots)
+    'Mon 02:00-04:00'
+    """
+    zone = parse_timezone(tz)
+    local = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+    try:
+        pairs = [(int(s), int(e)) for s, e in intervals]
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ParseError(
+            "availability intervals must be (start, end) minute pairs",
+            "pass the output of parse_availability",
+        ) from exc
+    for s, e in pairs:
+        if s < 0 or e <= s:
+            raise ParseError(
+                f"availability interval ({s}, {e}) is not a valid [start, end)",
+                "pass the output of parse_availability",
+            )
+    for s, e in normalize_intervals(pairs):
+        local[s // SLOT_MINUTES : e // SLOT_MINUTES] = True
+    if not isinstance(reference_monday, _dt.date):
+        raise ParseError(
+            "the reference Monday must be a date", "pass e.g. datetime.date(2026, 1, 5)"
+        )
+    utc = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+    day_slots = np.arange(_SLOTS_PER_DAY)
+    for day in range(7):
+        try:
+            date = reference_monday + _dt.timedelta(days=day)
+        except OverflowError as exc:
+            raise ParseError(
+                "the reference week is out of range", "use a recent date"
+            ) from exc
+        block = local[day * _SLOTS_PER_DAY : (day + 1) * _SLOTS_PER_DAY]
+        if not block.any():
+            continue
+        target = (
+            day * _SLOTS_PER_DAY + day_slots - offset_slots(zone, date)
+        ) % SLOTS_PER_WEEK
+        utc[target[block]] = True
+    return utc
+
+
+def _slot_runs(slots: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Return ``[start, end)`` slot runs of a boolean mask."""
+    padded = np.concatenate(([False], slots, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def slots_to_text(slots: npt.ArrayLike) -> str:
+    """Write a slot mask as availability text.
+
+    Parameters
+    ----------
+    slots : array-like of bool, shape (672,)
+        UTC slot mask as returned by :func:`to_utc_slots`.
+
+    Returns
+    -------
+    str
+        Items such as ``"Mon 09:00-11:00; Wed 14:00-15:30"`` in slot time (UTC),
+        split at midnight (``"Mon 23:00-24:00; Tue 00:00-01:00"``); ``""`` for an
+        empty mask. ``parse_availability`` read with UTC gives the mask back.
+
+    Raises
+    ------
+    ParseError
+        Wrong shape.
+
+    Examples
+    --------
+    >>> from rmatch.parsing import parse_availability
+    >>> slots = to_utc_slots(parse_availability("Wed 14:00-15:30; Mon 9-11"), "UTC")
+    >>> slots_to_text(slots)
+    'Mon 09:00-11:00; Wed 14:00-15:30'
+    """
+    try:
+        mask = np.asarray(slots, dtype=bool)
+    except (TypeError, ValueError) as exc:
+        raise ParseError(
+            "slots must be a boolean array", "pass a mask of 672 slots"
+        ) from exc
+    if mask.shape != (SLOTS_PER_WEEK,):
+        raise ParseError(
+            f"slots have shape {mask.shape}, expected ({SLOTS_PER_WEEK},)",
+            "pass a mask of 672 slots",
+        )
+    items = []
+    for start, end in _slot_runs(mask):
+        s = start
+        while s < end:
+            day = s // _SLOTS_PER_DAY
+            e = min(end, (day + 1) * _SLOTS_PER_DAY)
+            items.append(
+                f"{_DAY_TITLES[day]} {_hhmm(s - day * _SLOTS_PER_DAY)}"
+                f"-{_hhmm(e - day * _SLOTS_PER_DAY)}"
+            )
+            s = e
+    return "; ".join(items)
+
+
+def _hhmm(slot_of_day: int) -> str:
+    minutes = slot_of_day * SLOT_MINUTES
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+# The separators of parse_availability, as one compiled pattern.
+_AVAILABILITY_SEPARATORS = re.compile("[;\n|]")
+
+
+class AvailabilityMasks:
+    """Parse an availability cell into a local slot mask, each item text once.
+
+    Same result as :func:`parse_availability` followed by the local step of
+    :func:`to_utc_slots`: a cell is the union of its items, each snapped to slots.
+    Calling an instance on a cell gives a boolean mask of ``SLOTS_PER_WEEK`` local
+    slots (``empty`` for a missing cell); the parsed items are cached on the
+    instance.
+
+    Attributes
+    ----------
+    empty : numpy.ndarray of bool
+        The mask of a cell with no availability.
+
+    Examples
+    --------
+    >>> mask = AvailabilityMasks()("Mon 09:00-11:00")
+    >>> int(mask.sum()), int(mask.argmax())
+    (8, 36)
+    """
+
+    def __init__(self) -> None:
+        self.empty = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+        self.items: dict[str, np.ndarray | ParseError] = {}
+
+    def _item(self, item: str) -> np.ndarray:
+        got = self.items.get(item)
+        if got is None:
+            try:
+                intervals = normalize_intervals(parse_availability_item(item))
+                mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+                for start, end in intervals:
+                    mask[start // SLOT_MINUTES : end // SLOT_MINUTES] = True
+                got = mask
+            except ParseError as exc:
+                got = exc
+            self.items[item] = got
+        if isinstance(got, ParseError):
+            raise got
+        return got
+
+    def __call__(self, text: str) -> np.ndarray:
+        if is_missing(text):
+            return self.empty
+        masks = [
+            self._item(item.strip())
+            for item in _AVAILABILITY_SEPARATORS.split(
+                normalize_newlines(to_text(text))
+            )
+            if item.strip()
+        ]
+        if not masks:
+            return self.empty
+        if len(masks) == 1:
+            return masks[0]
+        out: np.ndarray = np.logical_or.reduce(masks)
+        return out
