@@ -28,7 +28,7 @@ from rmatch.errors import (
 )
 from rmatch.io import read_raw
 from rmatch.survey import (
-    _OPTION_KEYS,
+    OPTION_KEYS,
     MissingColumnsError,
     read_survey,
     validate_survey,
@@ -289,7 +289,7 @@ mapping_values = st.recursive(
     section=st.dictionaries(
         st.one_of(
             st.text(max_size=12),
-            st.sampled_from(sorted(_OPTION_KEYS)),
+            st.sampled_from(sorted(OPTION_KEYS)),
         ),
         mapping_values,
         max_size=4,

@@ -1,0 +1,375 @@
+"""Reading answer cells: multi-selects, grids, rating scales, ordinal answers, roles.
+
+:class:`AnswerBuilder` turns the mapped columns of a
+:class:`~rmatch.survey.columns.Table` into canonical text columns (the cell formats
+:func:`~rmatch.io.read_people` reads), each distinct cell parsed once; :class:`Part`
+is the result for one file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rmatch.errors import short
+from rmatch.parsing import (
+    SLOT_MINUTES,
+    SLOTS_PER_WEEK,
+    ParseError,
+    is_missing,
+    normalize_token,
+    parse_likert,
+    parse_period_grid,
+    parse_role,
+    parse_yes_no,
+    slots_to_text,
+)
+from rmatch.survey._common import SET_FIELDS, SKILL_FIELDS
+from rmatch.survey.columns import ColumnUse, IssueLog, Table
+from rmatch.survey.mapping import SurveyMap
+from rmatch.survey.spec import ColumnSpec
+
+__all__ = ["AnswerBuilder", "Part"]
+
+
+_LEVEL_TEXT = re.compile(
+    r"^(?P<name>.+?)\s*(?::\s*(?P<a>[^:]+)|\(\s*(?P<b>[^()]+)\s*\))$"
+)
+_PAREN_NUMBER = re.compile(r"\(\s*([+-]?[0-9.,]+)\s*\)\s*$")
+
+
+def _level(text: str, scale: Mapping[str, float] | None) -> int:
+    """Skill level 0-5 from a number or a rating label (0: not a skill)."""
+    number = parse_likert(text, scale)
+    if number is None:
+        return 0
+    level = int(np.floor(number + 0.5))
+    if level < 0 or level > 5:
+        raise ParseError(
+            f"skill level {short(text, 40)!r} is {number:g}, outside 1-5",
+            "use a 1-5 scale, or map the answers with scale = {'Expert' = 5, ...}",
+        )
+    return level
+
+
+def _set_token(text: str) -> str:
+    """A set token that the canonical parser reads back unchanged."""
+    text = text.replace(":", " - ")
+    text = _PAREN_NUMBER.sub(lambda m: f"[{m[1]}]", text)
+    return normalize_token(text)
+
+
+def _skill_token(text: str, scale: Mapping[str, float] | None) -> str:
+    """``name:level`` (or ``name``) from ``Python: 4`` or ``Python (Expert)``."""
+    match = _LEVEL_TEXT.match(text.strip())
+    if match is not None:
+        label = (match["a"] or match["b"] or "").strip()
+        try:
+            level = _level(label, scale)
+        except ParseError:
+            if re.fullmatch(r"[+-]?[0-9.,]+", label):
+                raise
+            level = -1  # not a level: part of the name
+        if level >= 0:
+            name = _set_token(match["name"])
+            if not name:
+                raise ParseError(
+                    f"skill level {short(text, 40)!r} has no skill name",
+                    "write the skill before its level, e.g. 'python:4'",
+                )
+            return "" if level == 0 else f"{name}:{level}"
+    return _set_token(text)
+
+
+def _split(text: str, separators: Sequence[str]) -> list[str]:
+    stripped = text.strip()
+    if stripped.startswith("[") and stripped.endswith("]"):
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if isinstance(data, list):
+            return [str(v).strip() for v in data if not is_missing(v)]
+    seps = sorted({*separators, ";", "\n", "\r"}, key=len, reverse=True)
+    return [
+        p.strip()
+        for p in re.split("|".join(map(re.escape, seps)), stripped)
+        if p.strip()
+    ]
+
+
+class AnswerBuilder:
+    """Apply a :class:`SurveyMap` to a table: canonical text columns."""
+
+    def __init__(
+        self, smap: SurveyMap, table: Table, uses: list[ColumnUse], issues: IssueLog
+    ) -> None:
+        self.smap = smap
+        self.table = table
+        self.uses = uses
+        self.issues = issues
+        self.n = len(table.frame)
+        self.out: dict[str, np.ndarray] = {}
+        self.origin: dict[str, list[str]] = {}
+
+    # -------------------------------------------------------------- per column
+    def _scale(self, spec: ColumnSpec) -> Mapping[str, float] | None:
+        if spec.scale is not None:
+            return spec.scale
+        return self.smap.likert
+
+    def _mapped(self, spec: ColumnSpec, text: str) -> str:
+        if spec.values is not None:
+            found = spec.values.get(normalize_token(text))
+            if found is not None:
+                return found
+        if spec.order is not None:
+            keys = [normalize_token(o) for o in spec.order]
+            key = normalize_token(text)
+            if key in keys:
+                return str(keys.index(key) + 1)
+        return text
+
+    def _per_unique(
+        self, use: ColumnUse, fn: Callable[[str], Any], default: Any
+    ) -> tuple[np.ndarray, list[Any]]:
+        """Apply ``fn`` to each distinct cell of a column; report ParseErrors."""
+        values = self.table.frame[use.column].to_numpy(dtype=object)
+        codes, uniques = pd.factorize(values)
+        results: list[Any] = []
+        failed: dict[int, ParseError] = {}
+        for k, text in enumerate(uniques.tolist()):
+            text = str(text)
+            if not text:
+                results.append(default)
+                continue
+            try:
+                results.append(fn(text))
+            except ParseError as error:
+                results.append(default)
+                failed[k] = error
+        for k, problem in failed.items():
+            self.issues.add(
+                self.table,
+                np.flatnonzero(codes == k),
+                use.column,
+                problem.message,
+                problem.fix,
+                value=uniques[k],
+                code=f"bad_{use.spec.field}",
+            )
+        return codes.astype(np.int64), results
+
+    def _text(self, use: ColumnUse) -> np.ndarray:
+        spec = use.spec
+        if spec.likert or spec.scale is not None:
+            scale = self._scale(spec)
+
+            def fn(text: str) -> str:
+                mapped = self._mapped(spec, text)
+                number = parse_likert(mapped, scale)
+                if number is None:
+                    return ""
+                return str(int(number)) if float(number).is_integer() else repr(number)
+        else:
+
+            def fn(text: str) -> str:
+                return self._mapped(spec, text)
+
+        if spec.field == "role":
+            roles = self.smap.roles
+
+            def fn_role(text: str) -> str:
+                mapped = self._mapped(spec, text)
+                role = roles.get(normalize_token(mapped))
+                if role is None:
+                    try:
+                        role = parse_role(mapped)
+                    except ParseError:
+                        role = mapped  # validation reports it, on the raw column
+                return role
+
+            codes, results = self._per_unique(use, fn_role, "")
+        else:
+            codes, results = self._per_unique(use, fn, "")
+        return (
+            np.asarray(results, dtype=object)[codes]
+            if results
+            else np.full(self.n, "", dtype=object)
+        )
+
+    def _tokens(self, use: ColumnUse) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        spec = use.spec
+        scale = self._scale(spec)
+        separators = spec.separators or self.smap.separators
+        skills = spec.field in SKILL_FIELDS
+
+        if spec.skill is not None or (skills and use.sub is not None):
+            skill = spec.skill or str(use.sub)
+
+            def grid(text: str) -> tuple[str, ...]:
+                level = _level(self._mapped(spec, text), scale)
+                name = _set_token(skill)
+                return (f"{name}:{level}",) if level > 0 and name else ()
+
+            return self._per_unique(use, grid, ())
+
+        if use.sub is not None:  # a grid of sets: "Interests [Chess]" = "Yes"
+            token = _set_token(use.sub)
+
+            def ticked(text: str) -> tuple[str, ...]:
+                answer = self._mapped(spec, text)
+                try:
+                    yes = parse_yes_no(answer)
+                except ParseError:
+                    yes = True  # any other answer ("Very interested") is a tick
+                if yes is None or not yes:
+                    return ()
+                return (token,) if token else ()
+
+            return self._per_unique(use, ticked, ())
+
+        def fn(text: str) -> tuple[str, ...]:
+            out: list[str] = []
+            for part in _split(text, separators):
+                mapped = self._mapped(spec, part)
+                if not mapped:
+                    continue
+                token = _skill_token(mapped, scale) if skills else _set_token(mapped)
+                if token and token not in out:
+                    out.append(token)
+            return tuple(out)
+
+        return self._per_unique(use, fn, ())
+
+    def _grid(
+        self, use: ColumnUse
+    ) -> tuple[np.ndarray, list[tuple[tuple[int, int], ...]]]:
+        day = use.spec.day or use.sub or use.column
+        periods = self.smap.periods
+
+        def fn(text: str) -> tuple[tuple[int, int], ...]:
+            return tuple(parse_period_grid({day: text}, periods))
+
+        return self._per_unique(use, fn, ())
+
+    def _slots_text(self, use: ColumnUse) -> np.ndarray:
+        separators = use.spec.separators or ()
+
+        def fn(text: str) -> str:
+            return "; ".join(_split(text, separators))
+
+        codes, results = self._per_unique(use, fn, "")
+        return (
+            np.asarray(results, dtype=object)[codes]
+            if results
+            else np.full(self.n, "", dtype=object)
+        )
+
+    # -------------------------------------------------------------- combining
+    def _combine(
+        self,
+        parts: list[tuple[np.ndarray, list[Any]]],
+        join: Callable[[list[Any]], str],
+    ) -> np.ndarray:
+        """Combine per-column results row by row, once per distinct combination."""
+        out = np.full(self.n, "", dtype=object)
+        if not parts or self.n == 0:
+            return out
+        codes = np.stack([c for c, _ in parts], axis=1)
+        combos, inverse = np.unique(codes, axis=0, return_inverse=True)
+        texts = [
+            join([parts[j][1][int(c)] for j, c in enumerate(combo)]) for combo in combos
+        ]
+        out[:] = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
+        return out
+
+    def build(self) -> dict[str, np.ndarray]:
+        """Field -> canonical text column; :attr:`origin` gets each field's columns."""
+        by_field: dict[str, list[ColumnUse]] = {}
+        for use in self.uses:
+            by_field.setdefault(use.spec.field, []).append(use)
+        for name, uses in by_field.items():
+            self.origin[name] = list(dict.fromkeys(u.column for u in uses))
+            if name in SET_FIELDS or name in SKILL_FIELDS:
+                parts = [self._tokens(u) for u in uses]
+
+                def join_tokens(groups: list[tuple[str, ...]]) -> str:
+                    return "; ".join(dict.fromkeys(t for g in groups for t in g))
+
+                self.out[name] = self._combine(parts, join_tokens)
+            elif name == "availability":
+                grid = [u for u in uses if u.spec.day is not None or u.sub is not None]
+                texts = [self._slots_text(u) for u in uses if u not in grid]
+                pieces = self._combine([self._grid(u) for u in grid], _intervals_text)
+                for text in texts:
+                    pieces = _join_text(pieces, text, "; ")
+                self.out[name] = pieces
+            elif name in ("name", "first_name", "last_name"):
+                out = np.full(self.n, "", dtype=object)
+                for u in uses:
+                    out = _join_text(out, self._text(u), " ")
+                self.out[name] = out
+            else:
+                out = np.full(self.n, "", dtype=object)
+                for u in uses:
+                    text = self._text(u)
+                    out = np.where(out == "", text, out)
+                self.out[name] = out
+        if "name" not in self.out and (
+            "first_name" in self.out or "last_name" in self.out
+        ):
+            empty = np.full(self.n, "", dtype=object)
+            self.out["name"] = _join_text(
+                self.out.get("first_name", empty), self.out.get("last_name", empty), " "
+            )
+            self.origin["name"] = self.origin.get("first_name", []) + self.origin.get(
+                "last_name", []
+            )
+        for helper in ("first_name", "last_name"):
+            self.out.pop(helper, None)
+        return self.out
+
+
+def _join_text(a: np.ndarray, b: np.ndarray, sep: str) -> np.ndarray:
+    both = (a != "") & (b != "")
+    out = np.where(a == "", b, a).astype(object)
+    if both.any():
+        out[both] = [f"{x}{sep}{y}" for x, y in zip(a[both], b[both], strict=True)]
+    return out
+
+
+def _intervals_text(groups: list[tuple[tuple[int, int], ...]]) -> str:
+    mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+    for group in groups:
+        for start, end in group:
+            mask[start // SLOT_MINUTES : -(-end // SLOT_MINUTES)] = True
+    return slots_to_text(mask)
+
+
+@dataclass
+class Part:
+    """One file's rows after mapping: canonical text columns and their origin.
+
+    Attributes
+    ----------
+    table : Table
+        The raw rows.
+    out : dict of str to numpy.ndarray
+        Field -> canonical text column.
+    origin : dict of str to list of str
+        Field -> the raw columns it was read from.
+    id_from_email : bool
+        ``id`` was derived from the normalized e-mail.
+    """
+
+    table: Table
+    out: dict[str, np.ndarray]
+    origin: dict[str, list[str]]
+    id_from_email: bool

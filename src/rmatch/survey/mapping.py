@@ -1,0 +1,355 @@
+"""The mapping of a survey export: :class:`SurveyMap`, a ``[mapping]`` TOML section.
+
+The format of the section (options and column lines) is described in
+:mod:`rmatch.survey`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rmatch.errors import ConfigError
+from rmatch.parsing import ParseError, normalize_token, parse_period_grid
+from rmatch.survey._common import (
+    HR_OPTION_KEYS,
+    OPTION_KEYS,
+    as_table,
+    check_day,
+    column_key,
+    number_table,
+    one_of,
+    str_list,
+    suggest,
+)
+from rmatch.survey.presets import PRESETS
+from rmatch.survey.spec import ColumnSpec
+
+__all__ = ["SurveyMap", "parse_section"]
+
+_ROLES = ("mentor", "mentee", "both", "none")
+
+
+@dataclass(frozen=True)
+class SurveyMap:
+    """How to read a raw survey export (see :mod:`rmatch.survey`).
+
+    Build one with :meth:`from_dict` (a ``[mapping]`` TOML section), :meth:`from_toml`
+    or directly.
+
+    Parameters
+    ----------
+    columns : tuple of ColumnSpec
+        Column -> field lines.
+    preset : str, optional
+        ``google_forms``, ``microsoft_forms`` or ``qualtrics``.
+    header_rows : int, default 1
+        Rows above the data (Qualtrics: 3). Columns can be named by any of them.
+    sheet : str or int, optional
+        Excel sheet.
+    separators : tuple of str, default ``(";",)``
+        Multi-select separators; ``;`` and new lines always separate too.
+    id_from_email : bool, default True
+        When no column is mapped to ``id``: the id is the normalized e-mail.
+    duplicates : {"latest", "first"}
+        Which answer wins when one person (same id / e-mail) answered twice: the
+        latest or the first by ``timestamp`` (ties: the later / earlier row).
+    roles : mapping of str to str
+        Role answer -> ``mentor`` / ``mentee`` / ``both`` / ``none``; other answers
+        are read by :func:`~rmatch.parsing.parse_role`.
+    likert : mapping of str to float, optional
+        Rating labels -> numbers for ``scale = "likert"`` columns and skill levels.
+    periods : mapping of str to (str, str), optional
+        Availability grid periods (default: morning 08-12, afternoon 12-17, ...).
+    unknown_manager : {"warning", "error"}
+        A manager that cannot be resolved to a person: warn and leave it empty, or
+        make it an error.
+    on_error : {"raise", "reject"}
+        ``raise``: rows with errors stop the run. ``reject``: such rows are rejected
+        (with the reason) and the rest is read.
+    hr : SurveyMap, optional
+        The HR file's mapping (``file``, ``join`` and column lines).
+    file : str, optional
+        HR section only: the HR file.
+    join : {"auto", "id", "email"}
+        HR section only: join on the id or the normalized e-mail (``auto``: e-mail
+        when both files have one).
+    base_dir : str, optional
+        Folder relative file names are read from (the TOML file's folder).
+    """
+
+    columns: tuple[ColumnSpec, ...] = ()
+    preset: str | None = None
+    header_rows: int = 1
+    sheet: str | int | None = None
+    separators: tuple[str, ...] = (";",)
+    id_from_email: bool = True
+    duplicates: str = "latest"
+    roles: Mapping[str, str] = field(default_factory=dict)
+    likert: Mapping[str, float] | None = None
+    periods: Mapping[str, tuple[str, str]] | None = None
+    unknown_manager: str = "warning"
+    on_error: str = "raise"
+    hr: SurveyMap | None = None
+    file: str | None = None
+    join: str = "auto"
+    base_dir: str | None = None
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_dict(
+        cls,
+        section: Mapping[str, Any],
+        *,
+        base_dir: str | os.PathLike[str] | None = None,
+    ) -> SurveyMap:
+        """Build a map from a ``[mapping]`` section.
+
+        Parameters
+        ----------
+        section : mapping
+            Options and column lines (see :mod:`rmatch.survey`).
+        base_dir : path, optional
+            Folder that relative file names (``hr.file``) are relative to.
+
+        Returns
+        -------
+        SurveyMap
+
+        Raises
+        ------
+        ConfigError
+            Unknown options or fields (with close matches), badly typed values.
+
+        Examples
+        --------
+        >>> m = SurveyMap.from_dict({"preset": "google_forms",
+        ...                          "I want to be a...": "role"})
+        >>> [(c.column, c.field) for c in m.columns]
+        [('I want to be a...', 'role'), ('Timestamp', 'timestamp'), \
+('Email Address', 'email')]
+        """
+        return parse_section(section, base_dir=base_dir, hr=False)
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str]) -> SurveyMap:
+        """Read the ``[mapping]`` section of a TOML file (or the whole file).
+
+        Relative file names inside are relative to the TOML file.
+
+        Raises
+        ------
+        ConfigError
+            Missing or invalid file, or an invalid mapping.
+        """
+        target = Path(path)
+        try:
+            config = tomllib.loads(target.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"mapping file not found: {target}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read {target}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{target.name} is not valid TOML: {exc}") from None
+        section = config.get("mapping", config.get("survey", config))
+        return cls.from_dict(
+            as_table(section, f"[mapping] in {target.name}"),
+            base_dir=target.parent.resolve(),
+        )
+
+    @classmethod
+    def coerce(
+        cls, mapping: SurveyMap | Mapping[str, Any] | str | os.PathLike[str] | None
+    ) -> SurveyMap:
+        """Return ``mapping`` as a :class:`SurveyMap` (a map, a dict, a TOML path)."""
+        if mapping is None:
+            return cls()
+        if isinstance(mapping, SurveyMap):
+            return mapping
+        if isinstance(mapping, Mapping):
+            return cls.from_dict(mapping)
+        if isinstance(mapping, str | os.PathLike):
+            return cls.from_toml(mapping)
+        raise ConfigError(
+            f"mapping must be a SurveyMap, a dict or the path of a TOML file; got "
+            f"{type(mapping).__name__}"
+        )
+
+    def path(self, name: str) -> Path:
+        """Resolve a file name relative to :attr:`base_dir`."""
+        target = Path(name)
+        if not target.is_absolute() and self.base_dir is not None:
+            target = Path(self.base_dir) / target
+        return target
+
+
+def parse_section(
+    section: Mapping[str, Any], *, base_dir: str | os.PathLike[str] | None, hr: bool
+) -> SurveyMap:
+    """Build a :class:`SurveyMap` from a ``[mapping]`` or ``[mapping.hr]`` section.
+
+    Parameters
+    ----------
+    section : mapping
+        Options and column lines.
+    base_dir : path, optional
+        Folder that relative file names are relative to.
+    hr : bool
+        The section is ``[mapping.hr]`` (HR options, no preset).
+
+    Returns
+    -------
+    SurveyMap
+
+    Raises
+    ------
+    ConfigError
+        Unknown options or fields (with close matches), badly typed values.
+    """
+    where = "[mapping.hr]" if hr else "[mapping]"
+    if not isinstance(section, Mapping):
+        raise ConfigError(f"{where} must be a table; got {section!r}")
+    allowed = HR_OPTION_KEYS if hr else OPTION_KEYS
+    kwargs: dict[str, Any] = {}
+    specs: list[ColumnSpec] = []
+    preset: dict[str, Any] = {}
+    if "preset" in section:
+        name = section["preset"]
+        if hr:
+            raise ConfigError(f"{where}: presets are for survey exports, not HR files")
+        if not isinstance(name, str) or name not in PRESETS:
+            raise ConfigError(
+                f"{where}: unknown preset {name!r}"
+                f"{suggest(str(name), list(PRESETS))}; presets are "
+                f"{', '.join(PRESETS)}"
+            )
+        kwargs["preset"] = name
+        preset = PRESETS[name]
+
+    def column_lines(table: Mapping[str, Any]) -> None:
+        for column, value in table.items():
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                raise ConfigError(
+                    f"{where}: column {column!r} maps to a list; map each column on "
+                    "its own line"
+                )
+            specs.append(ColumnSpec.from_value(str(column), value))
+
+    for key, value in section.items():
+        opt = f"{where} {key}"
+        if key == "preset":
+            continue
+        if key not in allowed:
+            if key in OPTION_KEYS | HR_OPTION_KEYS:
+                raise ConfigError(f"{where}: the option {key!r} is not allowed here")
+            if isinstance(value, str | Mapping):
+                column_lines({key: value})
+                continue
+            if isinstance(value, list) and not suggest(key, sorted(allowed)):
+                raise ConfigError(
+                    f"{where}: column {key!r} maps to a list; map each column to one "
+                    "field, on its own line"
+                )
+            raise ConfigError(
+                f"{where}: unknown option {key!r}{suggest(key, sorted(allowed))}; "
+                f"options are {', '.join(sorted(allowed))}, every other line maps a "
+                "column to a field"
+            )
+        if key == "header_rows":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{opt} must be a whole number >= 1; got {value!r}")
+            kwargs[key] = value
+        elif key == "sheet":
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                raise ConfigError(
+                    f"{opt} must be a sheet name or number; got {value!r}"
+                )
+            kwargs[key] = value
+        elif key == "separators":
+            kwargs[key] = str_list(value, opt)
+        elif key == "id_from_email":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{opt} must be true or false; got {value!r}")
+            kwargs[key] = value
+        elif key == "duplicates":
+            kwargs[key] = one_of(value, opt, ("latest", "first"))
+        elif key == "unknown_manager":
+            kwargs[key] = one_of(value, opt, ("warning", "error"))
+        elif key == "on_error":
+            kwargs[key] = one_of(value, opt, ("raise", "reject"))
+        elif key == "join":
+            kwargs[key] = one_of(value, opt, ("auto", "id", "email"))
+        elif key == "file":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{opt} must be a file name; got {value!r}")
+            kwargs[key] = value
+        elif key == "roles":
+            roles = {}
+            for answer, role in as_table(value, opt).items():
+                roles[normalize_token(str(answer))] = one_of(
+                    role, f"{opt} {answer!r}", _ROLES
+                )
+            kwargs[key] = roles
+        elif key == "likert":
+            kwargs[key] = number_table(value, opt)
+        elif key == "periods":
+            periods: dict[str, tuple[str, str]] = {}
+            for label, bounds in as_table(value, opt).items():
+                if not (
+                    isinstance(bounds, list | tuple)
+                    and len(bounds) == 2
+                    and all(isinstance(b, str) for b in bounds)
+                ):
+                    raise ConfigError(
+                        f"{opt} {label!r} must be [start, end], e.g. ['08:00', '12:00']"
+                    )
+                periods[str(label)] = (bounds[0], bounds[1])
+            try:
+                parse_period_grid({"Monday": ""}, periods)
+            except ParseError as exc:
+                raise ConfigError(f"{opt}: {exc.message}. {exc.fix}") from None
+            kwargs[key] = periods
+        elif key == "hr":
+            kwargs[key] = parse_section(
+                as_table(value, opt), base_dir=base_dir, hr=True
+            )
+        elif key == "columns":
+            column_lines(as_table(value, opt))
+        elif key in ("timestamp", "timezone"):
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{opt} must be a column name; got {value!r}")
+            specs.append(ColumnSpec(column=value, field=key))
+        elif key == "availability":
+            if isinstance(value, str):
+                specs.append(ColumnSpec(column=value, field="availability"))
+            elif isinstance(value, list):
+                for column in str_list(value, opt):
+                    specs.append(ColumnSpec(column=column, field="availability"))
+            else:
+                for column, day in as_table(value, opt).items():
+                    specs.append(
+                        ColumnSpec(
+                            column=str(column),
+                            field="availability",
+                            day=check_day(day, f"{opt} {column!r}"),
+                        )
+                    )
+    # Preset options and optional columns (dropped when the user maps them).
+    for key in ("header_rows", "separators"):
+        if key in preset and key not in kwargs:
+            value = preset[key]
+            kwargs[key] = tuple(value) if isinstance(value, list) else value
+    taken_columns = {column_key(s.column) for s in specs}
+    taken_fields = {s.field for s in specs}
+    if "name" in taken_fields:
+        taken_fields |= {"first_name", "last_name"}
+    for column, name in preset.get("columns", {}).items():
+        if column_key(column) not in taken_columns and name not in taken_fields:
+            specs.append(ColumnSpec.from_value(column, name, preset=True))
+    if base_dir is not None:
+        kwargs["base_dir"] = str(base_dir)
+    return SurveyMap(columns=tuple(specs), **kwargs)

@@ -1,0 +1,220 @@
+"""Respondents: ids from e-mails, duplicate answers, same names, non-participants.
+
+One person who answered twice keeps one answer (the latest or the first by time
+stamp); two people with one name are pointed out; respondents whose role answer is
+neither mentor nor mentee are listed as not participating.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+import pandas as pd
+
+from rmatch.errors import Issue, short
+from rmatch.parsing import ParseError, parse_datetime
+from rmatch.people import NOT_PARTICIPATING
+from rmatch.survey._common import email_keys, first_column, name_keys
+from rmatch.survey.answers import Part
+from rmatch.survey.columns import SOURCE_COLUMN, IssueLog, Table
+from rmatch.survey.mapping import SurveyMap
+from rmatch.survey.roster import Roster
+
+__all__ = ["dedupe", "derive_id", "not_participating", "same_names"]
+
+_EPOCH = _dt.datetime(1970, 1, 1)
+
+
+def derive_id(
+    table: Table,
+    out: dict[str, np.ndarray],
+    origin: dict[str, list[str]],
+    smap: SurveyMap,
+    issues: IssueLog,
+) -> bool:
+    """Set ``id`` from the normalized e-mail when no column gives one."""
+    if "id" in out or not smap.id_from_email or "email" not in out:
+        return False
+    emails = out["email"]
+    normalized = email_keys(emails)
+    ids = np.where(
+        pd.Series(normalized, dtype=object).str.contains("@", regex=False),
+        normalized,
+        "",
+    ).astype(object)
+    bad = np.flatnonzero((ids == "") & (emails != ""))
+    if bad.size:
+        issues.add(
+            table,
+            bad,
+            first_column(origin.get("email")),
+            "the e-mail is not an address, so the row has no id",
+            "ask respondents to sign in to the form (anonymous answers have no "
+            "e-mail) or map a column with employee ids onto 'id'",
+            values=emails,
+            code="empty_id",
+        )
+    out["id"] = ids
+    origin["id"] = list(origin.get("email", []))
+    return True
+
+
+def dedupe(part: Part, duplicates: str, issues: IssueLog) -> np.ndarray:
+    """Return the positions kept; reject the other answers of each person."""
+    table, out = part.table, part.out
+    n = len(table.frame)
+    if "id" not in out or n == 0:
+        return np.arange(n)
+    ids = out["id"]
+    dup = pd.Series(ids).duplicated(keep=False).to_numpy() & (ids != "")
+    if not dup.any():
+        return np.arange(n)
+    stamps, has = _timestamps(part, issues)
+    latest = duplicates == "latest"
+    order = pd.DataFrame(
+        {
+            "id": ids,
+            "has": has if latest else ~has,
+            "ts": stamps,
+            "pos": np.arange(n),
+        }
+    )[dup].sort_values(["id", "has", "ts", "pos"], kind="mergesort")
+    winners = (
+        order.groupby("id", sort=False)["pos"]
+        .agg("last" if latest else "first")
+        .to_dict()
+    )
+    what = "same e-mail" if part.id_from_email else "same id"
+    kept = "later" if latest else "earlier"
+    several = len(set(table.files.tolist())) > 1
+    keep = np.ones(n, dtype=bool)
+    for pos, pid in zip(order["pos"].tolist(), order["id"].tolist(), strict=True):
+        win = int(winners[pid])
+        if pos == win:
+            continue
+        keep[pos] = False
+        where = (
+            f"{table.files[win]} row {table.rows[win]}"
+            if several
+            else f"row {table.rows[win]}"
+        )
+        reason = f"duplicate of {where} ({what}); the {kept} answer was kept"
+        issues.reject(str(table.files[pos]), int(table.rows[pos]), str(pid), reason)
+        issues.add(
+            table,
+            [pos],
+            first_column(part.origin.get("id")),
+            f"rejected: {reason}",
+            "nothing to do if the kept answer is the right one; otherwise delete "
+            "the row you do not want",
+            values=ids,
+            ids=ids,
+            code="duplicate_answer",
+            severity="warning",
+        )
+    return np.flatnonzero(keep)
+
+
+def _timestamps(part: Part, issues: IssueLog) -> tuple[np.ndarray, np.ndarray]:
+    n = len(part.table.frame)
+    if "timestamp" not in part.out:
+        return np.zeros(n), np.zeros(n, dtype=bool)
+    codes, uniques = pd.factorize(part.out["timestamp"])
+    lookup = np.full(len(uniques), np.nan)
+    for k, text in enumerate(uniques.tolist()):
+        try:
+            stamp = parse_datetime(text)
+        except ParseError:
+            issues.add(
+                part.table,
+                np.flatnonzero(codes == k),
+                first_column(part.origin.get("timestamp")),
+                "cannot read the time stamp; for duplicates the row order decides",
+                "write time stamps as YYYY-MM-DD HH:MM:SS",
+                value=text,
+                code="bad_timestamp",
+                severity="warning",
+            )
+            continue
+        if stamp is not None:
+            lookup[k] = (stamp - _EPOCH).total_seconds()
+    stamps = lookup[codes] if len(uniques) else np.full(n, np.nan)
+    has = ~np.isnan(stamps)
+    return np.where(has, stamps, 0.0), has
+
+
+def same_names(final: Roster, issues: IssueLog) -> None:
+    """Warn about one name with two e-mails / ids (both rows are kept)."""
+    if "name" not in final.cols or "id" not in final.cols:
+        return
+    names = final.cols["name"].tolist()
+    ids = final.cols["id"].tolist()
+    m = final.n_survey_rows
+    keys = pd.Series(name_keys(final.cols["name"][:m]), dtype=object)
+    repeated = (keys.duplicated(keep=False) & (keys != "")).to_numpy()
+    seen: dict[str, int] = {}
+    for pos in np.flatnonzero(repeated).tolist():
+        key = str(keys.iat[pos])
+        if not ids[pos]:
+            continue
+        first = seen.setdefault(key, pos)
+        if first == pos or ids[first] == ids[pos]:
+            continue
+        file, row, column, _ = final.locate(pos, "name")
+        first_file, first_row, _, _ = final.locate(first, "name")
+        where = (
+            f"row {first_row}"
+            if first_file == file
+            else f"{first_file} row {first_row}"
+        )
+        issues.items.append(
+            Issue(
+                message=f"same name as {where} ({ids[first]}) but a different "
+                "e-mail / id; both rows are kept",
+                fix="if one person answered twice with two addresses, delete one "
+                "row; if they are two people, ignore this warning",
+                file=file,
+                row=row,
+                column=column,
+                value=short(names[pos]),
+                person_id=str(ids[pos]),
+                severity="warning",
+                code="same_name",
+            )
+        )
+
+
+def not_participating(final: Roster, issues: IssueLog) -> None:
+    """List respondents whose role answer is neither mentor nor mentee.
+
+    They stay in the org chart (role ``none``) but would otherwise vanish
+    from every output table; ``people.rejected`` says why they are not
+    matched (``code`` ``not_participating``).
+    """
+    roles = final.cols.get("role")
+    if roles is None:
+        return
+    columns = [c for c in final.origin.get("role", []) if c in final.raw.columns]
+    no_role = np.flatnonzero(np.isin(roles[: final.n_survey_rows], ("none", "")))
+    answers = final.raw[columns].to_numpy(dtype=object)[no_role]
+    for pos, cells in zip(no_role.tolist(), answers, strict=True):
+        key = (str(final.files[pos]), int(final.rows[pos]))
+        if key in final.demoted:  # already rejected, with the error as reason
+            continue
+        answer = " ".join(str(v) for v in cells if not pd.isna(v)).strip()
+        if not answer:
+            what = "no role answer"
+        elif columns == [SOURCE_COLUMN]:
+            what = f"the role given by the file {answer!r} is 'none'"
+        else:
+            what = f"role answer {answer!r} is neither mentor nor mentee"
+        issues.rejected.append(
+            {
+                "row": key[1],
+                "id": final.id_of(pos),
+                "reason": f"not a participant: {what} (kept in the org chart)",
+                "file": key[0],
+                "code": NOT_PARTICIPATING,
+            }
+        )
