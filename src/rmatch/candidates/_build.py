@@ -166,7 +166,7 @@ def build_candidates(
         Worker threads (default: up to 2, or ``RMATCH_THREADS``). The result does
         not depend on it.
     blocking : bool, default True
-        Skip pairs that share no free slot when ``MinSharedHours`` allows it. The
+        Skip pairs that share no free slot when a rule allows it. The
         result does not depend on it.
 
     Returns
