@@ -225,14 +225,15 @@ def _full_scores(people: Any) -> tuple[Any, float]:
 
 def _exact_scores(people: Any, li: np.ndarray, rj: np.ndarray) -> np.ndarray:
     """rmatch's score of given (mentor node, mentee node) pairs; NaN if forbidden."""
-    from rmatch.candidates import _rescore, _Scorer
+    from rmatch.candidates import Scorer
+    from rmatch.certify import rescore
 
     program = _program(0)
     rules = program.mask_rules(people)
     mentors = np.flatnonzero(people.is_mentor)
     mentees = np.flatnonzero(people.is_mentee)
-    scorer = _Scorer(people, program.scoring_criteria(), rules, mentors, mentees)
-    keys, weight, _ = _rescore(scorer, li, rj)
+    scorer = Scorer(people, program.scoring_criteria(), rules, mentors, mentees)
+    keys, weight, _ = rescore(scorer, li, rj)
     pos = np.searchsorted(keys, li * np.int64(mentees.size) + rj)
     out: np.ndarray = np.where(np.isfinite(weight[pos]), weight[pos], np.nan)
     return out

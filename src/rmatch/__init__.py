@@ -21,16 +21,6 @@ from __future__ import annotations
 from typing import Any
 
 from rmatch import datasets
-from rmatch.criteria import (
-    Block,
-    Criterion,
-    Goals,
-    Interests,
-    Schedule,
-    SetSimilarity,
-    Skills,
-    criterion,
-)
 from rmatch.errors import (
     ConfigError,
     DataQualityWarning,
@@ -68,6 +58,16 @@ from rmatch.rules import (
     ReverseSeniority,
     Rule,
     SameValue,
+)
+from rmatch.scoring import (
+    Block,
+    Criterion,
+    Goals,
+    Interests,
+    Schedule,
+    SetSimilarity,
+    Skills,
+    criterion,
 )
 from rmatch.validate import ValidationReport, validate_people
 

@@ -29,26 +29,25 @@ import contextlib
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from rmatch.candidates import (
     CandidateSet,
-    _Collector,
-    _finish,
-    _Job,
-    _prepare,
-    _run_job,
-    _Scorer,
-    _single_blas_thread,
-    _State,
+    Collector,
+    Job,
+    Scorer,
+    State,
+    finish,
     iter_jobs,
+    prepare,
+    run_job,
+    single_blas_thread,
 )
 from rmatch.errors import ConfigError
-
-if TYPE_CHECKING:
-    from rmatch.people import People
-    from rmatch.program import Program
+from rmatch.people import People
+from rmatch.rules import Rule
+from rmatch.scoring import Criterion
 
 __all__ = ["WORKER_ENVIRON", "dask_candidates"]
 
@@ -97,12 +96,12 @@ def _require_dask() -> Any:
     return distributed
 
 
-def _score_task(scorer: _Scorer, jobs: list[_Job], k: int | None) -> _State:
+def _score_task(scorer: Scorer, jobs: list[Job], k: int | None) -> State:
     """One Dask task: score ``jobs`` with a private collector."""
-    _single_blas_thread()
-    col = _Collector(scorer, k)
+    single_blas_thread()
+    col = Collector(scorer, k)
     for job in jobs:
-        col.add(_run_job(scorer, job, col.taus, k))
+        col.add(run_job(scorer, job, col.taus, k))
     return col.state()
 
 
@@ -157,19 +156,35 @@ def _worker_threads(client: Any) -> int:
 
 
 def dask_candidates(
-    program: Program,
     people: People,
+    criteria: Sequence[Criterion],
+    rules: Sequence[Rule],
+    *,
+    mentor_capacity: int = 1,
+    mentee_capacity: int = 1,
+    top_k: int | None = None,
+    block_cells: int = 4_000_000,
     client: Any = None,
     progress: Progress | None = None,
 ) -> CandidateSet:
-    """Build the candidate graph of ``program`` with the block scoring on Dask.
+    """Build the candidate graph with the block scoring on Dask.
+
+    Takes the arguments of :func:`rmatch.candidates.build_candidates` (what
+    ``Program.match(engine="dask")`` passes: the program's scoring criteria, mask
+    rules, capacities, ``top_k`` and ``block_cells``).
 
     Parameters
     ----------
-    program : Program
-        Criteria, rules, capacities, ``top_k`` and ``block_cells`` are used as by
-        :meth:`Program.candidates`.
     people : People
+    criteria : sequence of Criterion
+    rules : sequence of Rule
+        Applied in order; a pair removed is counted against the first rule.
+    mentor_capacity, mentee_capacity : int
+        Defaults for people whose capacity is not given.
+    top_k : int, optional
+        Keep only the best ``top_k`` candidates per mentor and per mentee.
+    block_cells : int
+        Upper bound on the pairs scored at once (memory bound).
     client : dask.distributed.Client or str, optional
         A client, or a scheduler address such as ``"tcp://10.0.0.5:8786"``. By
         default a ``LocalCluster`` with one worker thread per core (in this
@@ -180,7 +195,7 @@ def dask_candidates(
     Returns
     -------
     CandidateSet
-        The same graph as ``program.candidates(people)``.
+        The same graph as :func:`~rmatch.candidates.build_candidates`.
 
     Raises
     ------
@@ -190,17 +205,16 @@ def dask_candidates(
     """
     distributed = _require_dask()
     started = time.perf_counter()
-    top_k = program.top_k
-    sc, jobs, left_cap, right_cap, k_sel = _prepare(
+    sc, jobs, left_cap, right_cap, k_sel = prepare(
         people,
-        program.scoring_criteria(),
-        program.mask_rules(people),
-        block_cells=program.block_cells,
+        criteria,
+        rules,
+        block_cells=block_cells,
         top_k=top_k,
-        mentor_capacity=program.mentor_capacity,
-        mentee_capacity=program.mentee_capacity,
+        mentor_capacity=mentor_capacity,
+        mentee_capacity=mentee_capacity,
     )
-    collector = _Collector(sc, k_sel)
+    collector = Collector(sc, k_sel)
     with _connect(client, distributed) as cl:
         n_tasks = max(1, _worker_threads(cl) * TASKS_PER_THREAD)
         groups = list(iter_jobs(jobs, n_tasks))
@@ -217,4 +231,4 @@ def dask_candidates(
         elif progress is not None:
             progress("score", 1, 1)
     state = collector.state()
-    return _finish(sc, state, top_k, k_sel, left_cap, right_cap, started)
+    return finish(sc, state, top_k, k_sel, left_cap, right_cap, started)

@@ -22,8 +22,8 @@ from rmatch.people import NOT_PARTICIPATING
 
 if TYPE_CHECKING:
     from rmatch.candidates import CandidateSet
-    from rmatch.criteria import Criterion
     from rmatch.people import People
+    from rmatch.scoring import Criterion
     from rmatch.solvers._graph import Solution
 
 __all__ = ["Explanation", "Matching", "Summary"]
@@ -266,7 +266,7 @@ class Matching:
         """Proven upper bound on the objective (None when unknown).
 
         On a pruned candidate graph this bounds every allowed pair, not only the
-        candidates (see :func:`rmatch.candidates.certify`).
+        candidates (see :func:`rmatch.certify.certify`).
         """
         return self._quality()[0]
 

@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from rmatch.candidates import CandidateSet, build_candidates
-from rmatch.criteria import Criterion, criterion_from_dict, default_criteria
 from rmatch.errors import ConfigError, DataQualityWarning
 from rmatch.matching import Matching
 from rmatch.people import People
 from rmatch.quotas import Soft, is_constraint, quotas_from_config
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
+from rmatch.scoring import Criterion, criterion_from_dict, default_criteria
 from rmatch.solvers import METHODS as SOLVER_METHODS
 from rmatch.solvers import VARIANTS
 
@@ -333,7 +333,17 @@ class Program:
         if engine == "dask":
             from rmatch.distributed import dask_candidates
 
-            cs = dask_candidates(settings, people, client=client, progress=progress)
+            cs = dask_candidates(
+                people,
+                settings.scoring_criteria(),
+                settings.mask_rules(people),
+                mentor_capacity=settings.mentor_capacity,
+                mentee_capacity=settings.mentee_capacity,
+                top_k=settings.top_k,
+                block_cells=settings.block_cells,
+                client=client,
+                progress=progress,
+            )
         else:
             cs = settings.candidates(people, progress=progress)
         constraints = [r for r in self.rules if is_constraint(r)]
@@ -385,12 +395,12 @@ class Program:
     ) -> tuple[CandidateSet, Any]:
         """Certify a pruned result; enlarge ``top_k`` until within ``gap_tolerance``.
 
-        See :func:`rmatch.candidates.certify`: LP duals of the pruned problem bound
+        See :func:`rmatch.certify.certify`: LP duals of the pruned problem bound
         the unpruned optimum, and pruned pairs that could improve it are added.
         """
         import copy
 
-        from rmatch.candidates import certify
+        from rmatch.certify import certify
 
         criteria = self.scoring_criteria()
         rules = [r for r in self.rules if isinstance(r, Rule)]

@@ -58,16 +58,18 @@ import pandas as pd
 import scipy.sparse as sp
 
 from rmatch.candidates import CandidateSet
-from rmatch.criteria import Block, Criterion
 from rmatch.errors import ConfigError, DataQualityWarning
 from rmatch.people import People
 from rmatch.rules import (
     BUILTIN_RULES,
     Rule,
-    _positive_int,
     build_checked,
     rule_from_dict,
 )
+from rmatch.rules import (
+    positive_int as _positive_int,
+)
+from rmatch.scoring import Block, Criterion
 from rmatch.solvers._graph import LinearConstraint, Sense
 
 __all__ = [

@@ -181,8 +181,8 @@ def unmatched_reasons(
 
 def explain_person(matching: Matching, person_id: str) -> Explanation:
     """Build the :class:`~rmatch.matching.Explanation` of one person."""
-    from rmatch.criteria import criterion_label
     from rmatch.matching import Explanation, _ordinal
+    from rmatch.scoring import criterion_label
 
     people, cs = matching.people, matching.candidates
     g = cs.graph

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from rmatch.testing import check_criterion
->>> from rmatch.criteria import Interests
+>>> from rmatch.scoring import Interests
 >>> check_criterion(Interests())
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from rmatch.criteria import Block, Criterion
 from rmatch.errors import ConfigError
 from rmatch.people import People
+from rmatch.scoring import Block, Criterion
 
 __all__ = ["check_criterion", "check_rule", "make_people"]
 

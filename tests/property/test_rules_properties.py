@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch
-from rmatch.criteria import Block
+from rmatch.scoring import Block
 
 from .strategies import organizations
 

@@ -14,21 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch
-from rmatch.candidates import (
-    build_candidates,
-    certify,
-    dual_bound,
-    lp_duals,
-)
-from rmatch.criteria import (
-    Block,
-    Goals,
-    Interests,
-    Schedule,
-    SetSimilarity,
-    Skills,
-    default_criteria,
-)
+from rmatch.candidates import build_candidates
+from rmatch.certify import certify, dual_bound, lp_duals
 from rmatch.datasets import synthetic_org
 from rmatch.rules import (
     DifferentValue,
@@ -39,6 +26,15 @@ from rmatch.rules import (
     NoReportingLine,
     ReverseSeniority,
     SameValue,
+)
+from rmatch.scoring import (
+    Block,
+    Goals,
+    Interests,
+    Schedule,
+    SetSimilarity,
+    Skills,
+    default_criteria,
 )
 from rmatch.solvers import CandidateGraph, solve
 
@@ -228,50 +224,60 @@ def test_threads_and_blocking_change_nothing(mixed: rmatch.People) -> None:
 
 
 # ------------------------------------------------------------------ fast = generic
+# subclasses keep the fast kernel / plan unless they score (allow) themselves
 class _MySkills(Skills):
-    pass
+    def score(self, block: Block) -> np.ndarray:
+        return super().score(block)
 
 
 class _MySchedule(Schedule):
-    pass
+    def score(self, block: Block) -> np.ndarray:
+        return super().score(block)
 
 
 class _MySet(SetSimilarity):
-    # SetSimilarity subclasses keep the fast kernel unless they score themselves
     def score(self, block: Block) -> np.ndarray:
         return super().score(block)
 
 
 class _MyNoReporting(NoReportingLine):
-    pass
+    def allowed(self, block: Block) -> np.ndarray:
+        return super().allowed(block)
 
 
 class _MySeniority(ReverseSeniority):
-    pass
+    def allowed(self, block: Block) -> np.ndarray:
+        return super().allowed(block)
 
 
 class _MyHours(MinSharedHours):
-    pass
+    def allowed(self, block: Block) -> np.ndarray:
+        return super().allowed(block)
 
 
 class _MyGap(MaxTimezoneGap):
-    pass
+    def allowed(self, block: Block) -> np.ndarray:
+        return super().allowed(block)
 
 
 class _MyForbidden(ForbiddenPairs):
-    pass
+    def allowed(self, block: Block) -> np.ndarray:
+        return super().allowed(block)
 
 
 class _MySame(SameValue):
-    pass
+    def allowed(self, block: Block) -> np.ndarray:
+        return super().allowed(block)
 
 
 class _MyMinScore(MinScore):
-    pass
+    def allowed(self, block: Block) -> np.ndarray:
+        return super().allowed(block)
 
 
 class _MyDifferent(DifferentValue):
-    pass
+    def allowed(self, block: Block) -> np.ndarray:
+        return super().allowed(block)
 
 
 def test_fast_criteria_equal_their_own_score(mixed: rmatch.People) -> None:
@@ -448,9 +454,10 @@ def test_pruned_result_is_never_called_optimal_without_certificate(
 def test_gap_tolerance_enlarges_top_k(
     single: rmatch.People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rmatch.candidates as candidates
+    import rmatch.certify as certify_module
+    import rmatch.program as program_module
 
-    real = candidates.certify
+    real = certify_module.certify
     seen: list[int | None] = []
 
     def theta_only(cs, solution, **kwargs):
@@ -458,7 +465,9 @@ def test_gap_tolerance_enlarges_top_k(
         seen.append(cs.top_k)
         return real(cs, solution, **{**kwargs, "max_rounds": 0, "max_rescore": 0})
 
-    monkeypatch.setattr(candidates, "certify", theta_only)
+    monkeypatch.setattr(certify_module, "certify", theta_only)
+    if hasattr(program_module, "certify"):  # imported at the top of program
+        monkeypatch.setattr(program_module, "certify", theta_only)
     program = rmatch.Program(rules=[NoReportingLine(1)], top_k=1, gap_tolerance=0.0)
     s = program.match(single).summary()
     assert seen[0] == 1

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rmatch
-from rmatch.criteria import Block, Goals, Interests, Schedule, Skills, criterion
 from rmatch.errors import ConfigError
+from rmatch.scoring import Block, Goals, Interests, Schedule, Skills, criterion
 
 PEOPLE = [
     # A offers genai 5 and python 4, wants strategy at level 3

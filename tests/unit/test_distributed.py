@@ -39,14 +39,29 @@ def _program(**kwargs) -> rmatch.Program:
     return program
 
 
+def _remote(program: rmatch.Program, people: rmatch.People, **kwargs):
+    """Candidates of ``program`` on Dask (what ``engine="dask"`` passes)."""
+    from rmatch.distributed import dask_candidates
+
+    return dask_candidates(
+        people,
+        program.scoring_criteria(),
+        program.mask_rules(people),
+        mentor_capacity=program.mentor_capacity,
+        mentee_capacity=program.mentee_capacity,
+        top_k=program.top_k,
+        block_cells=program.block_cells,
+        **kwargs,
+    )
+
+
 @pytest.mark.dask
 @pytest.mark.parametrize("top_k", [None, 3])
 def test_dask_engine_builds_the_local_graph(people, client, top_k) -> None:
-    from rmatch.distributed import dask_candidates
 
     program = _program(top_k=top_k)
     local = program.candidates(people)
-    remote = dask_candidates(program, people, client=client)
+    remote = _remote(program, people, client=client)
     assert remote.graph.n_edges > 0
     for field in ("left", "right", "weight"):
         np.testing.assert_array_equal(
@@ -83,12 +98,11 @@ def test_dask_engine_matches_like_the_local_engine(people, client) -> None:
 
 @pytest.mark.dask
 def test_dask_engine_takes_a_scheduler_address(people, client) -> None:
-    from rmatch.distributed import dask_candidates
 
     program = _program(top_k=3)
     address = client.scheduler.address
-    by_address = dask_candidates(program, people, client=address)
-    by_client = dask_candidates(program, people, client=client)
+    by_address = _remote(program, people, client=address)
+    by_client = _remote(program, people, client=client)
     np.testing.assert_array_equal(by_address.graph.weight, by_client.graph.weight)
 
 
@@ -100,7 +114,7 @@ def test_worker_processes_and_the_default_cluster_build_the_local_graph(
     import dask
 
     distributed = pytest.importorskip("distributed")
-    from rmatch.distributed import WORKER_ENVIRON, dask_candidates
+    from rmatch.distributed import WORKER_ENVIRON
 
     program = _program(top_k=3)
     local = program.candidates(people)
@@ -116,8 +130,8 @@ def test_worker_processes_and_the_default_cluster_build_the_local_graph(
     ):
         seen = c.run(lambda: {k: os.environ.get(k) for k in WORKER_ENVIRON})
         assert list(seen.values()) == [WORKER_ENVIRON] * 2
-        remote = dask_candidates(program, people, client=c)
-    default = dask_candidates(program, people)  # a thread LocalCluster of its own
+        remote = _remote(program, people, client=c)
+    default = _remote(program, people)  # a thread LocalCluster of its own
     for other in (remote, default):
         for field in ("left", "right", "weight"):
             np.testing.assert_array_equal(

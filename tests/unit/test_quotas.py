@@ -163,7 +163,7 @@ def test_pair_share_with_any_rule(people):
     block_check = MinSharedHours(1)
     for a, b in pairs(result):
         pa, pb = people.positions([a, b])
-        from rmatch.criteria import Block
+        from rmatch.scoring import Block
 
         assert block_check.allowed(Block(people, np.array([pa]), np.array([pb])))[0, 0]
     assert len(result.pairs) >= 1

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import rmatch
-from rmatch.criteria import Block
 from rmatch.errors import ConfigError
 from rmatch.rules import (
     DifferentValue,
@@ -18,6 +17,7 @@ from rmatch.rules import (
     SameValue,
     rule_from_dict,
 )
+from rmatch.scoring import Block
 
 # CEO -> VP -> MGR -> DEV ; CEO -> VP2 ; MGR -> DEV2 (peers DEV, DEV2)
 ORG = [

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rmatch
-from rmatch.criteria import Block
+from rmatch.scoring import Block
 from rmatch.testing import check_criterion, check_rule, make_people
 
 

@@ -1,0 +1,67 @@
+"""Hard rules: which pairs are allowed at all.
+
+A rule returns a boolean "allowed" mask for a :class:`~rmatch.scoring.Block`. A
+forbidden pair is removed from the candidate graph; it is never given a penalty.
+Rules are applied in order, and each pair removed is attributed to the first rule that
+removed it, so every unmatched person can be told which rule left them without a
+candidate.
+
+A rule may hand the candidate builder a pruning plan (:meth:`Rule.plan`): a list of
+forbidden pairs (:class:`PairsPlan`), a table of per-person keys (:class:`KeyPlan`),
+shared free hours (:class:`HoursPlan`, which also lets the builder score only pairs
+free in the same hour) or a total-score threshold (:class:`ScorePlan`). Without a
+plan the builder calls :meth:`Rule.allowed` block by block.
+
+Examples
+--------
+>>> from rmatch.rules import NoReportingLine, MinSharedHours
+>>> rules = [NoReportingLine(levels=2), MinSharedHours(1)]
+>>> rules[0].to_dict()
+{'type': 'no_reporting_line', 'levels': 2, 'same_manager': False}
+"""
+
+from rmatch.rules._base import (
+    HoursPlan,
+    KeyPlan,
+    PairsPlan,
+    Rule,
+    RulePlan,
+    ScorePlan,
+    check_number,
+    key_codes,
+    positive_int,
+)
+from rmatch.rules._config import BUILTIN_RULES, build_checked, rule_from_dict
+from rmatch.rules._pairs import ForbiddenPairs, History, NoReportingLine
+from rmatch.rules._values import (
+    DifferentValue,
+    MaxTimezoneGap,
+    MinScore,
+    MinSharedHours,
+    ReverseSeniority,
+    SameValue,
+)
+
+__all__ = [
+    "BUILTIN_RULES",
+    "DifferentValue",
+    "ForbiddenPairs",
+    "History",
+    "HoursPlan",
+    "KeyPlan",
+    "MaxTimezoneGap",
+    "MinScore",
+    "MinSharedHours",
+    "NoReportingLine",
+    "PairsPlan",
+    "ReverseSeniority",
+    "Rule",
+    "RulePlan",
+    "SameValue",
+    "ScorePlan",
+    "build_checked",
+    "check_number",
+    "key_codes",
+    "positive_int",
+    "rule_from_dict",
+]

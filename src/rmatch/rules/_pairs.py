@@ -1,0 +1,286 @@
+"""Rules that forbid a list of pairs: reporting lines, forbidden pairs, history."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from rmatch.errors import Issue, ValidationError
+from rmatch.io import read_table
+from rmatch.people import People
+from rmatch.rules._base import PairsPlan, Rule, RulePlan, positive_int
+from rmatch.scoring import Block, ScoringContext
+
+#: Largest number of same-manager pairs a plan lists.
+_MAX_PEER_PAIRS = 20_000_000
+
+
+class NoReportingLine(Rule):
+    """Never pair a person with someone in their reporting line.
+
+    Parameters
+    ----------
+    levels : int, default 1
+        How far up and down the chain: 1 = direct manager and direct reports,
+        2 adds skip-level managers and reports of reports, and so on.
+    same_manager : bool, default False
+        Also forbid pairs of people who share a direct manager (peers).
+    """
+
+    name = "no_reporting_line"
+
+    def __init__(self, levels: int = 1, *, same_manager: bool = False) -> None:
+        self.levels = levels
+        self.same_manager = same_manager
+
+    def check(self, people: People | None = None) -> None:
+        """Validate the parameters."""
+        positive_int("NoReportingLine", "levels", self.levels, minimum=1)
+
+    def params(self) -> dict[str, Any]:
+        """Parameters."""
+        return {"levels": self.levels, "same_manager": self.same_manager}
+
+    def title(self) -> str:
+        """Human name."""
+        extra = " or shared manager" if self.same_manager else ""
+        if self.levels == 1:
+            return f"no reporting line{extra}"
+        return f"no reporting line ({self.levels} levels){extra}"
+
+    def no_candidate_reason(self, other: str) -> str:
+        """Reason text."""
+        return f"every candidate {other} is in their reporting line"
+
+    def allowed(self, block: Block) -> np.ndarray:
+        """Mask pairs where one is among the other's ``levels`` managers."""
+        anc = _ancestors(block.people, self.levels)
+        a_m = anc[block.mentors]  # (M, k)
+        a_e = anc[block.mentees]  # (N, k)
+        bad = np.zeros(block.shape, dtype=bool)
+        for level in range(self.levels):
+            bad |= a_m[:, level][:, None] == block.mentees[None, :]
+            bad |= a_e[:, level][None, :] == block.mentors[:, None]
+        if self.same_manager:
+            m = block.people.manager
+            mm = m[block.mentors][:, None]
+            bad |= (mm >= 0) & (mm == m[block.mentees][None, :])
+        return ~bad
+
+    def plan(self, context: ScoringContext) -> RulePlan | None:
+        """The list of pairs in a reporting line (``allowed`` not overridden)."""
+        if type(self).allowed is not NoReportingLine.allowed:
+            return None
+        people, mentors, mentees = context.people, context.mentors, context.mentees
+        left_of, right_of = context.left_of, context.right_of
+        pairs_l: list[np.ndarray] = []
+        pairs_r: list[np.ndarray] = []
+        levels = int(self.levels)
+        anc = _ancestors(people, levels)
+        for level in range(levels):
+            a = anc[mentors, level]
+            ok = a >= 0
+            node = np.where(ok, right_of[np.maximum(a, 0)], -1)
+            hit = node >= 0
+            pairs_l.append(np.flatnonzero(hit))
+            pairs_r.append(node[hit])
+            a = anc[mentees, level]
+            ok = a >= 0
+            node = np.where(ok, left_of[np.maximum(a, 0)], -1)
+            hit = node >= 0
+            pairs_l.append(node[hit])
+            pairs_r.append(np.flatnonzero(hit))
+        if self.same_manager:
+            peers = _peer_pairs(people.manager, mentors, mentees)
+            if peers is None:
+                return None
+            pairs_l.append(peers[0])
+            pairs_r.append(peers[1])
+        left = np.concatenate(pairs_l) if pairs_l else np.zeros(0, np.int64)
+        right = np.concatenate(pairs_r) if pairs_r else np.zeros(0, np.int64)
+        return PairsPlan.from_nodes(self, context, left, right)
+
+    def why_forbidden(self, people: People, mentor: int, mentee: int) -> str:
+        """Say who manages whom."""
+        distance = people.reporting_distance(mentor, mentee, self.levels)
+        if distance is not None:
+            return f"in each other's reporting line ({distance} level(s) apart)"
+        return "they share a manager"
+
+
+# Per-People caches. Keyed weakly by the People object itself (not by ``id()``,
+# which Python reuses once an object is garbage-collected).
+_ANCESTOR_CACHE: weakref.WeakKeyDictionary[People, dict[int, np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _ancestors(people: People, levels: int) -> np.ndarray:
+    per_people = _ANCESTOR_CACHE.setdefault(people, {})
+    if levels not in per_people:
+        per_people[levels] = people.ancestors(levels)
+    return per_people[levels]
+
+
+def _peer_pairs(
+    manager: np.ndarray, mentors: np.ndarray, mentees: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """All (mentor node, mentee node) pairs sharing a direct manager."""
+    ml = manager[mentors]
+    mr = manager[mentees]
+    lo = np.argsort(ml, kind="stable")
+    ro = np.argsort(mr, kind="stable")
+    ml_s, mr_s = ml[lo], mr[ro]
+    managers = np.intersect1d(ml_s[ml_s >= 0], mr_s[mr_s >= 0])
+    if managers.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    l_start = np.searchsorted(ml_s, managers)
+    l_cnt = np.searchsorted(ml_s, managers, side="right") - l_start
+    r_start = np.searchsorted(mr_s, managers)
+    r_cnt = np.searchsorted(mr_s, managers, side="right") - r_start
+    sizes = l_cnt * r_cnt
+    total = int(sizes.sum())
+    if total > _MAX_PEER_PAIRS:
+        return None
+    group = np.repeat(np.arange(managers.size), sizes)
+    within = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    li = l_start[group] + within // r_cnt[group]
+    ri = r_start[group] + within % r_cnt[group]
+    return lo[li].astype(np.int64), ro[ri].astype(np.int64)
+
+
+def _pair_keys(
+    people: People, pairs: Iterable[tuple[str, str]], owner: str
+) -> tuple[np.ndarray, list[str]]:
+    """Encode id pairs as sorted ``int64`` keys ``mentor * n + mentee``."""
+    n = len(people)
+    unknown: list[str] = []
+    keys = []
+    for a, b in pairs:
+        pa, pb = people.positions([a, b])
+        if pa < 0 or pb < 0:
+            unknown.append(f"({a}, {b})")
+            continue
+        keys.append(int(pa) * n + int(pb))
+    return np.unique(np.asarray(keys, dtype=np.int64)), unknown
+
+
+class ForbiddenPairs(Rule):
+    """Explicitly forbidden pairs, by id.
+
+    Parameters
+    ----------
+    pairs : iterable of (str, str)
+        ``(mentor_id, mentee_id)`` pairs.
+    symmetric : bool, default True
+        Also forbid the reverse pair (who mentors whom does not matter).
+    """
+
+    name = "forbidden_pairs"
+
+    def __init__(
+        self, pairs: Iterable[tuple[str, str]], *, symmetric: bool = True
+    ) -> None:
+        self.pairs = [(str(a), str(b)) for a, b in pairs]
+        self.symmetric = symmetric
+        self._cache: weakref.WeakKeyDictionary[People, np.ndarray] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def params(self) -> dict[str, Any]:
+        """Parameters."""
+        return {"pairs": [list(p) for p in self.pairs], "symmetric": self.symmetric}
+
+    def title(self) -> str:
+        """Human name."""
+        return "forbidden pairs"
+
+    def no_candidate_reason(self, other: str) -> str:
+        """Reason text."""
+        return f"every candidate {other} is on the forbidden-pairs list"
+
+    def _keys(self, people: People) -> np.ndarray:
+        keys = self._cache.get(people)
+        if keys is None:
+            pairs = list(self.pairs)
+            if self.symmetric:
+                pairs += [(b, a) for a, b in self.pairs]
+            keys, _ = _pair_keys(people, pairs, type(self).__name__)
+            self._cache[people] = keys
+        return keys
+
+    def allowed(self, block: Block) -> np.ndarray:
+        """Mask the listed pairs."""
+        keys = self._keys(block.people)
+        if keys.size == 0:
+            return np.ones(block.shape, dtype=bool)
+        n = len(block.people)
+        grid = block.mentors[:, None] * n + block.mentees[None, :]
+        return ~np.isin(grid, keys)
+
+    def plan(self, context: ScoringContext) -> RulePlan | None:
+        """The listed pairs (``allowed`` not overridden)."""
+        if type(self).allowed is not ForbiddenPairs.allowed:
+            return None
+        keys = self._keys(context.people)
+        n = len(context.people)
+        return PairsPlan.from_people(self, context, keys // n, keys % n)
+
+    def unknown_ids(self, people: People) -> list[str]:
+        """Pairs naming an id that is not in ``people``."""
+        return _pair_keys(people, self.pairs, type(self).__name__)[1]
+
+
+class History(ForbiddenPairs):
+    """Never repeat a past pair, in either direction.
+
+    Parameters
+    ----------
+    pairs : iterable of (str, str)
+        Past ``(mentor_id, mentee_id)`` pairs, e.g. from last round's ``pairs.csv``.
+    """
+
+    name = "history"
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        super().__init__(pairs, symmetric=True)
+
+    def params(self) -> dict[str, Any]:
+        """Parameters."""
+        return {"pairs": [list(p) for p in self.pairs]}
+
+    def title(self) -> str:
+        """Human name."""
+        return "no repeated pairs"
+
+    def no_candidate_reason(self, other: str) -> str:
+        """Reason text."""
+        return f"they were paired before with every candidate {other}"
+
+    def why_forbidden(self, people: People, mentor: int, mentee: int) -> str:
+        """Reason text."""
+        return "they were paired in an earlier round"
+
+    @classmethod
+    def from_csv(cls, path: str) -> History:
+        """Read past pairs from a CSV with ``mentor_id`` and ``mentee_id`` columns."""
+        frame, name = read_table(path)
+        missing = [c for c in ("mentor_id", "mentee_id") if c not in frame.columns]
+        if missing:
+            raise ValidationError(
+                [
+                    Issue(
+                        f"the history file needs the column {c!r}",
+                        "use a pairs.csv written by rmatch, or name the columns "
+                        "mentor_id and mentee_id",
+                        file=name,
+                        column=c,
+                        code="missing_column",
+                    )
+                    for c in missing
+                ]
+            )
+        return cls(zip(frame["mentor_id"], frame["mentee_id"], strict=True))

@@ -1,0 +1,79 @@
+"""Scoring criteria: how well a mentor fits a mentee, block by block.
+
+A criterion scores a :class:`Block` of pairs (a set of mentor positions × a set of
+mentee positions) at once and returns a ``float`` array of shape
+``(n_mentors, n_mentees)`` with values in ``[0, 1]``; ``NaN`` means "no data to
+judge" (a missing answer never counts as agreement). The total score of a pair is the
+weighted mean of the criteria that have data.
+
+Built-in criteria are vectorized: set overlap is a sparse matrix product, schedule
+overlap is a product of UTC slot rows. To add your own, subclass :class:`Criterion`
+(vectorized) or decorate a per-pair function with :func:`criterion` (simple, slower).
+
+Each built-in criterion hands the candidate builder an exact float32 block kernel
+through :meth:`Criterion.kernel`; the kernel protocol (:class:`Kernel`), the block
+view it reads (:class:`BlockView`) and the per-run :class:`ScoringContext` are
+defined here too.
+
+Examples
+--------
+>>> import numpy as np
+>>> from rmatch.scoring import Criterion
+>>> class SameLocation(Criterion):
+...     name = "location"
+...     columns = ("location",)
+...     def score(self, block):
+...         loc = block.people["location"]
+...         a, b = loc[block.mentors], loc[block.mentees]
+...         return (a[:, None] == b[None, :]).astype(float)
+"""
+
+from rmatch.scoring._block import Block
+from rmatch.scoring._criterion import Criterion, criterion_label
+from rmatch.scoring._custom import (
+    BUILTIN_CRITERIA,
+    criterion,
+    criterion_from_dict,
+    default_criteria,
+)
+from rmatch.scoring._features import csr32, dense_u8
+from rmatch.scoring._kernel import (
+    BlockView,
+    Kernel,
+    Presence,
+    ScoringContext,
+    presence_outer,
+    simplify_presence,
+)
+from rmatch.scoring._schedule import Schedule, ScheduleKernel
+from rmatch.scoring._sets import Goals, Interests, SetKernel, SetSimilarity
+from rmatch.scoring._skills import Skills, SkillsKernel
+from rmatch.scoring._slots import SLOTS_PER_BUCKET, SlotBuckets
+
+__all__ = [
+    "BUILTIN_CRITERIA",
+    "SLOTS_PER_BUCKET",
+    "Block",
+    "BlockView",
+    "Criterion",
+    "Goals",
+    "Interests",
+    "Kernel",
+    "Presence",
+    "Schedule",
+    "ScheduleKernel",
+    "ScoringContext",
+    "SetKernel",
+    "SetSimilarity",
+    "Skills",
+    "SkillsKernel",
+    "SlotBuckets",
+    "criterion",
+    "criterion_from_dict",
+    "criterion_label",
+    "csr32",
+    "default_criteria",
+    "dense_u8",
+    "presence_outer",
+    "simplify_presence",
+]

@@ -1,0 +1,92 @@
+"""The base class of scoring criteria."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from rmatch.errors import ConfigError
+from rmatch.people import People
+from rmatch.scoring._block import Block
+from rmatch.scoring._kernel import Kernel, ScoringContext
+
+
+class Criterion:
+    """Base class of a scoring criterion.
+
+    Subclasses set ``name`` and implement :meth:`score`; they may override
+    :meth:`describe` (shown by ``Matching.explain``), :meth:`params` (stored by
+    ``Program.to_dict``) and :meth:`kernel` (a vectorized block kernel for the
+    candidate builder).
+
+    Parameters
+    ----------
+    weight : float, default 1.0
+        Weight in the total score (the weighted mean of criteria with data).
+    """
+
+    name: ClassVar[str] = "criterion"
+    columns: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *, weight: float = 1.0) -> None:
+        self.weight = weight
+
+    def check(self) -> None:
+        """Raise :class:`ConfigError` if the parameters are invalid."""
+        if not (isinstance(self.weight, int | float) and self.weight >= 0):
+            raise ConfigError(
+                f"The 'weight' parameter of {type(self).__name__} must be a number "
+                f">= 0. Got {self.weight!r} instead."
+            )
+
+    def score(self, block: Block) -> np.ndarray:
+        """Return scores in ``[0, 1]`` (``NaN`` = no data), shape ``block.shape``."""
+        raise NotImplementedError
+
+    def kernel(self, context: ScoringContext) -> Kernel | None:
+        """Return the vectorized block kernel of this criterion, or None.
+
+        The candidate builder asks each criterion once per run. A kernel scores
+        the blocks of the run in float32 (see :class:`~rmatch.scoring.Kernel`)
+        and must compute exactly what :meth:`score` computes; ``None`` (the
+        default) makes the builder call :meth:`score` block by block.
+
+        Parameters
+        ----------
+        context : ScoringContext
+            The run: people, mentor and mentee positions, weekly slot buckets.
+
+        Returns
+        -------
+        Kernel or None
+        """
+        return None
+
+    def describe(self, value: float) -> str:
+        """Return a short human phrase for a score (used in explanations)."""
+        if np.isnan(value):
+            return "no data"
+        return f"{value:.0%}"
+
+    def detail(self, people: People, mentor: int, mentee: int) -> str:
+        """Return what lies behind the score of one pair (e.g. the shared skills)."""
+        return ""
+
+    def params(self) -> dict[str, Any]:
+        """Return the parameters that rebuild this criterion (JSON-safe)."""
+        return {"weight": self.weight}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"type": name, **params}``."""
+        return {"type": self.name, **self.params()}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        return f"{type(self).__name__}({args})"
+
+
+def criterion_label(c: Criterion) -> str:
+    """Return the output column name of a criterion."""
+    label = getattr(c, "label", None)
+    return str(label) if label else c.name

@@ -1,0 +1,104 @@
+"""Schedule: shared free hours a week (UTC), with its float32 kernel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from rmatch.errors import ConfigError
+from rmatch.parsing import slots_to_text
+from rmatch.people import People
+from rmatch.scoring._block import Block
+from rmatch.scoring._criterion import Criterion, criterion_label
+from rmatch.scoring._kernel import (
+    BlockView,
+    Kernel,
+    Presence,
+    ScoringContext,
+    simplify_presence,
+)
+from rmatch.scoring._slots import SlotBuckets
+
+
+class Schedule(Criterion):
+    """Hours per week both are free, after converting both calendars to UTC.
+
+    The score is ``min(shared_hours / target_hours, 1)``.
+
+    Parameters
+    ----------
+    weight : float, default 2.0
+    target_hours : float, default 2.0
+        Shared hours per week that count as a perfect fit.
+    """
+
+    name = "schedule"
+    columns = ("availability", "timezone")
+
+    def __init__(self, *, weight: float = 2.0, target_hours: float = 2.0) -> None:
+        super().__init__(weight=weight)
+        self.target_hours = target_hours
+
+    def check(self) -> None:
+        """Validate the parameters."""
+        super().check()
+        if not (isinstance(self.target_hours, int | float) and self.target_hours > 0):
+            raise ConfigError(
+                "The 'target_hours' parameter of Schedule must be a number > 0. "
+                f"Got {self.target_hours!r} instead."
+            )
+
+    def params(self) -> dict[str, Any]:
+        """Parameters."""
+        return {"weight": self.weight, "target_hours": self.target_hours}
+
+    def score(self, block: Block) -> np.ndarray:
+        """Score the block."""
+        hours = block.shared_hours.astype(np.float64)
+        out: np.ndarray = np.minimum(hours / self.target_hours, 1.0)
+        out[~block.has_schedule] = np.nan
+        return out
+
+    def kernel(self, context: ScoringContext) -> Kernel | None:
+        """The exact float32 kernel (shared slots; ``score`` not overridden)."""
+        if type(self).score is Schedule.score:
+            return ScheduleKernel(self, context.slots)
+        return None
+
+    def describe(self, value: float) -> str:
+        """Describe a schedule score."""
+        if np.isnan(value):
+            return "no availability data"
+        hours = value * self.target_hours
+        more = "+" if value >= 1 else ""
+        return f"{hours:g}{more} shared hours a week"
+
+    def detail(self, people: People, mentor: int, mentee: int) -> str:
+        """Give the shared hours."""
+        if not (people.has_availability[mentor] and people.has_availability[mentee]):
+            return ""
+        both = (people.slots(np.array([mentor]))[0] > 0) & (
+            people.slots(np.array([mentee]))[0] > 0
+        )
+        if not both.any():
+            return "no shared free time"
+        return f"both free (UTC): {slots_to_text(both)}"
+
+
+class ScheduleKernel(Kernel):
+    """Exact float32 kernel of :class:`Schedule` (shared slots of the block)."""
+
+    def __init__(self, crit: Schedule, slots: SlotBuckets) -> None:
+        self.label = criterion_label(crit)
+        self.weight = float(crit.weight)
+        self.target = np.float32(crit.target_hours)
+        self.slots = slots
+
+    def evaluate(self, bd: BlockView) -> tuple[np.ndarray, Presence]:
+        """Score the block."""
+        hours = bd.shared_hours()
+        out = np.divide(hours, self.target)
+        np.minimum(out, np.float32(1.0), out=out)
+        pres = (bd.rows_of(self.slots.has_left), bd.cols_of(self.slots.has_right))
+        return out, simplify_presence(pres)

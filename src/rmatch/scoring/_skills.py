@@ -1,0 +1,329 @@
+"""Skills: how well what one side offers covers what the other wants to learn.
+
+The criterion and its exact float32 block kernel live together: the kernel computes
+exactly what :meth:`Skills.score` computes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from rmatch.errors import ConfigError
+from rmatch.people import People
+from rmatch.scoring._block import Block
+from rmatch.scoring._criterion import Criterion, criterion_label
+from rmatch.scoring._features import csr32, dense_u8
+from rmatch.scoring._kernel import (
+    BlockView,
+    Kernel,
+    Presence,
+    ScoringContext,
+    presence_outer,
+    simplify_presence,
+)
+
+#: Skill levels are 1..5; ``60 * min(o, w) / w`` is then a whole number.
+LEVEL_LCM = 60
+
+
+class Skills(Criterion):
+    """How well what one side offers covers what the other wants to learn.
+
+    For a mentee who wants skill *s* at level *w* and a mentor who offers it at level
+    *o* (0 if not offered), the skill is covered ``min(o, w) / w``; the direction's
+    score is the mean over the skills wanted. Both directions count: the mentor
+    teaching the mentee (``forward``) and the mentee teaching the mentor
+    (``backward``, the heart of reverse mentoring). The score is the weighted mean of
+    the directions that have data.
+
+    Parameters
+    ----------
+    weight : float, default 3.0
+    forward : float, default 1.0
+        Weight of the mentor teaching the mentee.
+    backward : float, default 0.5
+        Weight of the mentee teaching the mentor.
+    """
+
+    name = "skills"
+    columns = ("skills_offered", "skills_wanted")
+
+    def __init__(
+        self, *, weight: float = 3.0, forward: float = 1.0, backward: float = 0.5
+    ) -> None:
+        super().__init__(weight=weight)
+        self.forward = forward
+        self.backward = backward
+
+    def check(self) -> None:
+        """Validate the parameters."""
+        super().check()
+        for key in ("forward", "backward"):
+            value = getattr(self, key)
+            if not (isinstance(value, int | float) and value >= 0):
+                raise ConfigError(
+                    f"The {key!r} parameter of Skills must be a number >= 0. "
+                    f"Got {value!r} instead."
+                )
+        if self.forward == 0 and self.backward == 0:
+            raise ConfigError(
+                "Skills needs forward > 0 or backward > 0; both are 0. "
+                "Remove the criterion instead."
+            )
+
+    def params(self) -> dict[str, Any]:
+        """Parameters."""
+        return {
+            "weight": self.weight,
+            "forward": self.forward,
+            "backward": self.backward,
+        }
+
+    @staticmethod
+    def coverage(
+        offered: sp.csr_matrix,
+        offered_present: np.ndarray,
+        wanted: sp.csr_matrix,
+        wanted_present: np.ndarray,
+    ) -> np.ndarray:
+        """Coverage of each row of ``wanted`` by each row of ``offered``.
+
+        Uses ``min(o, w) / w = sum_{t=1..5} [o >= t][w >= t] / w`` so the whole block
+        is five sparse products.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n_offered, n_wanted)``; NaN where either side has no data.
+        """
+        n_wants = np.diff(wanted.indptr).astype(np.float64)
+        inv_count = np.divide(
+            1.0, n_wants, out=np.zeros_like(n_wants), where=n_wants > 0
+        )
+        total = np.zeros((offered.shape[0], wanted.shape[0]), dtype=np.float64)
+        for t in range(1, 6):
+            o = offered.copy()
+            o.data = (o.data >= t).astype(np.float32)
+            o.eliminate_zeros()
+            if o.nnz == 0:
+                break
+            w = wanted.copy()
+            w.data = ((w.data >= t) / np.maximum(w.data, 1)).astype(np.float32)
+            w.eliminate_zeros()
+            if w.nnz == 0:
+                break
+            total += (o @ w.T).toarray()
+        total *= inv_count[None, :]
+        missing = ~offered_present[:, None] | ~(wanted_present & (n_wants > 0))[None, :]
+        total[missing] = np.nan
+        return np.clip(total, 0.0, 1.0)
+
+    def _direction(
+        self, people: People, teachers: np.ndarray, learners: np.ndarray
+    ) -> np.ndarray | None:
+        if "skills_offered" not in people.sets or "skills_wanted" not in people.sets:
+            return None
+        off = people.sets["skills_offered"]
+        want = people.sets["skills_wanted"]
+        return self.coverage(
+            off.matrix[teachers],
+            off.present[teachers],
+            want.matrix[learners],
+            want.present[learners],
+        )
+
+    def score(self, block: Block) -> np.ndarray:
+        """Score the block (see the class docstring)."""
+        people = block.people
+        num = np.zeros(block.shape)
+        den = np.zeros(block.shape)
+        if self.forward > 0:
+            fwd = self._direction(people, block.mentors, block.mentees)
+            if fwd is not None:
+                ok = ~np.isnan(fwd)
+                num += np.where(ok, fwd, 0.0) * self.forward
+                den += ok * self.forward
+        if self.backward > 0:
+            bwd = self._direction(people, block.mentees, block.mentors)
+            if bwd is not None:
+                bwd = bwd.T
+                ok = ~np.isnan(bwd)
+                num += np.where(ok, bwd, 0.0) * self.backward
+                den += ok * self.backward
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out: np.ndarray = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+        return out
+
+    def kernel(self, context: ScoringContext) -> Kernel | None:
+        """The exact float32 kernel (skill levels 1..5, ``score`` not overridden)."""
+        people = context.people
+        if (
+            type(self).score is Skills.score
+            and "skills_offered" in people.sets
+            and "skills_wanted" in people.sets
+            and _levels_supported(people)
+        ):
+            return SkillsKernel(self, people, context.mentors, context.mentees)
+        return None
+
+    def describe(self, value: float) -> str:
+        """Describe a skills score."""
+        if np.isnan(value):
+            return "no skills data"
+        return f"{value:.0%} of the skills wanted are covered"
+
+    def detail(self, people: People, mentor: int, mentee: int) -> str:
+        """List the wanted skills each side covers for the other."""
+        if "skills_offered" not in people.sets or "skills_wanted" not in people.sets:
+            return ""
+        off = people.sets["skills_offered"]
+        want = people.sets["skills_wanted"]
+        parts = []
+        for teacher, learner, label in (
+            (mentor, mentee, "mentor teaches"),
+            (mentee, mentor, "mentee teaches"),
+        ):
+            o = off.tokens(teacher)
+            hits = [
+                f"{s} ({o[s]}/{w})"
+                for s, w in sorted(want.tokens(learner).items())
+                if s in o
+            ]
+            if hits:
+                parts.append(f"{label}: {', '.join(hits)}")
+        return "; ".join(parts)
+
+
+def _threshold_features(matrix: sp.csr_matrix, scale: bool) -> sp.csr_matrix:
+    """Expand skill levels into ``[level >= t]`` columns (``token * 5 + t - 1``).
+
+    With ``scale``, the value is ``60 / level`` instead of 1 (learner side), so that
+    the product of both sides is ``60 * sum min(o, w) / w`` — a whole number.
+    """
+    coo = matrix.tocoo()
+    level = np.rint(coo.data).astype(np.int64)
+    reps = level
+    rows = np.repeat(coo.row, reps)
+    tokens = np.repeat(coo.col, reps)
+    first = np.cumsum(reps) - reps
+    t = np.arange(rows.size) - np.repeat(first, reps)  # 0 .. level-1
+    cols = tokens * 5 + t
+    if scale:
+        values = np.repeat(LEVEL_LCM // np.maximum(level, 1), reps)
+    else:
+        values = np.ones(rows.size, dtype=np.int64)
+    out = sp.csr_matrix(
+        (values.astype(np.float32), (rows, cols)),
+        shape=(matrix.shape[0], matrix.shape[1] * 5),
+    )
+    return out
+
+
+class _Coverage:
+    """Exact features of one direction of :class:`Skills`."""
+
+    def __init__(
+        self,
+        people: People,
+        teachers: np.ndarray,
+        learners: np.ndarray,
+        *,
+        teachers_left: bool,
+    ) -> None:
+        off = people.sets["skills_offered"]
+        want = people.sets["skills_wanted"]
+        o = off.matrix[teachers]
+        w = want.matrix[learners]
+        teach = _threshold_features(o, scale=False)
+        learn = _threshold_features(w, scale=True)
+        keep = np.flatnonzero(
+            (np.diff(teach.tocsc().indptr) > 0) & (np.diff(learn.tocsc().indptr) > 0)
+        )
+        teach, learn = teach[:, keep], learn[:, keep]
+        # the mentor side (rows of a block) is sparse, the mentee side dense
+        self.left: sp.csr_matrix = csr32(teach if teachers_left else learn)
+        self.right: np.ndarray = dense_u8(learn if teachers_left else teach)
+        n_wants = np.diff(w.indptr).astype(np.float64)
+        self.teach_present = np.asarray(off.present[teachers], dtype=bool)
+        self.learn_ok = np.asarray(want.present[learners], dtype=bool) & (n_wants > 0)
+        inv = np.zeros(n_wants.size, dtype=np.float64)
+        np.divide(1.0, LEVEL_LCM * n_wants, out=inv, where=n_wants > 0)
+        self.inv = inv.astype(np.float32)
+        self._scaled: dict[float, np.ndarray] = {}
+
+    def inv_scaled(self, weight: np.float32) -> np.ndarray:
+        """``inv * weight`` per learner (float32, computed once)."""
+        out = self._scaled.get(float(weight))
+        if out is None:
+            out = self._scaled[float(weight)] = self.inv * weight
+        return out
+
+
+def _levels_supported(people: People) -> bool:
+    for name in ("skills_offered", "skills_wanted"):
+        data = people.sets[name].matrix.data
+        if data.size and not np.all(np.isin(data, (1, 2, 3, 4, 5))):
+            return False
+    return True
+
+
+class SkillsKernel(Kernel):
+    """Exact float32 kernel of :class:`Skills` (both directions)."""
+
+    def __init__(
+        self, crit: Skills, people: People, mentors: np.ndarray, mentees: np.ndarray
+    ) -> None:
+        self.label = criterion_label(crit)
+        self.weight = float(crit.weight)
+        self.f = float(crit.forward)
+        self.b = float(crit.backward)
+        self.fwd = (
+            _Coverage(people, mentors, mentees, teachers_left=True)
+            if self.f > 0
+            else None
+        )
+        self.bwd = (
+            _Coverage(people, mentees, mentors, teachers_left=False)
+            if self.b > 0
+            else None
+        )
+
+    def evaluate(self, bd: BlockView) -> tuple[np.ndarray, Presence]:
+        """Score the block."""
+        both = self.fwd is not None and self.bwd is not None
+        # the direction weight is folded into the per-mentee / per-mentor scale,
+        # so a pair sees the same float32 operations in every block
+        wf = np.float32(self.f) if both else np.float32(1.0)
+        wb = np.float32(self.b) if both else np.float32(1.0)
+        val: np.ndarray | None = None
+        pres: list[tuple[np.ndarray, np.ndarray]] = []
+        if self.fwd is not None:
+            c = self.fwd
+            val = bd.product(("sk_f", id(self)), c.left, c.right)
+            val *= bd.cols_of(c.inv_scaled(wf))[None, :]
+            pres.append((bd.rows_of(c.teach_present), bd.cols_of(c.learn_ok)))
+        if self.bwd is not None:
+            c = self.bwd
+            back = bd.product(("sk_b", id(self)), c.left, c.right)
+            back *= bd.rows_of(c.inv_scaled(wb))[:, None]
+            pres.append((bd.rows_of(c.learn_ok), bd.cols_of(c.teach_present)))
+            if val is None:
+                val = back
+            else:
+                val += back
+        assert val is not None
+        if not both:
+            return val, simplify_presence(pres[0])
+        fp, bp = pres
+        if simplify_presence(fp) is None and simplify_presence(bp) is None:
+            val /= np.float32(wf + wb)
+            return val, None
+        den = presence_outer(fp) * wf
+        den += presence_outer(bp) * wb
+        has = den > 0
+        np.divide(val, den, out=val, where=has)
+        val[~has] = 0
+        return val, has
