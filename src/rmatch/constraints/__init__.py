@@ -27,6 +27,14 @@ Every constraint also knows how to explain itself in terms of people
 result from the people data alone (:meth:`Constraint.violations`), independently of
 the coefficients it handed to the solver.
 
+Modules: ``base`` (:class:`Constraint`, :class:`Quota`), ``shares`` (:class:`PairShare`,
+:class:`CrossShare`), ``groups`` (:class:`GroupLimit`, :class:`GroupCoverage`),
+``pairs`` (:class:`RequiredPairs`), ``loads`` (:class:`Load` and its two sides),
+``soft`` (:class:`Soft`), ``config`` (building them from TOML) and ``apply``
+(:func:`apply_constraints` to the candidate graph, :func:`precheck`,
+:func:`translate` of a solver's infeasibility into people terms, :func:`check_result`
+and :func:`constraint_report` after solving). Import them from here.
+
 Examples
 --------
 >>> import rmatch
