@@ -21,21 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from rmatch import datasets
-from rmatch.errors import (
-    ConfigError,
-    DataQualityWarning,
-    InfeasibleError,
-    Issue,
-    RmatchError,
-    SolverError,
-    UnmatchedWarning,
-    ValidationError,
-)
-from rmatch.io import read_people
-from rmatch.matching import Explanation, Matching, Summary
-from rmatch.people import People
-from rmatch.program import Program
-from rmatch.quotas import (
+from rmatch.analysis import price_of_rules
+from rmatch.constraints import (
     Constraint,
     CrossShare,
     GroupCoverage,
@@ -47,6 +34,22 @@ from rmatch.quotas import (
     RequiredPairs,
     Soft,
 )
+from rmatch.errors import (
+    ConfigError,
+    DataQualityWarning,
+    Finding,
+    InfeasibleError,
+    InfeasibleProgramError,
+    Issue,
+    RmatchError,
+    SolverError,
+    UnmatchedWarning,
+    ValidationError,
+)
+from rmatch.io import read_people
+from rmatch.matching import Explanation, Matching, Summary
+from rmatch.people import People
+from rmatch.program import Program
 from rmatch.rules import (
     DifferentValue,
     ForbiddenPairs,
@@ -82,12 +85,14 @@ __all__ = [
     "DataQualityWarning",
     "DifferentValue",
     "Explanation",
+    "Finding",
     "ForbiddenPairs",
     "Goals",
     "GroupCoverage",
     "GroupLimit",
     "History",
     "InfeasibleError",
+    "InfeasibleProgramError",
     "Interests",
     "Issue",
     "Matching",
@@ -119,6 +124,7 @@ __all__ = [
     "__version__",
     "criterion",
     "datasets",
+    "price_of_rules",
     "read_people",
     "read_survey",
     "validate_people",

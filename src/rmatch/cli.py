@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from rmatch.analysis import format_price_table, price_of_rules
 from rmatch.errors import RmatchError, ValidationError
 from rmatch.program import OBJECTIVES, _valid_method
 from rmatch.solvers import METHODS
@@ -125,10 +126,8 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet:
         _print_pairs(result, out)
     if args.price:
-        from rmatch.diagnose import format_price_table
-
         out.write("\nprice of each rule (re-solved without it):\n")
-        out.write(format_price_table(program.price_of_rules(people)) + "\n")
+        out.write(format_price_table(price_of_rules(program, people)) + "\n")
     target = result.to_csv(args.output, unmatched=args.unmatched, bom=args.bom)
     out.write(f"\nwrote {len(result.pairs)} pairs to {target}\n")
     if args.unmatched:

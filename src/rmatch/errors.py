@@ -1,20 +1,48 @@
-"""Exceptions and warning categories raised by rmatch.
+"""Exceptions and warning categories raised by rmatch, in one tree.
 
 Every error a user can trigger derives from :class:`RmatchError`. Errors about bad
 input or configuration also derive from :class:`ValueError`, so ``except ValueError``
-keeps working for code that does not know rmatch.
+keeps working for code that does not know rmatch. Warnings derive from
+:class:`UserWarning`, so the usual :mod:`warnings` filters apply.
+
+The tree (base classes in parentheses)::
+
+    Exception
+     └─ RmatchError                     every error raised by rmatch
+         ├─ ValidationError (ValueError)  the input has problems; ``.issues`` lists
+         │                                 every one as an :class:`Issue`
+         ├─ ConfigError (ValueError)      a program, rule, criterion or mapping is
+         │                                 misconfigured
+         ├─ InfeasibleError               no matching satisfies the hard rules;
+         │   │                             ``.reasons`` are sentences
+         │   ├─ InfeasibleGraphError       said by the solvers, about node positions
+         │   │                             and constraint rows (``.details``)
+         │   └─ InfeasibleProgramError     said by a program, about people ids and
+         │                                 rules (``.findings``: :class:`Finding`)
+         └─ SolverError                   a solver failed otherwise (a bug or a crash)
+
+    UserWarning
+     ├─ DataQualityWarning              rmatch fixed or ignored something in the input
+     └─ UnmatchedWarning                some participants are left unmatched
+
+:class:`Issue` (one problem in the input) and :class:`Finding` (one reason, in people
+terms, why no matching exists) are the structured records the errors carry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "ConfigError",
     "DataQualityWarning",
+    "Finding",
+    "GraphReason",
     "InfeasibleError",
+    "InfeasibleGraphError",
+    "InfeasibleProgramError",
     "Issue",
     "RmatchError",
     "SolverError",
@@ -141,6 +169,117 @@ class InfeasibleError(RmatchError):
         if self.reasons:
             text += "\n" + "\n".join(f"  - {r}" for r in self.reasons)
         super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason, in terms of people and rules, why no matching exists.
+
+    Attributes
+    ----------
+    message : str
+        A sentence naming the people (by id) and the rule, e.g. ``"mentor E12 must
+        take at least 2 mentees but has 1 allowed candidate"``.
+    rule : str
+        Title of the rule or constraint concerned (``""`` when several).
+    kind : str
+        Machine-readable category (``"load"``, ``"quota"``, ``"required_pair"``...).
+    people : tuple of str
+        Ids of the people concerned.
+    needed, available : float or None
+        What the rule needs and what is possible.
+    """
+
+    message: str
+    rule: str = ""
+    kind: str = ""
+    people: tuple[str, ...] = ()
+    needed: float | None = None
+    available: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe dict."""
+        return {
+            "message": self.message,
+            "rule": self.rule,
+            "kind": self.kind,
+            "people": list(self.people),
+            "needed": self.needed,
+            "available": self.available,
+        }
+
+
+class GraphReason(Protocol):
+    """What :class:`InfeasibleGraphError` reads of a solver reason.
+
+    :class:`rmatch.solvers.Reason` has these fields: a sentence, the side and node
+    position concerned (when one is), and a JSON-safe record.
+    """
+
+    @property
+    def message(self) -> str:
+        """Human-readable sentence using node positions."""
+        ...
+
+    @property
+    def side(self) -> Literal["left", "right"] | None:
+        """Side of ``node`` (left = mentors)."""
+        ...
+
+    @property
+    def node(self) -> int | None:
+        """Node position concerned."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe dict."""
+        ...
+
+
+class InfeasibleGraphError(InfeasibleError):
+    """No matching of the candidate graph satisfies its rules.
+
+    Attributes
+    ----------
+    reasons : list of str
+        Human-readable reasons (node positions, constraint names).
+    details : list of dict
+        One JSON-safe record per reason (see :class:`rmatch.solvers.Reason`).
+    nodes : dict
+        ``{"left": [...], "right": [...]}`` positions named by the reasons.
+    """
+
+    def __init__(self, message: str, reasons: Sequence[GraphReason]) -> None:
+        super().__init__(message, reasons=[r.message for r in reasons])
+        self.details = [r.to_dict() for r in reasons]
+        self.nodes: dict[str, list[int]] = {
+            "left": sorted(
+                {r.node for r in reasons if r.side == "left" and r.node is not None}
+            ),
+            "right": sorted(
+                {r.node for r in reasons if r.side == "right" and r.node is not None}
+            ),
+        }
+
+
+class InfeasibleProgramError(InfeasibleError):
+    """No matching satisfies the program; the reasons name people and rules.
+
+    Attributes
+    ----------
+    reasons : list of str
+        One sentence per reason.
+    findings : list of Finding
+        The structured reasons.
+    details : list of dict
+        JSON-safe records of the findings (for HR tools).
+    """
+
+    def __init__(self, message: str, findings: Sequence[Finding]) -> None:
+        items = list(findings)
+        super().__init__(message, reasons=[f.message for f in items])
+        self.findings = items
+        self.details = [f.to_dict() for f in items]
 
 
 class SolverError(RmatchError):

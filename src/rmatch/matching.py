@@ -309,7 +309,7 @@ class Matching:
             reasons[label] = reasons.get(label, 0) + 1
         constraints: dict[str, str] = {}
         if self.constraints:
-            from rmatch.diagnose import constraint_report
+            from rmatch.constraints import constraint_report
 
             constraints = constraint_report(people, cs, self.constraints, e)
         pruned = cs.pruned

@@ -30,10 +30,23 @@ from pathlib import Path
 from typing import Any
 
 from rmatch.candidates import CandidateSet, build_candidates
-from rmatch.errors import ConfigError, DataQualityWarning
+from rmatch.constraints import (
+    Soft,
+    apply_constraints,
+    check_result,
+    is_constraint,
+    quotas_from_config,
+    translate,
+)
+from rmatch.constraints import precheck as precheck_constraints
+from rmatch.errors import (
+    ConfigError,
+    DataQualityWarning,
+    InfeasibleGraphError,
+    InfeasibleProgramError,
+)
 from rmatch.matching import Matching
 from rmatch.people import People
-from rmatch.quotas import Soft, is_constraint, quotas_from_config
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.scoring import Criterion, criterion_from_dict, default_criteria
 from rmatch.solvers import METHODS as SOLVER_METHODS
@@ -78,7 +91,7 @@ class Program:
         Default: skills (weight 3), schedule (2), interests (1), goals (1).
     rules : list, optional
         Hard rules (:mod:`rmatch.rules`), soft rules (:class:`rmatch.Soft`) and
-        constraints on the whole matching (:mod:`rmatch.quotas`: quotas, required
+        constraints on the whole matching (:mod:`rmatch.constraints`: quotas, required
         pairs, load bounds). Default: ``[NoReportingLine(levels=1)]``. Pass ``[]``
         for none.
     mentor_capacity : int, default 1
@@ -194,8 +207,8 @@ class Program:
         for r in self.rules:
             if not isinstance(r, Rule | Soft) and not is_constraint(r):
                 raise ConfigError(
-                    f"rules must be Rule, Soft or constraint objects (rmatch.quotas); "
-                    f"got {r!r}"
+                    "rules must be Rule, Soft or constraint objects "
+                    f"(rmatch.constraints); got {r!r}"
                 )
             r.check(people)
 
@@ -298,8 +311,6 @@ class Program:
             seconds["certify"] = time.perf_counter() - t3
         constraints = [r for r in self.rules if is_constraint(r)]
         if constraints:  # the matching returned, after any certification round
-            from rmatch.diagnose import check_result
-
             check_result(people, cs, constraints, solution)
         if progress is not None:
             progress("solve", 1, 1)
@@ -349,9 +360,6 @@ class Program:
         constraints = [r for r in self.rules if is_constraint(r)]
         owners: dict[str, Any] = {}
         if constraints:
-            from rmatch.diagnose import InfeasibleProgramError, apply_constraints
-            from rmatch.diagnose import precheck as precheck_constraints
-
             cs, owners = apply_constraints(people, cs, constraints)
             findings = precheck_constraints(people, cs, constraints)
             if findings:
@@ -374,13 +382,9 @@ class Program:
 
     def _solve(self, people: People, cs: CandidateSet, owners: dict[str, Any]) -> Any:
         """Solve ``cs.graph``; an infeasible program is explained in people terms."""
-        from rmatch.solvers import InfeasibleGraphError
-
         try:
             return self._solve_graph(cs.graph)
         except InfeasibleGraphError as err:
-            from rmatch.diagnose import translate
-
             raise translate(err, people, cs, owners) from None
 
     def _certify(
@@ -542,26 +546,6 @@ class Program:
         finally:
             os.chdir(cwd)
         return program
-
-    def price_of_rules(self, people: People) -> Any:
-        """Tabulate the objective and match quality with and without each rule.
-
-        Re-solves the program once without each rule (hard, soft, quota, load or
-        required pairs), so an owner sees what "no reporting lines" or a quota costs.
-
-        Parameters
-        ----------
-        people : People
-
-        Returns
-        -------
-        pandas.DataFrame
-            See :func:`rmatch.diagnose.price_of_rules` for the columns; ``price`` is
-            the total criteria score gained by dropping the rule.
-        """
-        from rmatch.diagnose import price_of_rules
-
-        return price_of_rules(self, people)
 
     def __repr__(self) -> str:
         return (

@@ -312,9 +312,9 @@ def test_load_diagnosis_reads_like_the_issue():
 
 
 def test_price_of_a_rule(company):
-    table = program(
-        NoReportingLine(2), CrossShare("department", at_least=0.8)
-    ).price_of_rules(company)
+    table = rmatch.price_of_rules(
+        program(NoReportingLine(2), CrossShare("department", at_least=0.8)), company
+    )
     assert list(table["rule"]) == [
         "(all rules)",
         "without no reporting line (2 levels)",

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 import rmatch
+from rmatch.constraints import CrossShare, GroupLimit, MentorLoad, RequiredPairs, Soft
 from rmatch.errors import ConfigError
-from rmatch.quotas import CrossShare, GroupLimit, MentorLoad, RequiredPairs, Soft
 from rmatch.rules import DifferentValue, History, NoReportingLine
 
 ORG = [

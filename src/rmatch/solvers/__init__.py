@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pulp
 
-from rmatch.errors import ConfigError, SolverError
+from rmatch.errors import ConfigError, InfeasibleGraphError, SolverError
 from rmatch.solvers import assignment as _assignment
 from rmatch.solvers import flow as _flow
 from rmatch.solvers import ilp as _ilp
@@ -47,13 +47,14 @@ from rmatch.solvers._common import (
     Raw,
     json_safe,
 )
-from rmatch.solvers._diagnose import (
-    InfeasibleGraphError,
-    Reason,
-    precheck,
-    raise_infeasible,
+from rmatch.solvers._diagnose import Reason, precheck, raise_infeasible
+from rmatch.solvers._graph import (
+    CandidateGraph,
+    FloatArray,
+    LinearConstraint,
+    Sense,
+    Solution,
 )
-from rmatch.solvers._graph import CandidateGraph, FloatArray, LinearConstraint, Solution
 from rmatch.solvers._lexico import CountFn, Outcome, run_objective
 from rmatch.solvers._verify import verify
 from rmatch.solvers.greedy import solve_greedy
@@ -65,6 +66,8 @@ __all__ = [
     "CandidateGraph",
     "InfeasibleGraphError",
     "LinearConstraint",
+    "Reason",
+    "Sense",
     "Solution",
     "blocking_pairs",
     "choose_method",

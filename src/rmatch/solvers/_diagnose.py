@@ -2,22 +2,23 @@
 
 Reasons name node *positions* ("mentor 3", "mentee 5"); every reason also carries
 a JSON-safe record (``InfeasibleGraphError.details``) so that callers can map the
-positions back to people ids and rewrite the messages.
+positions back to people ids and rewrite the messages. The error class itself lives
+in :mod:`rmatch.errors`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
 
-from rmatch.errors import InfeasibleError
+from rmatch.errors import InfeasibleGraphError
 from rmatch.solvers._common import group, loads
 from rmatch.solvers._graph import CandidateGraph, FloatArray, IntArray, LinearConstraint
 
-__all__ = ["InfeasibleGraphError", "Reason", "precheck"]
+__all__ = ["Reason", "precheck", "raise_infeasible"]
 
 Kind = Literal[
     "min_over_capacity",
@@ -65,32 +66,6 @@ class Reason:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict."""
         return asdict(self)
-
-
-class InfeasibleGraphError(InfeasibleError):
-    """No matching of the candidate graph satisfies its rules.
-
-    Attributes
-    ----------
-    reasons : list of str
-        Human-readable reasons (node positions, constraint names).
-    details : list of dict
-        One JSON-safe record per reason (see :class:`Reason`).
-    nodes : dict
-        ``{"left": [...], "right": [...]}`` positions named by the reasons.
-    """
-
-    def __init__(self, message: str, reasons: Sequence[Reason]) -> None:
-        super().__init__(message, reasons=[r.message for r in reasons])
-        self.details = [r.to_dict() for r in reasons]
-        self.nodes: dict[str, list[int]] = {
-            "left": sorted(
-                {r.node for r in reasons if r.side == "left" and r.node is not None}
-            ),
-            "right": sorted(
-                {r.node for r in reasons if r.side == "right" and r.node is not None}
-            ),
-        }
 
 
 _SIDES: tuple[tuple[Literal["left", "right"], str, str, str], ...] = (

@@ -1,4 +1,4 @@
-"""Infeasibility diagnosis in people terms, result checks, and the price of rules.
+"""Apply a program's constraints, and explain and check them in people terms.
 
 The solver layer works on node positions and constraint rows; this module maps its
 findings back to ids and rules:
@@ -10,7 +10,9 @@ findings back to ids and rules:
 * :func:`translate` rewrites the solver's :class:`~rmatch.solvers.InfeasibleGraphError`
   (its pre-checks and its elastic model) with ids and rule titles;
 * :func:`check_result` re-checks every constraint from the people data after solving;
-* :func:`price_of_rules` re-solves without each rule and tabulates what it costs.
+* :func:`constraint_report` words what each constraint achieved, for the summary.
+
+The price of each rule (re-solving without it) is in :mod:`rmatch.analysis`.
 
 Examples
 --------
@@ -36,33 +38,33 @@ quota 'at least 40% of mentees in a cross-department pair' cannot hold: only
 
 from __future__ import annotations
 
-import copy
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from rmatch.candidates import CandidateSet
-from rmatch.errors import ConfigError, InfeasibleError, SolverError
+from rmatch.constraints._text import plural
+from rmatch.constraints._views import IntArray, candidates_text
+from rmatch.errors import (
+    ConfigError,
+    Finding,
+    InfeasibleGraphError,
+    InfeasibleProgramError,
+    SolverError,
+)
 from rmatch.people import People
-from rmatch.quotas import Finding, Soft, _plural, candidates_text
-
-if TYPE_CHECKING:
-    from rmatch.matching import Matching
-    from rmatch.program import Program
-    from rmatch.solvers import InfeasibleGraphError
-    from rmatch.solvers._graph import Solution
+from rmatch.solvers import Solution
 
 __all__ = [
-    "InfeasibleProgramError",
+    "GRAPH_FIELDS",
     "apply_constraints",
     "check_result",
+    "chosen_people",
+    "constraint_report",
     "precheck",
-    "price_of_rules",
     "translate",
 ]
 
@@ -83,26 +85,6 @@ _SIDES = {
     "left": ("mentor", "take", "mentee"),
     "right": ("mentee", "have", "mentor"),
 }
-
-
-class InfeasibleProgramError(InfeasibleError):
-    """No matching satisfies the program; the reasons name people and rules.
-
-    Attributes
-    ----------
-    reasons : list of str
-        One sentence per reason.
-    findings : list of Finding
-        The structured reasons.
-    details : list of dict
-        JSON-safe records of the findings (for HR tools).
-    """
-
-    def __init__(self, message: str, findings: Sequence[Finding]) -> None:
-        items = list(findings)
-        super().__init__(message, reasons=[f.message for f in items])
-        self.findings = items
-        self.details = [f.to_dict() for f in items]
 
 
 # ------------------------------------------------------------------ apply
@@ -214,22 +196,22 @@ def _finding(
         n_have = float(available or 0)
         if kind == "min_over_capacity":
             text = (
-                f"{who} {pid} must {verb} at least {_plural(n_need, other)}{by} but "
+                f"{who} {pid} must {verb} at least {plural(n_need, other)}{by} but "
                 f"their capacity is {n_have:g}"
             )
         elif kind == "min_over_candidates":
             text = (
-                f"{who} {pid} must {verb} at least {_plural(n_need, other)}{by} but "
+                f"{who} {pid} must {verb} at least {plural(n_need, other)}{by} but "
                 f"has {candidates_text(cs, who, int(node))}"  # type: ignore[arg-type]
             )
         elif kind == "required_over_capacity":
             text = (
-                f"required pairs make {who} {pid} {verb} {_plural(n_need, other)} "
+                f"required pairs make {who} {pid} {verb} {plural(n_need, other)} "
                 f"but their capacity is {n_have:g}"
             )
         elif kind == "lower_bound":
             text = (
-                f"{who} {pid} must {verb} at least {_plural(n_need, other)}{by} but "
+                f"{who} {pid} must {verb} at least {plural(n_need, other)}{by} but "
                 f"the closest matching that meets the other rules gives only "
                 f"{n_have:g}; they have "
                 f"{candidates_text(cs, who, int(node))}"  # type: ignore[arg-type]
@@ -318,7 +300,7 @@ def check_result(
     SolverError
         A constraint does not hold (a bug: the solver's own check passed).
     """
-    mentors, mentees = _chosen_people(candidates, solution.edges)
+    mentors, mentees = chosen_people(candidates, solution.edges)
     problems: list[str] = []
     for c in constraints:
         check = getattr(c, "violations", None)
@@ -331,10 +313,20 @@ def check_result(
         )
 
 
-def _chosen_people(
-    candidates: CandidateSet, edges: Any
-) -> tuple[np.ndarray, np.ndarray]:
-    """Person positions (mentor, mentee) of the chosen ``edges``."""
+def chosen_people(candidates: CandidateSet, edges: Any) -> tuple[IntArray, IntArray]:
+    """Person positions ``(mentors, mentees)`` of the chosen ``edges``.
+
+    Parameters
+    ----------
+    candidates : CandidateSet
+    edges : array of int
+        Edge indices of the candidate graph.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Positions in the people table of each chosen pair's mentor and mentee.
+    """
     g = candidates.graph
     e = np.asarray(edges, dtype=np.int64)
     mentors = np.asarray(candidates.mentors, dtype=np.int64)[g.left[e]]
@@ -346,134 +338,10 @@ def constraint_report(
     people: People, candidates: CandidateSet, constraints: Sequence[Any], edges: Any
 ) -> dict[str, str]:
     """Return ``{constraint title: achieved value}`` for the summary."""
-    mentors, mentees = _chosen_people(candidates, edges)
+    mentors, mentees = chosen_people(candidates, edges)
     out: dict[str, str] = {}
     for c in constraints:
         measure = getattr(c, "measure", None)
         title = c.title() if hasattr(c, "title") else repr(c)
         out[title] = measure(people, candidates, mentors, mentees) if measure else ""
     return out
-
-
-# ------------------------------------------------------------------ price
-def criteria_score(result: Matching, n_criteria: int) -> float:
-    """Total over the pairs of the score from the first ``n_criteria`` criteria.
-
-    Soft rules are appended after the program's criteria, so this is the match
-    quality without the soft-rule bonuses (equal to ``total_score`` without them).
-    """
-    cs = result.candidates
-    e = np.asarray(result.solution.edges, dtype=np.int64)
-    if e.size == 0:
-        return 0.0
-    w = np.array([c.weight for c in result.criteria[:n_criteria]], dtype=np.float64)
-    s = cs.criterion_scores[e, :n_criteria].astype(np.float64)
-    ok = ~np.isnan(s)
-    num = (np.where(ok, s, 0.0) * w).sum(axis=1)
-    den = (ok * w).sum(axis=1)
-    per_pair = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
-    return float(np.clip(per_pair, 0.0, 1.0).sum())
-
-
-def _kind(rule: Any) -> str:
-    if isinstance(rule, Soft):
-        return "soft"
-    return str(getattr(rule, "kind", "hard")) if hasattr(rule, "kind") else "hard"
-
-
-def _run(program: Program, people: People) -> dict[str, Any]:
-    try:
-        result = program.match(people)
-    except InfeasibleError as err:
-        return {
-            "status": "infeasible",
-            "objective": np.nan,
-            "score": np.nan,
-            "pairs": np.nan,
-            "mentees_matched": np.nan,
-            "note": err.reasons[0] if err.reasons else str(err),
-        }
-    s = result.summary()
-    return {
-        "status": s.status,
-        "objective": s.objective,
-        "score": criteria_score(result, len(program.criteria)),
-        "pairs": s.pairs,
-        "mentees_matched": s.mentees_matched,
-        "note": "",
-    }
-
-
-def price_of_rules(program: Program, people: People) -> pd.DataFrame:
-    """Solve with every rule, then without each rule in turn.
-
-    Parameters
-    ----------
-    program : Program
-    people : People
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row for ``"(all rules)"`` and one per rule, with columns ``rule``,
-        ``kind`` (``hard``, ``soft``, ``quota``, ``load``, ``required``), ``status``
-        (``infeasible`` when no matching exists), ``objective`` (of the program's
-        objective), ``score`` (total criteria score of the pairs, without soft-rule
-        bonuses: the match quality), ``pairs``, ``mentees_matched``, ``price``
-        (``score`` without the rule minus ``score`` with all rules: what the rule
-        costs in match quality), ``pairs_price`` (pairs gained without the rule) and
-        ``note`` (the first reason when infeasible).
-
-    Notes
-    -----
-    Each row is a full re-solve (scoring included), so this costs ``len(rules) + 1``
-    runs of :meth:`Program.match`. Warnings of the re-solves are not repeated.
-    """
-    base = _run(program, people)
-    rows = [{"rule": "(all rules)", "kind": "", **base}]
-    for i, rule in enumerate(program.rules):
-        variant = copy.copy(program)
-        variant.rules = [r for j, r in enumerate(program.rules) if j != i]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            run = _run(variant, people)
-        title = rule.title() if hasattr(rule, "title") else repr(rule)
-        rows.append({"rule": f"without {title}", "kind": _kind(rule), **run})
-    frame = pd.DataFrame(rows)
-    frame["price"] = frame["score"] - float(base["score"])
-    frame["pairs_price"] = frame["pairs"] - float(base["pairs"])
-    frame.loc[0, ["price", "pairs_price"]] = (
-        0.0 if base["status"] != "infeasible" else np.nan
-    )
-    cols = [
-        "rule",
-        "kind",
-        "status",
-        "objective",
-        "score",
-        "pairs",
-        "mentees_matched",
-        "price",
-        "pairs_price",
-        "note",
-    ]
-    return frame[cols]
-
-
-def _num(x: Any, fmt: str) -> str:
-    return "-" if x is None or x != x else format(x, fmt)
-
-
-def format_price_table(frame: pd.DataFrame) -> str:
-    """Render :func:`price_of_rules` output as a plain-text table."""
-    lines = [
-        f"{'rule':<52} {'status':<10} {'score':>9} {'pairs':>6} {'price':>9} "
-        f"{'+pairs':>6}"
-    ]
-    for rec in frame.to_dict(orient="records"):
-        lines.append(
-            f"{str(rec['rule'])[:52]:<52} {rec['status']!s:<10} "
-            f"{_num(rec['score'], '.3f'):>9} {_num(rec['pairs'], '.0f'):>6} "
-            f"{_num(rec['price'], '+.3f'):>9} {_num(rec['pairs_price'], '+.0f'):>6}"
-        )
-    return "\n".join(lines)
