@@ -42,7 +42,6 @@ from rmatch.errors import (
     ValidationError,
 )
 from rmatch.io import read_people
-from rmatch.matching import Explanation, Matching, Summary
 from rmatch.people import People
 from rmatch.program import Program
 from rmatch.quotas import (
@@ -57,6 +56,7 @@ from rmatch.quotas import (
     RequiredPairs,
     Soft,
 )
+from rmatch.result import Explanation, Matching, Summary
 from rmatch.rules import (
     DifferentValue,
     ForbiddenPairs,

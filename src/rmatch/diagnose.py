@@ -52,8 +52,8 @@ from rmatch.people import People
 from rmatch.quotas import Finding, Soft, _plural, candidates_text
 
 if TYPE_CHECKING:
-    from rmatch.matching import Matching
     from rmatch.program import Program
+    from rmatch.result import Matching
     from rmatch.solvers import InfeasibleGraphError
     from rmatch.solvers._graph import Solution
 

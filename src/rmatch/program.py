@@ -1,7 +1,7 @@
 """Program: criteria, rules, capacities, objective and solver — and ``match``.
 
 A :class:`Program` only stores its settings; :meth:`Program.match` checks them and runs
-the stages: candidates (score + rules) → solve → :class:`~rmatch.matching.Matching`.
+the stages: candidates (score + rules) → solve → :class:`~rmatch.result.Matching`.
 
 Examples
 --------
@@ -32,9 +32,9 @@ from typing import Any
 from rmatch.candidates import CandidateSet, build_candidates
 from rmatch.criteria import Criterion, criterion_from_dict, default_criteria
 from rmatch.errors import ConfigError, DataQualityWarning
-from rmatch.matching import Matching
 from rmatch.people import People
 from rmatch.quotas import Soft, is_constraint, quotas_from_config
+from rmatch.result import Matching
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.solvers import METHODS as SOLVER_METHODS
 from rmatch.solvers import VARIANTS
