@@ -1,20 +1,26 @@
 """Command line: ``rmatch demo``, ``rmatch match``, ``rmatch validate``.
 
-Exit codes: 0 success (warnings allowed), 2 bad input or configuration (every problem
-is printed, never a traceback), 1 an unexpected internal error.
+Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an
+infeasible program (:class:`~rmatch.errors.ValidationError`,
+:class:`~rmatch.errors.ConfigError`, :class:`~rmatch.errors.InfeasibleError`) or a
+file that cannot be read or written (every problem is printed, never a traceback);
+1 anything else, which is a bug in rmatch: one line ``rmatch: internal error: ...``,
+and the traceback with ``--debug`` or the environment variable ``RMATCH_DEBUG=1``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from rmatch.errors import RmatchError, ValidationError
-from rmatch.program import OBJECTIVES, _valid_method
+from rmatch.errors import ConfigError, InfeasibleError, ValidationError
+from rmatch.program import OBJECTIVES, valid_method
 from rmatch.solvers import METHODS
 
 __all__ = ["main"]
@@ -196,7 +202,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _method(value: str) -> str:
-    if not _valid_method(value):
+    if not valid_method(value):
         raise argparse.ArgumentTypeError(
             f"invalid method {value!r}: choose {', '.join(METHODS[:-1])} or "
             f"{METHODS[-1]} (optionally with a variant, e.g. ilp:cbc)"
@@ -222,9 +228,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Pair mentors with mentees: exact, fast, explainable.",
     )
     parser.add_argument("--version", action="version", version=f"rmatch {__version__}")
+    debug_help = "print the traceback of an internal error (or set RMATCH_DEBUG=1)"
+    parser.add_argument("--debug", action="store_true", help=debug_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def solver_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help
+        )
         p.add_argument(
             "--method",
             type=_method,
@@ -318,6 +329,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a file and list every problem")
     validate.add_argument("input", help="CSV, Excel or JSON file")
     validate.add_argument("--config", help="program TOML with a [mapping] section")
+    validate.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help
+    )
     return parser
 
 
@@ -342,12 +356,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(exc.issues) > 50:
             err.write(f"({len(exc.issues)} issues in all)\n")
         return 2
-    except RmatchError as exc:
+    except (ConfigError, InfeasibleError, OSError) as exc:
         err.write(f"error: {exc}\n")
         return 2
-    except (OSError, KeyError) as exc:
-        err.write(f"error: {exc}\n")
-        return 2
+    except Exception as exc:  # a bug: report it as one, not as bad input
+        return _internal_error(exc, err, debug=bool(getattr(args, "debug", False)))
+
+
+def _internal_error(exc: Exception, err: TextIO, *, debug: bool) -> int:
+    """Print an unexpected error in one line (and its traceback when debugging)."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    err.write(
+        f"rmatch: internal error: {type(exc).__name__}: {message} — please report it\n"
+    )
+    if debug or os.environ.get("RMATCH_DEBUG", "").strip() not in ("", "0"):
+        traceback.print_exception(exc, file=err)
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -39,7 +39,7 @@ from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.solvers import METHODS as SOLVER_METHODS
 from rmatch.solvers import VARIANTS
 
-__all__ = ["METHODS", "OBJECTIVES", "Program"]
+__all__ = ["METHODS", "OBJECTIVES", "Program", "valid_method"]
 
 METHODS = SOLVER_METHODS
 OBJECTIVES = ("total", "coverage", "fairness")
@@ -59,8 +59,22 @@ _PROGRAM_KEYS = {
 }
 
 
-def _valid_method(method: object) -> bool:
-    """Whether ``method`` names a solver method (``"ilp"``, ``"ilp:cbc"``...)."""
+def valid_method(method: object) -> bool:
+    """Whether ``method`` names a solver method (``"ilp"``, ``"ilp:cbc"``...).
+
+    Parameters
+    ----------
+    method : object
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> valid_method("ilp"), valid_method("auto"), valid_method("simplex")
+    (True, True, False)
+    """
     if not isinstance(method, str):
         return False
     name, _, variant = method.partition(":")
@@ -151,7 +165,7 @@ class Program:
                 f"Got {getattr(self, param)!r} instead."
             )
 
-        if not _valid_method(self.method):
+        if not valid_method(self.method):
             fail(
                 "method",
                 "one of "
