@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from rmatch.candidates import CandidateSet, build_candidates
+from rmatch.config_file import dumps as toml_dumps
+from rmatch.config_file import resolve_paths
 from rmatch.criteria import Criterion, criterion_from_dict, default_criteria
 from rmatch.errors import ConfigError, DataQualityWarning
 from rmatch.people import People
@@ -472,14 +474,23 @@ class Program:
         return out
 
     @classmethod
-    def from_dict(cls, config: Mapping[str, Any]) -> Program:
+    def from_dict(
+        cls,
+        config: Mapping[str, Any],
+        *,
+        base_dir: str | os.PathLike[str] | None = None,
+    ) -> Program:
         """Build a program from a dict (the parsed TOML, or :meth:`to_dict` output).
 
         ``rules`` may be a table (``{no_reporting_line = 2, ...}``) or a list of
-        ``{type = ..., ...}`` tables.
+        ``{type = ..., ...}`` tables. Relative file names in it (``history =
+        "past.csv"``, ``required_pairs``, ``[mapping.hr] file``) are read from
+        ``base_dir`` when given, else from the working directory.
         """
         if not isinstance(config, Mapping):
             raise ConfigError(f"a program config must be a table/dict; got {config!r}")
+        if base_dir is not None:
+            config = resolve_paths(config, Path(base_dir))
         known = {"program", "criteria", "rules", "mapping", "survey", "quotas"}
         unknown = set(config) - known
         if unknown:
@@ -530,7 +541,8 @@ class Program:
     def from_toml(cls, path: str | os.PathLike[str]) -> Program:
         """Read a program from a TOML file (see ``docs/program.md``).
 
-        Paths inside (e.g. ``history = "past.csv"``) are relative to the file.
+        Paths inside (e.g. ``history = "past.csv"``) are relative to the file
+        (the working directory is not changed).
         """
         target = Path(path)
         if not target.exists():
@@ -539,13 +551,27 @@ class Program:
             config = tomllib.loads(target.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{target.name} is not valid TOML: {exc}") from None
-        cwd = os.getcwd()
-        try:
-            os.chdir(target.parent.resolve())
-            program = cls.from_dict(config)
-        finally:
-            os.chdir(cwd)
-        return program
+        return cls.from_dict(config, base_dir=target.parent.resolve())
+
+    def to_toml(self, path: str | os.PathLike[str] | None = None) -> str:
+        """Return the settings as TOML (and write them to ``path`` when given).
+
+        :meth:`from_toml` reads the file back to the same :meth:`to_dict`.
+
+        Parameters
+        ----------
+        path : path, optional
+            File to write (UTF-8).
+
+        Returns
+        -------
+        str
+            The TOML document.
+        """
+        text = toml_dumps(self.to_dict())
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
 
     def price_of_rules(self, people: People) -> Any:
         """Tabulate the objective and match quality with and without each rule.
