@@ -19,9 +19,14 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from rmatch import __version__, datasets
 from rmatch.errors import ConfigError, InfeasibleError, ValidationError
-from rmatch.program import OBJECTIVES, valid_method
+from rmatch.io import read_people, read_raw
+from rmatch.program import OBJECTIVES, Program, valid_method
+from rmatch.rules import History
 from rmatch.solvers import METHODS
+from rmatch.survey import read_survey, validate_survey
+from rmatch.validate import validate_people
 
 __all__ = ["main"]
 
@@ -67,8 +72,6 @@ def _engine(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _load_program(args: argparse.Namespace) -> Any:
-    from rmatch.program import Program
-
     program = (
         Program.from_toml(args.config) if getattr(args, "config", None) else Program()
     )
@@ -78,18 +81,12 @@ def _load_program(args: argparse.Namespace) -> Any:
             setattr(program, key, value)
     history = getattr(args, "history", None)
     if history:
-        from rmatch.rules import History
-
         program.rules = [*program.rules, History.from_csv(history)]
     return program
 
 
 def _read(path: str, program: Any, config: str | None = None) -> Any:
-    from rmatch.io import read_people
-
     if program.mapping:
-        from rmatch.survey import read_survey
-
         # The TOML path (when given) makes file names in [mapping] relative to it.
         return read_survey(
             path,
@@ -146,10 +143,6 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from rmatch import datasets
-    from rmatch.io import read_people
-    from rmatch.program import Program
-
     program = Program.from_toml(str(datasets.demo_program_path()))
     if args.size:
         frame = datasets.synthetic_org(args.size, seed=args.seed)
@@ -184,13 +177,8 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from rmatch.io import read_raw
-    from rmatch.validate import validate_people
-
     program = _load_program(args) if args.config else None
     if program is not None and program.mapping:
-        from rmatch.survey import validate_survey
-
         report = validate_survey(args.input, mapping=args.config)
     else:
         raw = read_raw(args.input)
@@ -221,8 +209,6 @@ def _positive_float(value: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from rmatch import __version__
-
     parser = argparse.ArgumentParser(
         prog="rmatch",
         description="Pair mentors with mentees: exact, fast, explainable.",

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import os
 import time
@@ -39,7 +40,7 @@ from rmatch.quotas import Soft, is_constraint, quotas_from_config
 from rmatch.result import Matching
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.solvers import METHODS as SOLVER_METHODS
-from rmatch.solvers import VARIANTS
+from rmatch.solvers import VARIANTS, solve
 
 __all__ = ["METHODS", "OBJECTIVES", "Program", "valid_method"]
 
@@ -368,8 +369,6 @@ class Program:
 
     def _solve_graph(self, graph: Any) -> Any:
         """Solve ``graph`` with the program's method, objective, limit and seed."""
-        from rmatch.solvers import solve
-
         return solve(
             graph,
             method=self.method,
@@ -404,8 +403,6 @@ class Program:
         See :func:`rmatch.candidates.certify`: LP duals of the pruned problem bound
         the unpruned optimum, and pruned pairs that could improve it are added.
         """
-        import copy
-
         from rmatch.candidates import certify
 
         criteria = self.scoring_criteria()
