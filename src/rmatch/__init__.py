@@ -47,9 +47,9 @@ from rmatch.errors import (
     ValidationError,
 )
 from rmatch.io import read_people
-from rmatch.matching import Explanation, Matching, Summary
 from rmatch.people import People
 from rmatch.program import Program
+from rmatch.result import Explanation, Matching, Summary
 from rmatch.rules import (
     DifferentValue,
     ForbiddenPairs,

@@ -28,7 +28,7 @@ import pandas as pd
 
 from rmatch.constraints import Soft
 from rmatch.errors import InfeasibleError
-from rmatch.matching import Matching
+from rmatch.result import Matching
 from rmatch.people import People
 from rmatch.program import Program
 

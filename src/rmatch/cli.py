@@ -1,22 +1,33 @@
 """Command line: ``rmatch demo``, ``rmatch match``, ``rmatch validate``.
 
-Exit codes: 0 success (warnings allowed), 2 bad input or configuration (every problem
-is printed, never a traceback), 1 an unexpected internal error.
+Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an
+infeasible program (:class:`~rmatch.errors.ValidationError`,
+:class:`~rmatch.errors.ConfigError`, :class:`~rmatch.errors.InfeasibleError`) or a
+file that cannot be read or written (every problem is printed, never a traceback);
+1 anything else, which is a bug in rmatch: one line ``rmatch: internal error: ...``,
+and the traceback with ``--debug`` or the environment variable ``RMATCH_DEBUG=1``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from rmatch import __version__, datasets
 from rmatch.analysis import format_price_table, price_of_rules
-from rmatch.errors import RmatchError, ValidationError
-from rmatch.program import OBJECTIVES, _valid_method
+from rmatch.errors import ConfigError, InfeasibleError, ValidationError
+from rmatch.io import read_people, read_raw
+from rmatch.program import OBJECTIVES, Program, valid_method
+from rmatch.rules import History
 from rmatch.solvers import METHODS
+from rmatch.survey import read_survey, validate_survey
+from rmatch.validate import validate_people
 
 __all__ = ["main"]
 
@@ -62,8 +73,6 @@ def _engine(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _load_program(args: argparse.Namespace) -> Any:
-    from rmatch.program import Program
-
     program = (
         Program.from_toml(args.config) if getattr(args, "config", None) else Program()
     )
@@ -73,18 +82,12 @@ def _load_program(args: argparse.Namespace) -> Any:
             setattr(program, key, value)
     history = getattr(args, "history", None)
     if history:
-        from rmatch.rules import History
-
         program.rules = [*program.rules, History.from_csv(history)]
     return program
 
 
 def _read(path: str, program: Any, config: str | None = None) -> Any:
-    from rmatch.io import read_people
-
     if program.mapping:
-        from rmatch.survey import read_survey
-
         # The TOML path (when given) makes file names in [mapping] relative to it.
         return read_survey(
             path,
@@ -139,10 +142,6 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from rmatch import datasets
-    from rmatch.io import read_people
-    from rmatch.program import Program
-
     program = Program.from_toml(str(datasets.demo_program_path()))
     if args.size:
         frame = datasets.synthetic_org(args.size, seed=args.seed)
@@ -177,13 +176,8 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from rmatch.io import read_raw
-    from rmatch.validate import validate_people
-
     program = _load_program(args) if args.config else None
     if program is not None and program.mapping:
-        from rmatch.survey import validate_survey
-
         report = validate_survey(args.input, mapping=args.config)
     else:
         raw = read_raw(args.input)
@@ -195,7 +189,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _method(value: str) -> str:
-    if not _valid_method(value):
+    if not valid_method(value):
         raise argparse.ArgumentTypeError(
             f"invalid method {value!r}: choose {', '.join(METHODS[:-1])} or "
             f"{METHODS[-1]} (optionally with a variant, e.g. ilp:cbc)"
@@ -214,16 +208,19 @@ def _positive_float(value: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from rmatch import __version__
-
     parser = argparse.ArgumentParser(
         prog="rmatch",
         description="Pair mentors with mentees: exact, fast, explainable.",
     )
     parser.add_argument("--version", action="version", version=f"rmatch {__version__}")
+    debug_help = "print the traceback of an internal error (or set RMATCH_DEBUG=1)"
+    parser.add_argument("--debug", action="store_true", help=debug_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def solver_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help
+        )
         p.add_argument(
             "--method",
             type=_method,
@@ -317,6 +314,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a file and list every problem")
     validate.add_argument("input", help="CSV, Excel or JSON file")
     validate.add_argument("--config", help="program TOML with a [mapping] section")
+    validate.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help
+    )
     return parser
 
 
@@ -341,12 +341,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(exc.issues) > 50:
             err.write(f"({len(exc.issues)} issues in all)\n")
         return 2
-    except RmatchError as exc:
+    except (ConfigError, InfeasibleError, OSError) as exc:
         err.write(f"error: {exc}\n")
         return 2
-    except (OSError, KeyError) as exc:
-        err.write(f"error: {exc}\n")
-        return 2
+    except Exception as exc:  # a bug: report it as one, not as bad input
+        return _internal_error(exc, err, debug=bool(getattr(args, "debug", False)))
+
+
+def _internal_error(exc: Exception, err: TextIO, *, debug: bool) -> int:
+    """Print an unexpected error in one line (and its traceback when debugging)."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    err.write(
+        f"rmatch: internal error: {type(exc).__name__}: {message} — please report it\n"
+    )
+    if debug or os.environ.get("RMATCH_DEBUG", "").strip() not in ("", "0"):
+        traceback.print_exception(exc, file=err)
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

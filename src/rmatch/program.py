@@ -1,7 +1,7 @@
 """Program: criteria, rules, capacities, objective and solver — and ``match``.
 
 A :class:`Program` only stores its settings; :meth:`Program.match` checks them and runs
-the stages: candidates (score + rules) → solve → :class:`~rmatch.matching.Matching`.
+the stages: candidates (score + rules) → solve → :class:`~rmatch.result.Matching`.
 
 Examples
 --------
@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import os
 import time
@@ -30,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from rmatch.candidates import CandidateSet, build_candidates
+from rmatch.certify import certify
+from rmatch.config_file import dumps as toml_dumps
+from rmatch.config_file import resolve_paths
 from rmatch.constraints import (
     Soft,
     apply_constraints,
@@ -39,20 +43,21 @@ from rmatch.constraints import (
     translate,
 )
 from rmatch.constraints import precheck as precheck_constraints
+from rmatch.distributed import dask_candidates
 from rmatch.errors import (
     ConfigError,
     DataQualityWarning,
     InfeasibleGraphError,
     InfeasibleProgramError,
 )
-from rmatch.matching import Matching
 from rmatch.people import People
+from rmatch.result import Matching
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.scoring import Criterion, criterion_from_dict, default_criteria
 from rmatch.solvers import METHODS as SOLVER_METHODS
-from rmatch.solvers import VARIANTS
+from rmatch.solvers import VARIANTS, solve
 
-__all__ = ["METHODS", "OBJECTIVES", "Program"]
+__all__ = ["METHODS", "OBJECTIVES", "Program", "valid_method"]
 
 METHODS = SOLVER_METHODS
 OBJECTIVES = ("total", "coverage", "fairness")
@@ -72,8 +77,22 @@ _PROGRAM_KEYS = {
 }
 
 
-def _valid_method(method: object) -> bool:
-    """Whether ``method`` names a solver method (``"ilp"``, ``"ilp:cbc"``...)."""
+def valid_method(method: object) -> bool:
+    """Whether ``method`` names a solver method (``"ilp"``, ``"ilp:cbc"``...).
+
+    Parameters
+    ----------
+    method : object
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> valid_method("ilp"), valid_method("auto"), valid_method("simplex")
+    (True, True, False)
+    """
     if not isinstance(method, str):
         return False
     name, _, variant = method.partition(":")
@@ -164,7 +183,7 @@ class Program:
                 f"Got {getattr(self, param)!r} instead."
             )
 
-        if not _valid_method(self.method):
+        if not valid_method(self.method):
             fail(
                 "method",
                 "one of "
@@ -342,8 +361,6 @@ class Program:
         diagnosis). Raises InfeasibleProgramError when a precheck fails.
         """
         if engine == "dask":
-            from rmatch.distributed import dask_candidates
-
             cs = dask_candidates(
                 people,
                 settings.scoring_criteria(),
@@ -370,8 +387,6 @@ class Program:
 
     def _solve_graph(self, graph: Any) -> Any:
         """Solve ``graph`` with the program's method, objective, limit and seed."""
-        from rmatch.solvers import solve
-
         return solve(
             graph,
             method=self.method,
@@ -402,9 +417,6 @@ class Program:
         See :func:`rmatch.certify.certify`: LP duals of the pruned problem bound
         the unpruned optimum, and pruned pairs that could improve it are added.
         """
-        import copy
-
-        from rmatch.certify import certify
 
         criteria = self.scoring_criteria()
         rules = [r for r in self.rules if isinstance(r, Rule)]
@@ -472,14 +484,23 @@ class Program:
         return out
 
     @classmethod
-    def from_dict(cls, config: Mapping[str, Any]) -> Program:
+    def from_dict(
+        cls,
+        config: Mapping[str, Any],
+        *,
+        base_dir: str | os.PathLike[str] | None = None,
+    ) -> Program:
         """Build a program from a dict (the parsed TOML, or :meth:`to_dict` output).
 
         ``rules`` may be a table (``{no_reporting_line = 2, ...}``) or a list of
-        ``{type = ..., ...}`` tables.
+        ``{type = ..., ...}`` tables. Relative file names in it (``history =
+        "past.csv"``, ``required_pairs``, ``[mapping.hr] file``) are read from
+        ``base_dir`` when given, else from the working directory.
         """
         if not isinstance(config, Mapping):
             raise ConfigError(f"a program config must be a table/dict; got {config!r}")
+        if base_dir is not None:
+            config = resolve_paths(config, Path(base_dir))
         known = {"program", "criteria", "rules", "mapping", "survey", "quotas"}
         unknown = set(config) - known
         if unknown:
@@ -530,7 +551,8 @@ class Program:
     def from_toml(cls, path: str | os.PathLike[str]) -> Program:
         """Read a program from a TOML file (see ``docs/program.md``).
 
-        Paths inside (e.g. ``history = "past.csv"``) are relative to the file.
+        Paths inside (e.g. ``history = "past.csv"``) are relative to the file
+        (the working directory is not changed).
         """
         target = Path(path)
         if not target.exists():
@@ -539,13 +561,27 @@ class Program:
             config = tomllib.loads(target.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{target.name} is not valid TOML: {exc}") from None
-        cwd = os.getcwd()
-        try:
-            os.chdir(target.parent.resolve())
-            program = cls.from_dict(config)
-        finally:
-            os.chdir(cwd)
-        return program
+        return cls.from_dict(config, base_dir=target.parent.resolve())
+
+    def to_toml(self, path: str | os.PathLike[str] | None = None) -> str:
+        """Return the settings as TOML (and write them to ``path`` when given).
+
+        :meth:`from_toml` reads the file back to the same :meth:`to_dict`.
+
+        Parameters
+        ----------
+        path : path, optional
+            File to write (UTF-8).
+
+        Returns
+        -------
+        str
+            The TOML document.
+        """
+        text = toml_dumps(self.to_dict())
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
 
     def __repr__(self) -> str:
         return (

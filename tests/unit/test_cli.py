@@ -246,3 +246,62 @@ def test_progress_is_one_line_on_a_terminal_and_plain_lines_in_a_log(
     quiet = io.StringIO()
     cli._Progress(quiet, enabled=False)("score", 1, 1)
     assert quiet.getvalue() == ""
+
+
+def _broken_match(*args, **kwargs):
+    raise KeyError("mentor_pos")
+
+
+def test_an_internal_key_error_is_a_bug_not_bad_input(signups, capsys, monkeypatch):
+    monkeypatch.delenv("RMATCH_DEBUG", raising=False)
+    monkeypatch.setattr(rmatch.Program, "match", _broken_match)
+    code, _, err = _run(capsys, "match", str(signups))
+    assert code == 1
+    assert err == (
+        "rmatch: internal error: KeyError: 'mentor_pos' — please report it\n"
+    )
+
+
+@pytest.mark.parametrize("how", ["flag", "sub-flag", "env"])
+def test_internal_error_traceback_only_when_debugging(
+    signups, capsys, monkeypatch, how
+):
+    monkeypatch.setattr(rmatch.Program, "match", _broken_match)
+    argv = ["match", str(signups)]
+    if how == "flag":
+        argv = ["--debug", *argv]
+    elif how == "sub-flag":
+        argv = [*argv, "--debug"]
+    else:
+        monkeypatch.setenv("RMATCH_DEBUG", "1")
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("rmatch: internal error: KeyError")
+    assert "Traceback" in err and "_broken_match" in err
+
+
+def test_solver_crash_is_an_internal_error(signups, capsys, monkeypatch):
+    def crash(*args, **kwargs):
+        raise rmatch.SolverError("the ILP solver reported an unbounded model (a bug)")
+
+    monkeypatch.setattr(rmatch.Program, "match", crash)
+    code, _, err = _run(capsys, "match", str(signups))
+    assert code == 1 and err.startswith("rmatch: internal error: SolverError: ")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        rmatch.ConfigError("bad setting"),
+        rmatch.InfeasibleError("no matching", ["mentor M1 has no candidate"]),
+        rmatch.ValidationError([rmatch.Issue("duplicate id", code="duplicate_id")]),
+    ],
+)
+def test_input_errors_exit_2(signups, capsys, monkeypatch, error):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(rmatch.Program, "match", fail)
+    code, _, err = _run(capsys, "match", str(signups))
+    assert code == 2 and err.startswith("error: ") and "internal" not in err

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import rmatch
-from rmatch.export import neutralize, safe_frame, to_json_safe, write_table
+from rmatch.result import neutralize, safe_frame, to_json_safe, write_table
 
 DANGEROUS = ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd"]
 

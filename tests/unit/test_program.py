@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
+import tomllib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rmatch
 from rmatch.constraints import CrossShare, GroupLimit, MentorLoad, RequiredPairs, Soft
@@ -263,3 +267,198 @@ def test_required_and_load_constraints_combine(people):
     assert result.summary().constraints["each mentor takes exactly 1 mentee"] == (
         "loads 1-1"
     )
+
+
+# ---------------------------------------------------------------- files and TOML
+def test_relative_history_is_read_from_the_toml_folder_not_the_cwd(
+    toml_program, tmp_path, monkeypatch
+):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    program = rmatch.Program.from_toml(toml_program)
+    assert os.getcwd() == str(elsewhere)  # from_toml does not chdir
+    (history,) = [r for r in program.rules if isinstance(r, History)]
+    assert history.pairs == [("M1", "E2")]
+
+
+def test_relative_required_pairs_file_and_hr_file_are_resolved(tmp_path, monkeypatch):
+    folder = tmp_path / "program"
+    folder.mkdir()
+    (folder / "keep.csv").write_text("mentor_id,mentee_id\nM2,E3\n", encoding="utf-8")
+    (folder / "program.toml").write_text(
+        '[quotas]\nrequired_pairs = "keep.csv"\n\n[mapping.hr]\nfile = "hr.csv"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    program = rmatch.Program.from_toml(folder / "program.toml")
+    (required,) = [r for r in program.rules if isinstance(r, RequiredPairs)]
+    assert required.pairs == [("M2", "E3")]
+    assert program.mapping["hr"]["file"] == str((folder / "hr.csv").resolve())
+    assert os.getcwd() == str(tmp_path)
+
+
+def test_from_dict_base_dir_and_absolute_paths(tmp_path):
+    (tmp_path / "past.csv").write_text("mentor_id,mentee_id\nM1,E2\n", encoding="utf-8")
+    absolute = {"rules": {"history": str(tmp_path / "past.csv")}}
+    relative = {"rules": [{"type": "history", "pairs": [["M1", "E2"]]}]}
+    for config in (absolute, relative):
+        program = rmatch.Program.from_dict(config, base_dir=tmp_path / "nowhere")
+        assert program.rules[0].pairs == [("M1", "E2")]
+    program = rmatch.Program.from_dict(
+        {"rules": {"history": "past.csv"}}, base_dir=tmp_path
+    )
+    assert program.rules[0].pairs == [("M1", "E2")]
+
+
+def _round_trip(program, tmp_path):
+    path = tmp_path / "written.toml"
+    text = program.to_toml(path)
+    assert path.read_text(encoding="utf-8") == text
+    assert tomllib.loads(text) == json.loads(json.dumps(program.to_dict()))
+    again = rmatch.Program.from_toml(path)
+    assert again.to_dict() == program.to_dict()
+    return again
+
+
+def test_to_toml_round_trips_the_demo_program(tmp_path):
+    demo = rmatch.Program.from_toml(rmatch.datasets.demo_program_path())
+    _round_trip(demo, tmp_path)
+    assert rmatch.Program().to_toml() == rmatch.Program().to_toml()
+
+
+EVERY_KIND_TOML = r"""
+[program]
+name = "Every kind: \"quoted\", tab\t, back\\slash, Nguyễn — ünïcode"
+method = "ilp:cbc"
+objective = "fairness"
+mentor_capacity = 3
+mentee_capacity = 2
+top_k = 25
+time_limit = 12.5
+seed = 7
+reference_monday = 2026-03-02
+block_cells = 1000
+gap_tolerance = 0.001
+
+[criteria]
+skills = { weight = 3, forward = 1.0, backward = 0.5 }
+schedule = { weight = 2, target_hours = 2 }
+interests = 1
+goals = 0.5
+
+[rules]
+no_reporting_line = { levels = 2, same_manager = true }
+forbidden_pairs = [["M1", "E1"], ["M2", "E2"]]
+history = "past.csv"
+min_shared_hours = 0.5
+reverse_seniority = { min_gap = 1 }
+same = ["languages"]
+different = [{ column = "department", weight = 0.5 }, { column = "location" }]
+max_timezone_gap = 3
+min_score = 0.2
+
+[quotas]
+cross_share = { column = "department", at_least = 0.4, of = "mentees" }
+pair_share = { rule = { type = "min_shared_hours", hours = 2 }, at_least = 0.5 }
+group_limit = { column = "department", at_most = 5, side = "mentor" }
+group_coverage = { column = "department", value = "Sales", at_least = 0.5 }
+required_pairs = [["M3", "E3"]]
+mentor_load = { min = 1, max = 3 }
+mentee_load = { min = 1 }
+
+[mapping]
+preset = "google_forms"
+"I want to be a..." = "role"
+"Topics" = { field = "interests", separators = [", "] }
+"Open to several mentees?" = { field = "mentor_capacity", values = { Yes = 3, No = 1 } }
+
+[mapping.hr]
+file = "hr.csv"
+join = "email"
+"""
+
+
+def test_to_toml_round_trips_every_rule_and_quota_kind(tmp_path):
+    (tmp_path / "past.csv").write_text("mentor_id,mentee_id\nM1,E2\n", encoding="utf-8")
+    path = tmp_path / "every.toml"
+    path.write_text(EVERY_KIND_TOML, encoding="utf-8")
+    program = rmatch.Program.from_toml(path)
+    kinds = {type(r).__name__ for r in program.rules}
+    kinds |= {type(r.rule).__name__ for r in program.rules if isinstance(r, Soft)}
+    assert len(program.rules) >= 16 and "PairShare" in kinds and "Soft" in kinds
+    out = tmp_path / "out"
+    out.mkdir()
+    again = _round_trip(program, out)
+    assert again.reference_monday == program.reference_monday
+    assert again.name == program.name
+
+
+_text = st.text(
+    st.characters(blacklist_categories=("Cs",)), max_size=20
+)  # any text TOML can hold: quotes, back-slashes, control characters, unicode
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=_text | st.none(),
+    method=st.sampled_from(["auto", "assignment", "flow", "ilp", "ilp:cbc", "greedy"]),
+    objective=st.sampled_from(rmatch.program.OBJECTIVES),
+    capacities=st.tuples(st.integers(0, 50), st.integers(0, 50)),
+    top_k=st.none() | st.integers(1, 10**6),
+    time_limit=st.none() | st.floats(1e-6, 1e6) | st.integers(1, 10**6),
+    seed=st.integers(-(2**63), 2**63 - 1),
+    monday=st.none() | st.dates(),
+    gap=st.none() | st.floats(0, 0.999),
+    weights=st.lists(st.floats(0.01, 100), min_size=4, max_size=4),
+    column=_text.filter(lambda s: s.strip() != ""),
+    soft_weight=st.floats(0.01, 10),
+    at_least=st.floats(0, 1),
+    mapping=st.dictionaries(_text.filter(bool), _text, max_size=3),
+)
+def test_to_toml_round_trips_generated_settings(
+    name,
+    method,
+    objective,
+    capacities,
+    top_k,
+    time_limit,
+    seed,
+    monday,
+    gap,
+    weights,
+    column,
+    soft_weight,
+    at_least,
+    mapping,
+):
+    criteria = [
+        rmatch.Skills(weight=weights[0]),
+        rmatch.Schedule(weight=weights[1]),
+        rmatch.Interests(weight=weights[2]),
+        rmatch.Goals(weight=weights[3]),
+    ]
+    program = rmatch.Program(
+        criteria,
+        [
+            NoReportingLine(2),
+            Soft(DifferentValue(column), weight=soft_weight),
+            CrossShare(column, at_least=at_least),
+            RequiredPairs([("M " + column, "E " + (name or ""))]),
+        ],
+        mentor_capacity=capacities[0],
+        mentee_capacity=capacities[1],
+        method=method,
+        objective=objective,
+        top_k=top_k,
+        time_limit=time_limit,
+        seed=seed,
+        reference_monday=monday,
+        name=name,
+        gap_tolerance=gap,
+    )
+    program.mapping = mapping
+    text = program.to_toml()
+    assert tomllib.loads(text) == json.loads(json.dumps(program.to_dict()))
+    again = rmatch.Program.from_dict(tomllib.loads(text))
+    assert again.to_dict() == program.to_dict()

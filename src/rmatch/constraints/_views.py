@@ -17,9 +17,9 @@ import scipy.sparse as sp
 
 from rmatch.candidates import CandidateSet
 from rmatch.constraints._text import plural
-from rmatch.scoring import Block
 from rmatch.people import People
 from rmatch.rules import Rule
+from rmatch.scoring import Block
 
 __all__ = [
     "EPS",

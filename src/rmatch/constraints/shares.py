@@ -32,10 +32,10 @@ from rmatch.constraints._views import (
     tolerant_floor,
 )
 from rmatch.constraints.base import Quota
-from rmatch.scoring import Block
 from rmatch.errors import ConfigError, Finding
 from rmatch.people import People
 from rmatch.rules import DifferentValue, Rule, rule_from_dict
+from rmatch.scoring import Block
 from rmatch.solvers import LinearConstraint, Sense
 
 __all__ = ["CrossShare", "PairShare"]

@@ -8,10 +8,10 @@ import numpy as np
 
 from rmatch.constraints._checks import param_error
 from rmatch.constraints._views import allows, pair_block
-from rmatch.scoring import Block, Criterion
 from rmatch.errors import ConfigError
 from rmatch.people import People
 from rmatch.rules import Rule
+from rmatch.scoring import Block, Criterion
 
 __all__ = ["Soft"]
 

@@ -10,154 +10,25 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from rmatch.export import to_json_safe, write_table
 from rmatch.people import NOT_PARTICIPATING
+from rmatch.result.explanation import Explanation
+from rmatch.result.export import to_json_safe, write_table
+from rmatch.result.reasons import explain_person, unmatched_reasons
+from rmatch.result.summary import Summary, quality, summary
 
 if TYPE_CHECKING:
     from rmatch.candidates import CandidateSet
     from rmatch.people import People
     from rmatch.scoring import Criterion
-    from rmatch.solvers._graph import Solution
+    from rmatch.solvers import Solution
 
-__all__ = ["Explanation", "Matching", "Summary"]
-
-
-def _ordinal(n: int) -> str:
-    suffix = (
-        "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    )
-    return f"{n}{suffix}"
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Headline figures of a matching (``print(result.summary())``)."""
-
-    participants: int
-    mentors: int
-    mentees: int
-    pairs: int
-    mentees_matched: int
-    mentors_matched: int
-    coverage: float
-    mean_score: float | None
-    min_score: float | None
-    objective_name: str
-    objective: float
-    total_score: float
-    bound: float | None
-    gap: float | None
-    status: str
-    method: str
-    candidate_pairs: int
-    pruned: bool
-    unmatched: int
-    rejected: int
-    not_participating: int = 0
-    rules: dict[str, int] = field(default_factory=dict)
-    constraints: dict[str, str] = field(default_factory=dict)
-    unmatched_reasons: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-safe dict."""
-        out: dict[str, Any] = to_json_safe(asdict(self))
-        return out
-
-    def __str__(self) -> str:
-        def pct(x: float) -> str:
-            return f"{x:.0%}"
-
-        lines = [
-            f"participants      {self.participants} ({self.mentors} mentor side, "
-            f"{self.mentees} mentee side)",
-            f"pairs             {self.pairs}",
-            f"mentees matched   {self.mentees_matched} of {self.mentees} "
-            f"({pct(self.coverage)})",
-            f"mentors matched   {self.mentors_matched} of {self.mentors}",
-        ]
-        if self.mean_score is not None:
-            lines.append(
-                f"score             mean {self.mean_score:.3f}, "
-                f"min {self.min_score:.3f}"
-            )
-        bound = "n/a" if self.bound is None else f"{self.bound:.4f}"
-        gap = "n/a" if self.gap is None else f"{self.gap:.2%}"
-        lines += [
-            f"objective         {self.objective_name} = {self.objective:.4f} "
-            f"(bound {bound}, gap {gap}, {self.status})",
-            f"method            {self.method}"
-            + (" on a pruned candidate graph" if self.pruned else ""),
-            f"candidate pairs   {self.candidate_pairs}",
-        ]
-        if self.rules:
-            lines.append("rules (pairs removed):")
-            lines += [f"  {k:<50} {v:>8}" for k, v in self.rules.items()]
-        if self.constraints:
-            lines.append("constraints (achieved):")
-            lines += [f"  {k:<50} {v}" for k, v in self.constraints.items()]
-        if self.unmatched:
-            lines.append(f"unmatched         {self.unmatched}")
-            lines += [f"  {v:>4} × {k}" for k, v in self.unmatched_reasons.items()]
-        if self.rejected:
-            lines.append(f"rejected rows     {self.rejected}")
-        if self.not_participating:
-            lines.append(f"not participating {self.not_participating}")
-        if self.seconds:
-            lines.append(
-                "seconds           "
-                + ", ".join(f"{k} {v:.3f}" for k, v in self.seconds.items())
-            )
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why a person got their partner(s), or why nobody (``print(...)`` for text)."""
-
-    person_id: str
-    name: str
-    role: str
-    status: str
-    pairs: list[dict[str, Any]]
-    reason: str | None
-    rules: dict[str, int]
-    candidates: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-safe dict."""
-        out: dict[str, Any] = to_json_safe(asdict(self))
-        return out
-
-    def __str__(self) -> str:
-        head = f"{self.name} ({self.person_id}), {self.role}: {self.status}"
-        lines = [head]
-        for p in self.pairs:
-            lines.append(
-                f"  {p['partner_role']} {p['partner_name']} ({p['partner_id']}): "
-                f"score {p['score']:.3f}, {p['rank_text']}"
-            )
-            for c in p["criteria"]:
-                value = "  n/a" if c["value"] is None else f"{c['value']:.2f}"
-                lines.append(
-                    f"    {c['criterion']:<12} {value}  weight {c['weight']:g}"
-                    f"  {c['text']}" + (f" — {c['detail']}" if c["detail"] else "")
-                )
-            if p.get("better"):
-                lines.append(f"    note: {p['better']}")
-        if self.reason:
-            lines.append(f"  reason: {self.reason}")
-        lines.append(f"  allowed candidates: {self.candidates}")
-        for title, count in self.rules.items():
-            lines.append(f"  rule '{title}' removed {count} candidate(s)")
-        return "\n".join(lines)
+__all__ = ["Matching"]
 
 
 class Matching:
@@ -243,8 +114,6 @@ class Matching:
         return frame
 
     def _unmatched_frame(self) -> pd.DataFrame:
-        from rmatch.reasons import unmatched_reasons
-
         rows = unmatched_reasons(self.people, self.candidates, self.solution)
         return pd.DataFrame(
             rows, columns=["id", "name", "role", "reason", "reason_code"]
@@ -266,7 +135,7 @@ class Matching:
         """Proven upper bound on the objective (None when unknown).
 
         On a pruned candidate graph this bounds every allowed pair, not only the
-        candidates (see :func:`rmatch.certify.certify`).
+        candidates (see :func:`rmatch.result.quality`).
         """
         return self._quality()[0]
 
@@ -277,71 +146,18 @@ class Matching:
 
     def _quality(self) -> tuple[float | None, float | None, str]:
         """``(bound, gap, status)`` over every allowed pair, pruned or not."""
-        cs, sol = self.candidates, self.solution
-        bound, gap, status = sol.bound, sol.gap, sol.status
-        if not cs.pruned:
-            return bound, gap, status
-        if sol.objective_name != "total":
-            # the solver's bound covers the pruned graph only
-            return None, None, "feasible"
-        bound = max(bound or 0.0, cs.upper_bound)
-        gap = max(0.0, (bound - sol.objective) / max(abs(bound), 1e-9))
-        return bound, gap, status if gap <= 1e-9 else "feasible"
+        return quality(self.candidates, self.solution)
 
     def summary(self) -> Summary:
         """Return coverage, scores, objective, bound, gap, rules and unmatched."""
-        cs, people, sol = self.candidates, self.people, self.solution
-        g = cs.graph
-        e = self._chosen()
-        scores = g.weight[e]
-        not_participating = int(
-            (self.rejected["reason_code"] == NOT_PARTICIPATING).sum()
-        )
-        rules = {
-            rule.title(): int(cs.removed_right[r].sum())
-            for r, rule in enumerate(cs.rules)
-        }
-        from rmatch.reasons import reason_label
-
-        reasons: dict[str, int] = {}
-        for code in self.unmatched["reason_code"]:
-            label = reason_label(str(code), cs.rules)
-            reasons[label] = reasons.get(label, 0) + 1
-        constraints: dict[str, str] = {}
-        if self.constraints:
-            from rmatch.constraints import constraint_report
-
-            constraints = constraint_report(people, cs, self.constraints, e)
-        pruned = cs.pruned
-        bound, gap, status = self._quality()
-        return Summary(
-            participants=int(np.count_nonzero(people.is_participant)),
-            mentors=int(g.n_left),
-            mentees=int(g.n_right),
-            pairs=int(e.size),
-            mentees_matched=int(np.unique(g.right[e]).size),
-            mentors_matched=int(np.unique(g.left[e]).size),
-            coverage=float(np.unique(g.right[e]).size / g.n_right)
-            if g.n_right
-            else 0.0,
-            mean_score=float(scores.mean()) if scores.size else None,
-            min_score=float(scores.min()) if scores.size else None,
-            objective_name=sol.objective_name,
-            objective=float(sol.objective),
-            total_score=float(sol.total_score),
-            bound=None if bound is None else float(bound),
-            gap=None if gap is None else float(gap),
-            status=status,
-            method=sol.method,
-            candidate_pairs=cs.n_edges,
-            pruned=pruned,
-            unmatched=len(self.unmatched),
-            rejected=len(self.rejected) - not_participating,
-            not_participating=not_participating,
-            rules=rules,
-            constraints=constraints,
-            unmatched_reasons={str(k): int(v) for k, v in reasons.items()},
-            seconds={k: round(v, 4) for k, v in self.seconds.items()},
+        return summary(
+            self.people,
+            self.candidates,
+            self.solution,
+            self.unmatched,
+            self.rejected,
+            constraints=self.constraints,
+            seconds=self.seconds,
         )
 
     # ------------------------------------------------------------------ explain
@@ -357,9 +173,14 @@ class Matching:
         Explanation
             ``print()`` it for text; ``.to_dict()`` for HR tools.
         """
-        from rmatch.reasons import explain_person
-
-        return explain_person(self, str(person_id))
+        return explain_person(
+            self.people,
+            self.candidates,
+            self.solution,
+            self.criteria,
+            self.unmatched,
+            str(person_id),
+        )
 
     # ------------------------------------------------------------------ export
     def to_records(self) -> dict[str, Any]:

@@ -7,17 +7,21 @@ slots"), with the person's own numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
+
+from rmatch.result.explanation import Explanation, ordinal
+from rmatch.scoring import Criterion, criterion_label
 
 if TYPE_CHECKING:
     from rmatch.candidates import CandidateSet
-    from rmatch.matching import Explanation, Matching
     from rmatch.people import People
-    from rmatch.solvers._graph import Solution
+    from rmatch.solvers import Solution
 
-__all__ = ["explain_person", "unmatched_reasons"]
+__all__ = ["REASON_LABELS", "explain_person", "reason_label", "unmatched_reasons"]
 
 
 def _side_reasons(
@@ -179,15 +183,41 @@ def unmatched_reasons(
     ]
 
 
-def explain_person(matching: Matching, person_id: str) -> Explanation:
-    """Build the :class:`~rmatch.matching.Explanation` of one person."""
-    from rmatch.matching import Explanation, _ordinal
-    from rmatch.scoring import criterion_label
+def explain_person(
+    people: People,
+    cs: CandidateSet,
+    solution: Solution,
+    criteria: Sequence[Criterion],
+    unmatched: pd.DataFrame,
+    person_id: str,
+) -> Explanation:
+    """Build the :class:`~rmatch.result.Explanation` of one person.
 
-    people, cs = matching.people, matching.candidates
+    Parameters
+    ----------
+    people : People
+    cs : CandidateSet
+        The candidate graph the pairs were chosen from.
+    solution : Solution
+        The chosen pairs.
+    criteria : sequence of Criterion
+        The scoring criteria (the columns of ``cs.criterion_scores``).
+    unmatched : pandas.DataFrame
+        The unmatched table (``id`` and ``reason`` columns).
+    person_id : str
+
+    Returns
+    -------
+    Explanation
+
+    Raises
+    ------
+    KeyError
+        ``person_id`` is not in ``people``.
+    """
     g = cs.graph
     p = people.position(person_id)
-    edges = np.asarray(matching.solution.edges, dtype=np.int64)
+    edges = np.asarray(solution.edges, dtype=np.int64)
     chosen = np.zeros(g.left.size, dtype=bool)
     chosen[edges] = True
     left_node = np.flatnonzero(cs.mentors == p)
@@ -195,7 +225,7 @@ def explain_person(matching: Matching, person_id: str) -> Explanation:
     pairs: list[dict[str, Any]] = []
     rules: dict[str, int] = {}
     n_candidates = 0
-    weights = np.array([c.weight for c in matching.criteria], dtype=np.float64)
+    weights = np.array([c.weight for c in criteria], dtype=np.float64)
     for side, nodes in (("mentor", left_node), ("mentee", right_node)):
         if nodes.size == 0:
             continue
@@ -217,7 +247,7 @@ def explain_person(matching: Matching, person_id: str) -> Explanation:
             ok = ~np.isnan(values)
             den = float((weights * ok).sum())
             crit_rows = []
-            for c, crit in enumerate(matching.criteria):
+            for c, crit in enumerate(criteria):
                 v = float(values[c])
                 mentor_pos = p if side == "mentor" else partner
                 mentee_pos = partner if side == "mentor" else p
@@ -255,7 +285,7 @@ def explain_person(matching: Matching, person_id: str) -> Explanation:
                     "score": float(g.weight[e]),
                     "rank": rank,
                     "rank_text": (
-                        f"their {_ordinal(rank)} best of {mine.size} candidates"
+                        f"their {ordinal(rank)} best of {mine.size} candidates"
                     ),
                     "criteria": crit_rows,
                     "better": better,
@@ -270,7 +300,7 @@ def explain_person(matching: Matching, person_id: str) -> Explanation:
                 "role is 'none' (in the org chart only)",
             )
         else:
-            hit = matching.unmatched[matching.unmatched["id"] == str(people.ids[p])]
+            hit = unmatched[unmatched["id"] == str(people.ids[p])]
             reason = str(hit["reason"].iloc[0]) if len(hit) else None
     return Explanation(
         person_id=str(people.ids[p]),

@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rmatch.errors import ConfigError
+
 __all__ = ["neutralize", "safe_frame", "to_json_safe", "write_table"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -122,8 +124,6 @@ def _write_xlsx(frame: pd.DataFrame, target: Path, sheet_name: str) -> None:
     try:
         from openpyxl import Workbook
     except ImportError:
-        from rmatch.errors import ConfigError
-
         raise ConfigError(
             "writing Excel files needs openpyxl: pip install 'rmatch[excel]'"
         ) from None

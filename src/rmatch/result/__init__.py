@@ -1,0 +1,40 @@
+"""The result of a program run: pairs, unmatched reasons, explanations and exports.
+
+Modules, from the top of the flow down:
+
+* :mod:`~rmatch.result.matching`: :class:`Matching`, the tables a program returns;
+* :mod:`~rmatch.result.summary`: :class:`Summary` and the certified quality;
+* :mod:`~rmatch.result.reasons`: why a person is unmatched; :func:`explain_person`;
+* :mod:`~rmatch.result.explanation`: :class:`Explanation` (data and text);
+* :mod:`~rmatch.result.export`: CSV, Excel and JSON that never run a formula.
+"""
+
+from __future__ import annotations
+
+from rmatch.result.explanation import Explanation, ordinal
+from rmatch.result.export import neutralize, safe_frame, to_json_safe, write_table
+from rmatch.result.matching import Matching
+from rmatch.result.reasons import (
+    REASON_LABELS,
+    explain_person,
+    reason_label,
+    unmatched_reasons,
+)
+from rmatch.result.summary import Summary, quality, summary
+
+__all__ = [
+    "REASON_LABELS",
+    "Explanation",
+    "Matching",
+    "Summary",
+    "explain_person",
+    "neutralize",
+    "ordinal",
+    "quality",
+    "reason_label",
+    "safe_frame",
+    "summary",
+    "to_json_safe",
+    "unmatched_reasons",
+    "write_table",
+]
