@@ -28,9 +28,9 @@ import pandas as pd
 
 from rmatch.constraints import Soft
 from rmatch.errors import InfeasibleError
-from rmatch.result import Matching
 from rmatch.people import People
 from rmatch.program import Program
+from rmatch.result import Matching
 
 __all__ = ["criteria_score", "format_price_table", "price_of_rules"]
 

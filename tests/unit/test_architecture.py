@@ -48,7 +48,7 @@ def _private_imports(path: Path) -> list[str]:
             if part.startswith("_") and not part.startswith("__"):
                 owner = ".".join(parts[:i])
                 if not (package == owner or package.startswith(owner + ".")):
-                    out.append(f"line {node.lineno}: imports private module {node.module}")
+                    out.append(f"line {node.lineno}: private module {node.module}")
                 break
         else:
             # a private name is fine only from a private module of one's own package
