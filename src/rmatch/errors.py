@@ -12,7 +12,11 @@ The tree (base classes in parentheses)::
          ├─ ValidationError (ValueError)  the input has problems; ``.issues`` lists
          │                                 every one as an :class:`Issue`
          ├─ ConfigError (ValueError)      a program, rule, criterion or mapping is
-         │                                 misconfigured
+         │   │                             misconfigured
+         │   └─ MissingColumnsError        a survey mapping names columns the export
+         │                                 lacks (``.issues``, one per column)
+         ├─ ParseError (ValueError)       one cell cannot be read (``.fix``); the
+         │                                 readers collect these into Issues
          ├─ InfeasibleError               no matching satisfies the hard rules;
          │   │                             ``.reasons`` are sentences
          │   ├─ InfeasibleGraphError       said by the solvers, about node positions
@@ -152,6 +156,52 @@ class ValidationError(RmatchError, ValueError):
 
 class ConfigError(RmatchError, ValueError):
     """A program, rule, criterion or mapping is misconfigured."""
+
+
+class MissingColumnsError(ConfigError):
+    """A survey mapping names columns that are not in the export (all listed).
+
+    Attributes
+    ----------
+    issues : list of Issue
+        One per missing column, with close matches in the fix.
+    """
+
+    def __init__(self, message: str, issues: list[Issue], n_rows: int = 0) -> None:
+        super().__init__(message)
+        self.issues = issues
+        self.n_rows = n_rows
+
+
+class ParseError(RmatchError, ValueError):
+    """A cell value cannot be read (raised by the cell parsers of ``rmatch.parsing``;
+    validation turns it into an :class:`Issue`).
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in one sentence; also ``str(error)``.
+    fix : str
+        How to write the value so that it can be read.
+
+    Attributes
+    ----------
+    message : str
+        What is wrong.
+    fix : str
+        How to fix it.
+    """
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.fix))
 
 
 class InfeasibleError(RmatchError):

@@ -6,41 +6,12 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 
+from rmatch.errors import ParseError as ParseError  # re-exported by rmatch.parsing
+
 MAX_LEN = 200  # longest time zone / timestamp / number text worth reading
-
-
-class ParseError(ValueError):
-    """A cell value cannot be read.
-
-    Parameters
-    ----------
-    message : str
-        What is wrong, in one sentence; also ``str(error)``.
-    fix : str
-        How to write the value so that it can be read.
-
-    Attributes
-    ----------
-    message : str
-        What is wrong.
-    fix : str
-        How to fix it.
-    """
-
-    def __init__(self, message: str, fix: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.message, self.fix))
 
 
 # --------------------------------------------------------------------------- helpers

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rmatch.errors import ConfigError, Issue, short
+from rmatch.errors import Issue, MissingColumnsError, short
 from rmatch.io import RawTable, read_raw
 from rmatch.parsing import ParseError, parse_period_grid
 from rmatch.people import CANONICAL_FIELDS
@@ -232,21 +232,6 @@ def _is_day(text: str) -> bool:
     except ParseError:
         return False
     return True
-
-
-class MissingColumnsError(ConfigError):
-    """A mapping names columns that are not in the export (all of them listed).
-
-    Attributes
-    ----------
-    issues : list of Issue
-        One per missing column, with close matches in the fix.
-    """
-
-    def __init__(self, message: str, issues: list[Issue], n_rows: int = 0) -> None:
-        super().__init__(message)
-        self.issues = issues
-        self.n_rows = n_rows
 
 
 def missing_columns_error(
