@@ -106,6 +106,7 @@ def test_dask_engine_takes_a_scheduler_address(people, client) -> None:
     np.testing.assert_array_equal(by_address.graph.weight, by_client.graph.weight)
 
 
+@pytest.mark.slow  # starts a process LocalCluster: 13-15 s on 2 loaded cores
 @pytest.mark.dask
 def test_worker_processes_and_the_default_cluster_build_the_local_graph(
     people,

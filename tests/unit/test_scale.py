@@ -163,6 +163,7 @@ def test_benchmark_runner_writes_the_figures(tmp_path: Path) -> None:
     assert data["gap"] == pytest.approx(0.0, abs=1e-12)
 
 
+@pytest.mark.slow  # the runner in a subprocess with Dask worker processes
 @pytest.mark.dask
 def test_benchmark_runner_stress_options_on_dask_processes(tmp_path: Path) -> None:
     """Sign-up rates, top_k and process workers (with their own peak memory)."""
