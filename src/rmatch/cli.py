@@ -181,7 +181,9 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report = validate_survey(args.input, mapping=args.config)
     else:
         raw = read_raw(args.input)
-        report = validate_people(raw.frame, source=raw.name, rows=raw.rows)
+        report = validate_people(
+            raw.frame, source=raw.name, rows=raw.rows, issues=raw.issues
+        )
     for issue in report.issues:
         out.write(f"{issue.severity.upper():7} {issue}\n")
     out.write(report.summary() + "\n")

@@ -217,5 +217,9 @@ def read_people(
     """
     raw = read_raw(source, sheet=sheet)
     return parse_people(
-        raw.frame, source=raw.name, reference_monday=reference_monday, rows=raw.rows
+        raw.frame,
+        source=raw.name,
+        reference_monday=reference_monday,
+        rows=raw.rows,
+        issues=raw.issues,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import io as _io
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -40,12 +41,19 @@ class RawTable:
     name : str
         The file name (or ``"<DataFrame>"``, ``"<records>"``, ``"<bytes>"``) for
         messages.
+    issues : tuple of Issue
+        Problems of single rows that did not stop the read (CSV files): rows
+        shorter than the header (warning ``short_row``; the missing cells are read
+        as empty) and cells that swallowed line breaks and whole rows, most likely
+        through a stray double quote (error ``broken_quote``).
+        :func:`rmatch.validate.validate_people` reports them with the rest.
     """
 
     frame: pd.DataFrame
     headers: tuple[tuple[str, ...], ...]
     rows: np.ndarray
     name: str
+    issues: tuple[Issue, ...] = ()
 
 
 def fail(
@@ -88,7 +96,12 @@ def _unique_names(names: Sequence[str]) -> list[str]:
 
 
 def _from_grid(
-    grid: list[list[str]], numbers: list[int], header_rows: int, name: str
+    grid: list[list[str]],
+    numbers: list[int],
+    header_rows: int,
+    name: str,
+    *,
+    short_rows: bool = False,
 ) -> RawTable:
     """Build a :class:`RawTable` from rows of text and their spreadsheet numbers."""
     if not grid:
@@ -106,6 +119,7 @@ def _from_grid(
     body = grid[header_rows:]
     body_numbers = numbers[header_rows:]
     ragged: list[Issue] = []
+    found: list[Issue] = []
     cells: list[list[str]] = []
     for row, number in zip(body, body_numbers, strict=True):
         if len(row) > width:
@@ -126,6 +140,8 @@ def _from_grid(
                 continue
             row = row[:width]
         elif len(row) < width:
+            if short_rows:
+                found.append(_short_row(name, number, len(row), headers[0]))
             row = row + [""] * (width - len(row))
         cells.append(row)
     if ragged:
@@ -153,7 +169,65 @@ def _from_grid(
         headers=headers_out,
         rows=np.asarray(body_numbers, dtype=np.int64).reshape(len(cells)),
         name=name,
+        issues=tuple(found),
     )
+
+
+def _short_row(name: str, number: int, n_cells: int, header: list[str]) -> Issue:
+    missing = [h.strip() or f"column {j + 1}" for j, h in enumerate(header)][n_cells:]
+    return Issue(
+        f"the row has {n_cells} cells but the header has {len(header)} columns; "
+        f"the missing cells ({', '.join(missing[:5])}"
+        f"{', ...' if len(missing) > 5 else ''}) are read as empty",
+        "add the missing separators (one per empty cell) or check the quoting of "
+        "the row above",
+        file=name,
+        row=number,
+        severity="warning",
+        code="short_row",
+    )
+
+
+def _broken_quotes(table: RawTable, delimiter: str) -> RawTable:
+    """Flag cells that hold line breaks and lines that look like whole rows.
+
+    A line inside a cell looks like a row when it splits into as many cells as the
+    header has columns; in the last row (a quote never closed swallows the rest
+    of the file), into two or more.
+    """
+    width = len(table.frame.columns)
+    last = len(table.frame) - 1
+    found: list[Issue] = []
+    for column in table.frame.columns:
+        values = table.frame[column].to_numpy(dtype=object)
+        for position in np.flatnonzero([("\n" in v or "\r" in v) for v in values]):
+            text = str(values[position])
+            lines = text.splitlines()[1:]
+            least = 2 if position == last else max(2, width)
+            looks_like_rows = any(
+                len(next(csv.reader([line], delimiter=delimiter), [])) >= least
+                for line in lines
+                if line.strip()
+            )
+            if not looks_like_rows:
+                continue
+            found.append(
+                Issue(
+                    f"the cell holds {len(lines) + 1} lines that look like rows: "
+                    "most likely a double quote that is never closed swallowed "
+                    "the rows below it",
+                    'remove the stray double quote (or close it: a cell with a " '
+                    'is written "like ""this""") and export the file again',
+                    file=table.name,
+                    row=int(table.rows[position]),
+                    column=str(column),
+                    value=short(text.replace("\r", " ").replace("\n", " ")),
+                    code="broken_quote",
+                )
+            )
+    if not found:
+        return table
+    return dataclasses.replace(table, issues=table.issues + tuple(found))
 
 
 def frame_table(frame: pd.DataFrame, name: str) -> RawTable:
@@ -311,7 +385,8 @@ def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
                 continue  # blank line
             grid.append(cells)
             numbers.append(record)
-    return _from_grid(grid, numbers, header_rows, name)
+    table = _from_grid(grid, numbers, header_rows, name, short_rows=True)
+    return _broken_quotes(table, delimiter)
 
 
 def _excel_table(

@@ -14,7 +14,8 @@ minute-of-week intervals and converted to UTC slots by :func:`to_utc_slots`.
 One private module per kind of value: ``_text`` (missing values, tokens, e-mails),
 ``_sets`` (sets and skills), ``_numbers`` (numbers and rating scales), ``_answers``
 (roles and yes / no), ``_timezones``, ``_availability`` (weekly availability text),
-``_grid`` (checkbox grids of periods), ``_slots`` (UTC slot masks) and ``_dates``
+``_grid`` (checkbox grids of periods), ``_keys`` (comparison keys of e-mail
+and name columns), ``_slots`` (UTC slot masks) and ``_dates``
 (time stamps); ``_week`` holds the week's constants.
 """
 
@@ -24,6 +25,7 @@ from rmatch.parsing._answers import parse_role, parse_yes_no
 from rmatch.parsing._availability import parse_availability
 from rmatch.parsing._dates import parse_datetime
 from rmatch.parsing._grid import parse_period_grid
+from rmatch.parsing._keys import email_keys, name_keys
 from rmatch.parsing._numbers import parse_float, parse_int, parse_likert
 from rmatch.parsing._sets import SkillsParser, parse_set, parse_skills
 from rmatch.parsing._slots import AvailabilityMasks, slots_to_text, to_utc_slots
@@ -49,7 +51,9 @@ __all__ = [
     "AvailabilityMasks",
     "ParseError",
     "SkillsParser",
+    "email_keys",
     "is_missing",
+    "name_keys",
     "normalize_email",
     "normalize_token",
     "offset_slots",

@@ -6,18 +6,12 @@ Private to :mod:`rmatch.survey`; nothing here is public API.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from rmatch.errors import ConfigError
 from rmatch.parsing import (
     ParseError,
-    is_missing,
-    normalize_email,
-    normalize_token,
     parse_period_grid,
 )
 
@@ -156,33 +150,6 @@ def check_day(value: object, where: str) -> str:
             "weekdays or weekends"
         ) from None
     return value
-
-
-def _per_distinct(values: np.ndarray, fn: Callable[[object], str]) -> np.ndarray:
-    """``fn`` of every cell, computed once per distinct value."""
-    series = pd.Series(values, dtype=object)
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    mapped = np.array([fn(u) for u in uniques], dtype=object)
-    out: np.ndarray = mapped[codes] if len(uniques) else np.array([], dtype=object)
-    return out
-
-
-def email_keys(values: np.ndarray) -> np.ndarray:
-    """:func:`~rmatch.parsing.normalize_email` of a whole column."""
-    return _per_distinct(values, normalize_email)
-
-
-def name_keys(values: np.ndarray) -> np.ndarray:
-    """:func:`~rmatch.parsing.normalize_token` of a whole column (blank: ``""``).
-
-    Text is always a name (``"Na"`` is one); only non-text gaps are blank.
-    """
-    return _per_distinct(
-        values,
-        lambda v: (
-            "" if not isinstance(v, str) and is_missing(v) else normalize_token(str(v))
-        ),
-    )
 
 
 def first_column(values: Sequence[str] | None) -> str | None:

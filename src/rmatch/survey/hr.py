@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from rmatch.errors import ConfigError, Issue, short
-from rmatch.parsing import normalize_email, normalize_token
-from rmatch.survey._common import email_keys, first_column, name_keys
+from rmatch.parsing import email_keys, name_keys, normalize_email, normalize_token
+from rmatch.survey._common import first_column
 from rmatch.survey.answers import Part
 from rmatch.survey.columns import IssueLog
 from rmatch.survey.roster import Roster

@@ -87,6 +87,7 @@ class _Reader:
                 rows=final.rows,
                 files=final.files.tolist(),
                 rejected=tuple(self.issues.rejected),
+                canonical=False,
             )
             issues = self._merge(final, report.issues)
             errors = [i for i in issues if i.severity == "error"]

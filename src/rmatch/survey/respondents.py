@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from rmatch.errors import Issue, short
-from rmatch.parsing import ParseError, parse_datetime
+from rmatch.parsing import ParseError, email_keys, name_keys, parse_datetime
 from rmatch.people import NOT_PARTICIPATING
-from rmatch.survey._common import email_keys, first_column, name_keys
+from rmatch.survey._common import first_column
 from rmatch.survey.answers import Part
 from rmatch.survey.columns import SOURCE_COLUMN, IssueLog, Table
 from rmatch.survey.mapping import SurveyMap

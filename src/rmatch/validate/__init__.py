@@ -1,27 +1,30 @@
 """Parse and validate a canonical table into :class:`~rmatch.people.People`.
 
 Every problem is collected first (file, row, column, value, how to fix), then raised
-once as a :class:`~rmatch.errors.ValidationError`. Each distinct cell value is parsed
+once as a :class:`~rmatch.errors.ValidationError`. The checks across rows (ids,
+one person on two rows, empty roles, the org chart) live in ``_rows``; the issue
+collector in ``_collector``. Each distinct cell value is parsed
 once (``pandas.factorize``), so a million rows with repeated answers stay fast.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from rmatch.errors import Issue, ValidationError, short
+from rmatch.errors import Issue, ValidationError
 from rmatch.parsing import (
     DEFAULT_REFERENCE_MONDAY,
     SLOTS_PER_WEEK,
     AvailabilityMasks,
     ParseError,
     SkillsParser,
+    email_keys,
     offset_slots,
     parse_float,
     parse_int,
@@ -29,13 +32,18 @@ from rmatch.parsing import (
     parse_timezone,
 )
 from rmatch.people import SET_FAMILIES, People, SetField, build_coded_set_fields
+from rmatch.validate._collector import Collector
+from rmatch.validate._rows import (
+    check_blank_roles,
+    check_ids,
+    check_people,
+    managers,
+)
 
 __all__ = ["REQUIRED_COLUMNS", "ValidationReport", "parse_people", "validate_people"]
 
 REQUIRED_COLUMNS = ("id", "role")
 _MAX_CAPACITY = 1_000_000
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -96,204 +104,7 @@ class ValidationReport:
             raise ValidationError(self.errors + self.warnings)
 
 
-class _Collector:
-    def __init__(
-        self,
-        frame: pd.DataFrame,
-        source: str,
-        rows: np.ndarray,
-        files: Sequence[str] | None = None,
-    ) -> None:
-        self.frame = frame
-        self.source = source
-        self.rows = rows
-        self.files = files
-        self.issues: list[Issue] = []
-        self.ids = (
-            frame["id"].to_numpy(dtype=object)
-            if "id" in frame.columns
-            else np.array([""] * len(frame), dtype=object)
-        )
-
-    def add(
-        self,
-        position: int | None,
-        column: str | None,
-        message: str,
-        fix: str,
-        *,
-        value: object = None,
-        code: str = "invalid",
-        severity: str = "error",
-    ) -> None:
-        self.issues.append(
-            Issue(
-                message=message,
-                fix=fix,
-                file=(
-                    self.source
-                    if position is None or self.files is None
-                    else str(self.files[position])
-                ),
-                row=None if position is None else int(self.rows[position]),
-                column=column,
-                value=None if value is None else short(value),
-                person_id=(
-                    None
-                    if position is None or not self.ids[position]
-                    else str(self.ids[position])
-                ),
-                severity="warning" if severity == "warning" else "error",
-                code=code,
-            )
-        )
-
-    def parse_codes(
-        self,
-        column: str,
-        parser: Callable[[str], T],
-        default: T,
-        mask: np.ndarray | None = None,
-    ) -> tuple[np.ndarray, list[T]]:
-        """Parse each distinct value of ``column`` once; collect ParseErrors.
-
-        Returns
-        -------
-        codes : numpy.ndarray
-            Per row, the index of its value in ``parsed``.
-        parsed : list
-            The parsed distinct values (``default`` for empty or bad cells).
-        """
-        n = len(self.frame)
-        if column not in self.frame.columns:
-            return np.zeros(n, dtype=np.int64), [default]
-        values = self.frame[column].to_numpy(dtype=object)
-        if mask is not None:
-            values = np.where(mask, values, "")
-        codes, uniques = pd.factorize(values)
-        codes = np.where(codes < 0, len(uniques), codes).astype(np.int64)
-        uniques = np.append(np.asarray(uniques, dtype=object), "")
-        parsed: list[T] = []
-        failed: dict[int, ParseError] = {}
-        for k, text in enumerate(uniques):
-            if not str(text).strip():
-                parsed.append(default)
-                continue
-            try:
-                parsed.append(parser(str(text)))
-            except ParseError as exc:
-                parsed.append(default)
-                failed[k] = exc
-        if failed:
-            for position in np.flatnonzero(np.isin(codes, list(failed))):
-                problem = failed[int(codes[position])]
-                self.add(
-                    int(position),
-                    column,
-                    problem.message,
-                    problem.fix,
-                    value=uniques[codes[position]],
-                    code=f"bad_{column}",
-                )
-        return codes, parsed
-
-
-def _check_ids(c: _Collector) -> None:
-    ids = c.ids
-    for position in np.flatnonzero(ids == ""):
-        c.add(
-            int(position),
-            "id",
-            "the id is empty",
-            "give every person a unique id (employee id or e-mail)",
-            code="empty_id",
-        )
-    series = pd.Series(ids)
-    dup = series.duplicated(keep=False) & (series != "")
-    if dup.any():
-        first: dict[str, int] = {}
-        for position in np.flatnonzero(dup.to_numpy()):
-            pid = str(ids[position])
-            if pid in first:
-                c.add(
-                    int(position),
-                    "id",
-                    f"duplicate id: the same id is on row {c.rows[first[pid]]}",
-                    "keep one row per person or give each row its own id",
-                    value=pid,
-                    code="duplicate_id",
-                )
-            else:
-                first[pid] = int(position)
-
-
-def _managers(c: _Collector) -> np.ndarray:
-    n = len(c.frame)
-    manager = np.full(n, -1, dtype=np.int64)
-    if "manager_id" not in c.frame.columns:
-        return manager
-    values = c.frame["manager_id"].to_numpy(dtype=object)
-    index = pd.Index(c.ids)
-    if index.has_duplicates:
-        index = index.drop_duplicates(keep="first")
-    has = values != ""
-    found = index.get_indexer(values[has])
-    positions = np.flatnonzero(has)
-    for position in positions[found < 0]:
-        c.add(
-            int(position),
-            "manager_id",
-            "the manager id is not an id in the file",
-            "add a row for the manager (role 'none' if they do not take part) "
-            "or leave the cell empty",
-            value=values[position],
-            code="unknown_manager",
-        )
-    manager[positions] = np.where(found >= 0, found, -1)
-    # A manager's id may point at a later duplicate row; map by first occurrence.
-    _check_cycles(c, manager)
-    return manager
-
-
-def _check_cycles(c: _Collector, manager: np.ndarray) -> None:
-    """Detect manager cycles by pointer doubling, then name them with networkx."""
-    n = manager.shape[0]
-    if n == 0:
-        return
-    pointer = manager.copy()
-    for _ in range(int(np.ceil(np.log2(n + 1))) + 1):
-        valid = pointer >= 0
-        nxt = np.full(n, -1, dtype=np.int64)
-        nxt[valid] = pointer[pointer[valid]]
-        pointer = nxt
-    on_cycle_path = np.flatnonzero(pointer >= 0)
-    if on_cycle_path.size == 0:
-        return
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    graph.add_edges_from(
-        (int(i), int(manager[i])) for i in on_cycle_path if manager[i] >= 0
-    )
-    reported: set[int] = set()
-    for cycle in sorted(nx.simple_cycles(graph), key=min):
-        members = sorted(cycle)
-        if reported.intersection(members):
-            continue
-        reported.update(members)
-        chain = " -> ".join(str(c.ids[m]) for m in [*cycle, cycle[0]])
-        c.add(
-            members[0],
-            "manager_id",
-            f"managers form a cycle: {chain}",
-            "fix the manager_id of one person in the cycle so the chain reaches "
-            "the top of the organization",
-            value=c.frame["manager_id"].iat[members[0]],
-            code="manager_cycle",
-        )
-
-
-def _roles(c: _Collector) -> np.ndarray:
+def _roles(c: Collector) -> np.ndarray:
     if "role" not in c.frame.columns:
         return np.array(["none"] * len(c.frame), dtype=object)
 
@@ -305,7 +116,7 @@ def _roles(c: _Collector) -> np.ndarray:
     return out
 
 
-def _capacities(c: _Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _capacities(c: Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(c.frame)
 
     def parse_capacity(column: str, text: str) -> int:
@@ -336,7 +147,7 @@ def _capacities(c: _Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return mentor_capacity.astype(np.int64), mentee_capacity.astype(np.int64)
 
 
-def _sets(c: _Collector, participant: np.ndarray) -> dict[str, SetField]:
+def _sets(c: Collector, participant: np.ndarray) -> dict[str, SetField]:
     families: dict[str, dict[str, tuple[np.ndarray, list[dict[str, int]]]]] = {}
     skills = SkillsParser()
     for column, family in SET_FAMILIES.items():
@@ -354,7 +165,7 @@ def _sets(c: _Collector, participant: np.ndarray) -> dict[str, SetField]:
 
 
 def _schedule(
-    c: _Collector, participant: np.ndarray, reference: _dt.date
+    c: Collector, participant: np.ndarray, reference: _dt.date
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     n = len(c.frame)
     has = np.zeros(n, dtype=bool)
@@ -414,7 +225,7 @@ def _schedule(
     return packed, has, offsets
 
 
-def _seniority(c: _Collector) -> np.ndarray:
+def _seniority(c: Collector) -> np.ndarray:
     codes, values = c.parse_codes(
         "seniority",
         lambda t: float(parse_float(t, name="seniority") or 0.0),
@@ -432,6 +243,8 @@ def validate_people(
     rows: Sequence[int] | np.ndarray | None = None,
     rejected: Sequence[dict[str, Any]] = (),
     files: Sequence[str] | None = None,
+    issues: Sequence[Issue] = (),
+    canonical: bool = True,
 ) -> ValidationReport:
     """Parse a canonical table and report every problem without raising.
 
@@ -450,6 +263,17 @@ def validate_people(
     files : sequence of str, optional
         File name of each frame row, for input combined from several files
         (default: ``source`` for every row).
+    issues : sequence of Issue
+        Problems found while reading the file (:attr:`rmatch.io.RawTable.issues`:
+        short rows, broken quotes), reported with the rest.
+    canonical : bool, default True
+        The frame is a file with the canonical columns: an empty role is an
+        error, and two rows with one name are pointed out (warning
+        ``same_name``). :func:`rmatch.read_survey` passes False: there an empty
+        role means "not participating" and the names are compared earlier.
+        Either way a repeated e-mail under two ids is an error
+        (``duplicate_email``), and the stored ``email`` is normalized
+        (:func:`rmatch.parsing.normalize_email`).
 
     Returns
     -------
@@ -461,7 +285,8 @@ def validate_people(
     row_numbers = (
         np.arange(2, n + 2, dtype=np.int64) if rows is None else np.asarray(rows)
     )
-    c = _Collector(frame, source, row_numbers, files)
+    c = Collector(frame, source, row_numbers, files)
+    c.issues.extend(issues)
     report = ValidationReport(n_rows=n)
     missing = [col for col in REQUIRED_COLUMNS if col not in frame.columns]
     for col in missing:
@@ -482,10 +307,13 @@ def validate_people(
             code="no_rows",
         )
     if "id" in frame.columns:
-        _check_ids(c)
+        check_ids(c)
+    check_people(c, names=canonical)
+    if canonical:
+        check_blank_roles(c)
     roles = _roles(c)
     participant = roles != "none"
-    manager = _managers(c)
+    manager = managers(c)
     mentor_capacity, mentee_capacity = _capacities(c, roles)
     seniority = _seniority(c)
     sets = _sets(c, participant)
@@ -495,6 +323,8 @@ def validate_people(
     report.issues = sorted(c.issues, key=lambda i: (i.row is not None, i.row or 0))
     if report.errors:
         return report
+    if "email" in frame.columns:
+        frame["email"] = email_keys(frame["email"].to_numpy(dtype=object))
     report.people = People(
         ids=np.asarray(c.ids, dtype=object),
         roles=roles,
@@ -523,6 +353,8 @@ def parse_people(
     rows: Sequence[int] | np.ndarray | None = None,
     rejected: Sequence[dict[str, Any]] = (),
     files: Sequence[str] | None = None,
+    issues: Sequence[Issue] = (),
+    canonical: bool = True,
 ) -> People:
     """Parse a canonical table; raise :class:`ValidationError` listing every error.
 
@@ -535,6 +367,8 @@ def parse_people(
         rows=rows,
         rejected=rejected,
         files=files,
+        issues=issues,
+        canonical=canonical,
     )
     report.raise_if_errors()
     assert report.people is not None

@@ -1,0 +1,72 @@
+"""Comparison keys of whole columns: normalized e-mails and names.
+
+Used wherever two rows are compared to find one person twice (the survey's
+de-duplication, the HR join, and :func:`rmatch.validate.validate_people`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from rmatch.parsing._text import is_missing, normalize_email, normalize_token
+
+
+def _per_distinct(values: np.ndarray, fn: Callable[[object], str]) -> np.ndarray:
+    """``fn`` of every cell, computed once per distinct value."""
+    series = pd.Series(values, dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    mapped = np.array([fn(u) for u in uniques], dtype=object)
+    out: np.ndarray = mapped[codes] if len(uniques) else np.array([], dtype=object)
+    return out
+
+
+def email_keys(values: np.ndarray) -> np.ndarray:
+    """Return :func:`~rmatch.parsing.normalize_email` of a whole column.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The cells (``object``); each distinct value is normalized once.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``object`` array of case-folded, stripped addresses (``""`` for blanks).
+
+    Examples
+    --------
+    >>> email_keys(np.array([" Ana@Corp.COM", None], dtype=object)).tolist()
+    ['ana@corp.com', '']
+    """
+    return _per_distinct(values, normalize_email)
+
+
+def name_keys(values: np.ndarray) -> np.ndarray:
+    """Return :func:`~rmatch.parsing.normalize_token` of a whole column.
+
+    Text is always a name (``"Na"`` is one); only non-text gaps are blank (``""``).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The cells (``object``); each distinct value is normalized once.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``object`` array of keys: white space collapsed, case-folded.
+
+    Examples
+    --------
+    >>> name_keys(np.array(["Ana  SILVA", None], dtype=object)).tolist()
+    ['ana silva', '']
+    """
+    return _per_distinct(
+        values,
+        lambda v: (
+            "" if not isinstance(v, str) and is_missing(v) else normalize_token(str(v))
+        ),
+    )
