@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from rmatch.candidates import build_candidates
+from rmatch.datasets import synthetic_org
 from rmatch.errors import ConfigError
+from rmatch.io import read_people
 from rmatch.people import People
 from rmatch.rules import Rule, rule_from_dict
 from rmatch.scoring import Block, Criterion, ScoringContext, default_criteria
@@ -27,35 +29,58 @@ __all__ = ["check_criterion", "check_rule", "make_people"]
 
 def make_people(n: int = 40, *, seed: int = 0) -> People:
     """Return a small synthetic organization (every canonical column filled)."""
-    from rmatch.datasets import synthetic_org
-    from rmatch.io import read_people
-
     frame = synthetic_org(
         max(n, 12), seed=seed, mentor_rate=0.3, mentee_rate=0.3, both_rate=0.05
     )
     return read_people(frame)
 
 
+_ARRAYS = (
+    "ids",
+    "roles",
+    "mentor_capacity",
+    "mentee_capacity",
+    "seniority",
+    "manager",
+    "availability",
+    "has_availability",
+    "utc_offset_hours",
+)
+
+
 def _snapshot(people: People) -> dict[str, Any]:
+    arrays = {k: getattr(people, k) for k in _ARRAYS}
     return {
-        "ids": people.ids.copy(),
-        "seniority": people.seniority.copy(),
+        "arrays": {k: None if v is None else v.copy() for k, v in arrays.items()},
         "table": people.table.copy(),
         "sets": {k: v.matrix.copy() for k, v in people.sets.items()},
     }
 
 
+def _same_array(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    try:
+        return bool(np.array_equal(a, b, equal_nan=True))
+    except TypeError:  # strings or objects: NaN cannot be asked for
+        return bool(np.array_equal(a, b))
+
+
 def _assert_unchanged(before: dict[str, Any], people: People, name: str) -> None:
-    same = (
-        np.array_equal(before["ids"], people.ids)
-        and np.array_equal(before["seniority"], people.seniority, equal_nan=True)
-        and before["table"].equals(people.table)
-        and all(
-            (before["sets"][k] != v.matrix).nnz == 0 for k, v in people.sets.items()
+    changed = [
+        k for k in _ARRAYS if not _same_array(before["arrays"][k], getattr(people, k))
+    ]
+    if not before["table"].equals(people.table):
+        changed.append("table")
+    changed += [
+        f"sets[{k!r}]"
+        for k, v in people.sets.items()
+        if (before["sets"][k] != v.matrix).nnz != 0
+    ]
+    if changed:
+        raise AssertionError(
+            f"{name} changed its input People ({', '.join(changed)}); work on copies"
         )
-    )
-    if not same:
-        raise AssertionError(f"{name} changed its input People; work on copies")
 
 
 def check_criterion(criterion: Criterion, people: People | None = None) -> None:

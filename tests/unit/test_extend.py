@@ -101,6 +101,17 @@ def test_decorated_rules_never_let_a_forbidden_pair_through(
     assert len(removed) == 2
 
 
+def test_per_pair_rule_needs_its_columns(people: rmatch.People) -> None:
+    @rmatch.rule(columns=("office",))
+    def same_office(a: str, b: str) -> bool:
+        return a == b
+
+    with pytest.raises(ConfigError, match="reads the column 'office'"):
+        rmatch.Program(rules=[same_office]).match(people)
+    with pytest.raises(AssertionError, match="rejected its own parameters"):
+        check_rule(same_office, people)
+
+
 def test_decorated_rule_reads_the_score(people: rmatch.People) -> None:
     @rmatch.rule(needs_score=True)
     def good_enough(block: Block) -> np.ndarray:

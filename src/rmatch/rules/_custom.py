@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from rmatch.errors import ConfigError
+from rmatch.people import People
 from rmatch.rules._base import Rule
 from rmatch.rules._config import RULES
 from rmatch.scoring import Block, check_arity
@@ -56,18 +57,17 @@ class _FunctionRule(Rule):
             return super().no_candidate_reason(other)
         return self.reason.format(other=other)
 
-    def check(self, people: Any = None) -> None:
+    def check(self, people: People | None = None) -> None:
         """Raise :class:`ConfigError` if a column the function reads is missing."""
         if people is None or self.pair_columns is None:
             return
+        known = {"id", "role", "seniority", *people.sets, *people.columns}
         for column in self.pair_columns:
-            try:
-                people[column]
-            except (KeyError, ValueError):
+            if column not in known:
                 raise ConfigError(
                     f"rule {self.rule_name!r} reads the column {column!r}, which "
-                    "the people table does not have"
-                ) from None
+                    f"the people table does not have; columns are {sorted(known)}"
+                )
 
     def params(self) -> dict[str, Any]:
         """Parameters: the columns of a per-pair function."""
