@@ -61,6 +61,8 @@ from rmatch.rules import (
     ReverseSeniority,
     Rule,
     SameValue,
+    register_rule,
+    rule,
 )
 from rmatch.scoring import (
     Block,
@@ -71,6 +73,7 @@ from rmatch.scoring import (
     SetSimilarity,
     Skills,
     criterion,
+    register_criterion,
 )
 from rmatch.validate import ValidationReport, validate_people
 
@@ -127,6 +130,9 @@ __all__ = [
     "price_of_rules",
     "read_people",
     "read_survey",
+    "register_criterion",
+    "register_rule",
+    "rule",
     "validate_people",
     "validate_survey",
 ]

@@ -449,7 +449,9 @@ class Program:
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as a JSON/TOML-safe dict (``from_dict`` round-trips).
 
-        Custom Python criteria appear with ``custom = true``; they cannot be rebuilt
+        Criteria and rules registered by name (``rmatch.register_criterion``,
+        ``rmatch.register_rule``) are written by that name and read back. Other
+        custom Python criteria appear with ``custom = true``; they cannot be rebuilt
         from a file and must be passed again in Python.
         """
         program: dict[str, Any] = {

@@ -12,7 +12,7 @@ from rmatch.constraints.pairs import RequiredPairs
 from rmatch.constraints.shares import CrossShare, PairShare
 from rmatch.constraints.soft import Soft
 from rmatch.errors import ConfigError
-from rmatch.rules import BUILTIN_RULES, build_checked, rule_from_dict
+from rmatch.rules import RULES, build_checked, rule_from_dict
 
 __all__ = [
     "QUOTA_TYPES",
@@ -108,9 +108,8 @@ def constraint_from_dict(name: str, spec: Any) -> list[Any]:
         for s in made:
             s.check()
         return made
-    if kind not in BUILTIN_RULES:
-        known = sorted({*BUILTIN_RULES, *QUOTA_TYPES})
-        raise ConfigError(f"unknown rule {kind!r}; known rules are {', '.join(known)}")
+    if RULES.get(kind) is None:
+        raise RULES.unknown(kind, extra=tuple(QUOTA_TYPES))
     return list(rule_from_dict(name, spec))
 
 

@@ -12,6 +12,10 @@ shared free hours (:class:`HoursPlan`, which also lets the builder score only pa
 free in the same hour) or a total-score threshold (:class:`ScorePlan`). Without a
 plan the builder calls :meth:`Rule.allowed` block by block.
 
+To write your own, subclass :class:`Rule` or decorate a function with :func:`rule`;
+:func:`register_rule` (or ``@rule(name=...)``, or an entry point in the
+``rmatch.rules`` group) makes it usable by name in a program file.
+
 Examples
 --------
 >>> from rmatch.rules import NoReportingLine, MinSharedHours
@@ -31,7 +35,14 @@ from rmatch.rules._base import (
     key_codes,
     positive_int,
 )
-from rmatch.rules._config import BUILTIN_RULES, build_checked, rule_from_dict
+from rmatch.rules._config import (
+    BUILTIN_RULES,
+    RULES,
+    build_checked,
+    register_rule,
+    rule_from_dict,
+)
+from rmatch.rules._custom import rule
 from rmatch.rules._pairs import ForbiddenPairs, History, NoReportingLine
 from rmatch.rules._values import (
     DifferentValue,
@@ -44,6 +55,7 @@ from rmatch.rules._values import (
 
 __all__ = [
     "BUILTIN_RULES",
+    "RULES",
     "DifferentValue",
     "ForbiddenPairs",
     "History",
@@ -63,5 +75,7 @@ __all__ = [
     "check_number",
     "key_codes",
     "positive_int",
+    "register_rule",
+    "rule",
     "rule_from_dict",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rmatch.errors import ConfigError
@@ -17,6 +17,7 @@ from rmatch.rules._values import (
     ReverseSeniority,
     SameValue,
 )
+from rmatch.scoring import Registry, factory_of
 
 BUILTIN_RULES: dict[str, type[Rule]] = {
     "no_reporting_line": NoReportingLine,
@@ -29,6 +30,41 @@ BUILTIN_RULES: dict[str, type[Rule]] = {
     "max_timezone_gap": MaxTimezoneGap,
     "min_score": MinScore,
 }
+
+#: The rules known by name: built-in, registered, and entry points.
+RULES = Registry(
+    "rule", "rmatch.rules", BUILTIN_RULES, "rmatch.register_rule(name, cls_or_factory)"
+)
+
+
+def register_rule(name: str, obj: Any) -> None:
+    """Make a rule usable by name in a program file (``[rules] name = true``).
+
+    Parameters
+    ----------
+    name : str
+        The ``type`` used in TOML; :meth:`Rule.to_dict` should write it (a subclass
+        sets ``name`` to it; a decorated function gets it).
+    obj : Rule subclass, factory or Rule
+        ``obj(**params)`` builds the rule from the TOML parameters; an object (e.g.
+        from :func:`rule`) is copied with the parameters.
+
+    Examples
+    --------
+    >>> from rmatch.rules import Rule, register_rule, rule_from_dict
+    >>> class MentorIsSenior(Rule):
+    ...     name = "mentor_is_senior"
+    ...     def allowed(self, block):
+    ...         s = block.people.seniority
+    ...         return s[block.mentors][:, None] > s[block.mentees][None, :]
+    >>> register_rule("mentor_is_senior", MentorIsSenior)
+    >>> rule_from_dict("mentor_is_senior", True)
+    [MentorIsSenior()]
+    """
+    if isinstance(obj, Rule):
+        obj.check()
+    RULES.register(name, factory_of(obj))
+
 
 # Parameter given when a TOML entry is a bare value, e.g. ``min_shared_hours = 1``.
 _SCALAR_PARAM = {
@@ -50,7 +86,9 @@ def rule_from_dict(name: str, spec: Any) -> list[Rule]:
     ``no_reporting_line = true``, ``no_reporting_line = 2``,
     ``no_reporting_line = {levels = 2, same_manager = true}``,
     ``different = ["department", "location"]`` (one rule per column),
-    ``history = "past_pairs.csv"``. ``false`` disables the rule.
+    ``history = "past_pairs.csv"``. ``false`` disables the rule. A rule
+    registered by name (:func:`register_rule`, ``@rule(name=...)`` or an entry point
+    in the ``rmatch.rules`` group) takes ``true`` or a table of parameters.
     """
     kind = name
     if isinstance(spec, Mapping):
@@ -58,14 +96,25 @@ def rule_from_dict(name: str, spec: Any) -> list[Rule]:
         kind = str(params.pop("type", name))
     else:
         params = {}
-    if kind not in BUILTIN_RULES:
-        raise ConfigError(
-            f"unknown rule {kind!r}; built-in rules are "
-            f"{', '.join(sorted(BUILTIN_RULES))}"
-        )
-    cls = BUILTIN_RULES[kind]
+    params.pop("custom", None)
+    factory = RULES.get(kind)
+    if factory is None:
+        raise RULES.unknown(kind)
     if spec is False:
         return []
+    if kind not in BUILTIN_RULES:
+        if not isinstance(spec, Mapping) and spec is not True:
+            raise ConfigError(
+                f"rule {name!r} takes true or a table of parameters, e.g. "
+                f"{name} = {{ ... }}; got {spec!r}"
+            )
+        made = build_checked(factory, params, f"rule {name!r}")
+        if not isinstance(made, Rule):
+            raise ConfigError(
+                f"rule {name!r}: its factory returned {made!r}, not a Rule"
+            )
+        return [made]
+    cls = BUILTIN_RULES[kind]
     if not isinstance(spec, Mapping) and spec is not True:
         key = _SCALAR_PARAM[kind]
         if kind in ("same", "different") and isinstance(spec, list):
@@ -76,7 +125,9 @@ def rule_from_dict(name: str, spec: Any) -> list[Rule]:
     return [build_checked(cls, params, f"rule {name!r}")]
 
 
-def build_checked(cls: type[Any], params: Mapping[str, Any], label: str) -> Any:
+def build_checked(
+    cls: Callable[..., Any], params: Mapping[str, Any], label: str
+) -> Any:
     """``cls(**params)``, checked; unknown parameters become a ConfigError.
 
     ``label`` names the entry in messages (``"rule 'same'"``). Shared by the rule
@@ -85,7 +136,11 @@ def build_checked(cls: type[Any], params: Mapping[str, Any], label: str) -> Any:
     try:
         made = cls(**params)
     except TypeError as exc:
-        allowed = [p for p in inspect.signature(cls).parameters if p != "self"]
+        try:
+            sig = inspect.signature(cls).parameters
+        except (TypeError, ValueError):
+            sig = {}  # type: ignore[assignment]
+        allowed = [p for p in sig if p != "self"]
         raise ConfigError(
             f"{label}: {exc}. Allowed parameters: {', '.join(allowed)}"
         ) from None

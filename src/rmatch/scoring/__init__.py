@@ -8,7 +8,10 @@ weighted mean of the criteria that have data.
 
 Built-in criteria are vectorized: set overlap is a sparse matrix product, schedule
 overlap is a product of UTC slot rows. To add your own, subclass :class:`Criterion`
-(vectorized) or decorate a per-pair function with :func:`criterion` (simple, slower).
+(vectorized) or decorate a function with :func:`criterion` (a vectorized
+``fn(block)``, or a per-pair ``fn(mentor_value, mentee_value)``: simple, slower).
+:func:`register_criterion` (or ``@criterion(name=...)``, or an entry point in the
+``rmatch.criteria`` group) makes a criterion usable by name in a program file.
 
 Each built-in criterion hands the candidate builder an exact float32 block kernel
 through :meth:`Criterion.kernel`; the kernel protocol (:class:`Kernel`), the block
@@ -31,7 +34,7 @@ Examples
 from rmatch.scoring._block import Block
 from rmatch.scoring._criterion import Criterion, criterion_label
 from rmatch.scoring._custom import (
-    BUILTIN_CRITERIA,
+    check_arity,
     criterion,
     criterion_from_dict,
     default_criteria,
@@ -45,6 +48,13 @@ from rmatch.scoring._kernel import (
     presence_outer,
     simplify_presence,
 )
+from rmatch.scoring._registry import (
+    BUILTIN_CRITERIA,
+    CRITERIA,
+    Registry,
+    factory_of,
+    register_criterion,
+)
 from rmatch.scoring._schedule import Schedule, ScheduleKernel
 from rmatch.scoring._sets import Goals, Interests, SetKernel, SetSimilarity
 from rmatch.scoring._skills import Skills, SkillsKernel
@@ -52,6 +62,7 @@ from rmatch.scoring._slots import SLOTS_PER_BUCKET, SlotBuckets
 
 __all__ = [
     "BUILTIN_CRITERIA",
+    "CRITERIA",
     "SLOTS_PER_BUCKET",
     "Block",
     "BlockView",
@@ -60,6 +71,7 @@ __all__ = [
     "Interests",
     "Kernel",
     "Presence",
+    "Registry",
     "Schedule",
     "ScheduleKernel",
     "ScoringContext",
@@ -68,12 +80,15 @@ __all__ = [
     "Skills",
     "SkillsKernel",
     "SlotBuckets",
+    "check_arity",
     "criterion",
     "criterion_from_dict",
     "criterion_label",
     "csr32",
     "default_criteria",
     "dense_u8",
+    "factory_of",
     "presence_outer",
+    "register_criterion",
     "simplify_presence",
 ]
