@@ -65,7 +65,7 @@ def check_criterion(criterion: Criterion, people: People | None = None) -> None:
     ----------
     criterion : Criterion
     people : People, optional
-        Test data; default :func:`make_people`.
+        Test data; default [`make_people()`][rmatch.testing.make_people].
     """
     name = type(criterion).__name__
     try:

@@ -1,8 +1,9 @@
-"""Parse and validate a canonical table into :class:`~rmatch.people.People`.
+"""Parse and validate a canonical table into [`People`][rmatch.people.People].
 
 Every problem is collected first (file, row, column, value, how to fix), then raised
-once as a :class:`~rmatch.errors.ValidationError`. Each distinct cell value is parsed
-once (``pandas.factorize``), so a million rows with repeated answers stay fast.
+once as a [`ValidationError`][rmatch.errors.ValidationError]. Each distinct cell value
+is parsed once (``pandas.factorize``), so a million rows with repeated answers stay
+fast.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class ValidationReport:
         )
 
     def raise_if_errors(self) -> None:
-        """Raise :class:`ValidationError` listing every issue if there is an error."""
+        """Raise `ValidationError` listing every issue if there is an error."""
         if self.errors:
             raise ValidationError(self.errors + self.warnings)
 
@@ -438,7 +439,8 @@ def validate_people(
     Parameters
     ----------
     frame : pandas.DataFrame
-        Canonical columns as strings (see :func:`rmatch.io.read_table`).
+        Canonical columns as strings (see
+        [`rmatch.io.read_table()`][rmatch.io.read_table]).
     source : str
         File name for messages.
     reference_monday : datetime.date, optional
@@ -524,9 +526,9 @@ def parse_people(
     rejected: Sequence[dict[str, Any]] = (),
     files: Sequence[str] | None = None,
 ) -> People:
-    """Parse a canonical table; raise :class:`ValidationError` listing every error.
+    """Parse a canonical table; raise `ValidationError` listing every error.
 
-    See :func:`validate_people` for the parameters.
+    See [`validate_people()`][rmatch.validate.validate_people] for the parameters.
     """
     report = validate_people(
         frame,

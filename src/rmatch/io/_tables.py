@@ -67,7 +67,7 @@ def fail(
     Returns
     -------
     ValidationError
-        With one :class:`~rmatch.errors.Issue`, to be raised by the caller.
+        With one [`Issue`][rmatch.errors.Issue], to be raised by the caller.
     """
     return ValidationError([Issue(message, fix, file=name, row=row, code=code)])
 
@@ -90,7 +90,7 @@ def _unique_names(names: Sequence[str]) -> list[str]:
 def _from_grid(
     grid: list[list[str]], numbers: list[int], header_rows: int, name: str
 ) -> RawTable:
-    """Build a :class:`RawTable` from rows of text and their spreadsheet numbers."""
+    """Build a `RawTable` from rows of text and their spreadsheet numbers."""
     if not grid:
         raise fail(name, "the file is empty", "export the survey again", "empty_file")
     if len(grid) < header_rows:
@@ -157,7 +157,7 @@ def _from_grid(
 
 
 def frame_table(frame: pd.DataFrame, name: str) -> RawTable:
-    """Convert a DataFrame of any types to a :class:`RawTable` (rows 2, 3, ...).
+    """Convert a DataFrame of any types to a `RawTable` (rows 2, 3, ...).
 
     Parameters
     ----------
@@ -186,7 +186,7 @@ def frame_table(frame: pd.DataFrame, name: str) -> RawTable:
 
 
 def records_table(records: Sequence[object], name: str) -> RawTable:
-    """Convert records (one mapping per person) to a :class:`RawTable`.
+    """Convert records (one mapping per person) to a [`RawTable`][rmatch.io.RawTable].
 
     Parameters
     ----------

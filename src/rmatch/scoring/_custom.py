@@ -17,7 +17,7 @@ from rmatch.scoring._skills import Skills
 
 
 class _PairFunction(Criterion):
-    """A criterion from a per-pair Python function (see :func:`criterion`)."""
+    """A criterion from a per-pair Python function (see `criterion()`)."""
 
     def __init__(
         self,
@@ -75,12 +75,12 @@ def criterion(
     name: str | None = None,
     weight: float = 1.0,
 ) -> Any:
-    """Turn a per-pair function into a :class:`Criterion`.
+    """Turn a per-pair function into a [`Criterion`][rmatch.scoring.Criterion].
 
     With one column, the function receives the mentor's and the mentee's value of that
     column; with several, two dicts ``{column: value}``. It returns a float in
     ``[0, 1]`` or ``None`` for "no data". It runs once per pair: fine for hundreds of
-    people, use a :class:`Criterion` subclass for more.
+    people, use a [`Criterion`][rmatch.scoring.Criterion] subclass for more.
 
     Examples
     --------

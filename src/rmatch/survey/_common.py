@@ -1,6 +1,6 @@
 """Helpers shared by the survey stages: column keys, close matches, option checks.
 
-Private to :mod:`rmatch.survey`; nothing here is public API.
+Private to [`rmatch.survey`][rmatch.survey]; nothing here is public API.
 """
 
 from __future__ import annotations
@@ -168,12 +168,12 @@ def _per_distinct(values: np.ndarray, fn: Callable[[object], str]) -> np.ndarray
 
 
 def email_keys(values: np.ndarray) -> np.ndarray:
-    """:func:`~rmatch.parsing.normalize_email` of a whole column."""
+    """[`normalize_email()`][rmatch.parsing.normalize_email] of a whole column."""
     return _per_distinct(values, normalize_email)
 
 
 def name_keys(values: np.ndarray) -> np.ndarray:
-    """:func:`~rmatch.parsing.normalize_token` of a whole column (blank: ``""``).
+    """`normalize_token()` of a whole column (blank: ``""``).
 
     Text is always a name (``"Na"`` is one); only non-text gaps are blank.
     """
