@@ -35,6 +35,12 @@ typecheck: $(STAMP)
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(CURDIR)/site
+	@# mkdocstrings renders markdown: a Sphinx role (:func:`x`) or a cross-reference
+	@# autorefs could not resolve ([`x`][rmatch.y]) would show up literally on the site.
+	@if grep -rnoE ':(func|class|meth|attr|mod|data|exc|obj):`[^`]*`|\]\[rmatch\.[A-Za-z_.]*\]' \
+		--include='*.html' $(CURDIR)/site; then \
+		echo 'docs: literal Sphinx roles or unresolved cross-references in the built site'; \
+		exit 1; fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -4,8 +4,10 @@ rmatch reads a sign-up survey, scores every mentor–mentee pair on skills, inte
 goals and schedule, removes the pairs the program's rules forbid, solves the
 assignment exactly, and explains every pair and every person left unmatched.
 
-If you don't care which algorithm runs, call :meth:`Program.match`; if you do, import
-:mod:`rmatch.solvers` and call :func:`rmatch.solvers.solve` on a candidate graph.
+If you don't care which algorithm runs, call
+[`Program.match()`][rmatch.program.Program.match]; if you do, import
+[`rmatch.solvers`][rmatch.solvers] and call
+[`rmatch.solvers.solve()`][rmatch.solvers.solve] on a candidate graph.
 
 Examples
 --------

@@ -1,8 +1,9 @@
 """The price of rules: what each rule of a program costs in match quality.
 
-:func:`price_of_rules` solves the program with every rule, then without each rule in
-turn, and tabulates the objective, the match quality and the pairs of every run;
-:func:`format_price_table` renders the table as text (``rmatch match --price``).
+[`price_of_rules()`][rmatch.analysis.price_of_rules] solves the program with every rule,
+then without each rule in turn, and tabulates the objective, the match quality and the
+pairs of every run; [`format_price_table()`][rmatch.analysis.format_price_table] renders
+the table as text (``rmatch match --price``).
 
 Examples
 --------
@@ -106,7 +107,8 @@ def price_of_rules(program: Program, people: People) -> pd.DataFrame:
     Notes
     -----
     Each row is a full re-solve (scoring included), so this costs ``len(rules) + 1``
-    runs of :meth:`Program.match`. Warnings of the re-solves are not repeated.
+    runs of [`Program.match()`][rmatch.program.Program.match]. Warnings of the re-solves
+    are not repeated.
     """
     base = _run(program, people)
     rows = [{"rule": "(all rules)", "kind": "", **base}]
@@ -144,7 +146,7 @@ def _num(x: Any, fmt: str) -> str:
 
 
 def format_price_table(frame: pd.DataFrame) -> str:
-    """Render :func:`price_of_rules` output as a plain-text table."""
+    """Render `price_of_rules()` output as a plain-text table."""
     lines = [
         f"{'rule':<52} {'status':<10} {'score':>9} {'pairs':>6} {'price':>9} "
         f"{'+pairs':>6}"

@@ -1,14 +1,14 @@
 """Certified quality of a matching on a pruned candidate graph.
 
 For every person the builder records ``theta``: an upper bound on the score of any
-allowed partner that is *not* an edge. After solving, :func:`certify` computes LP
-duals ``u`` (mentors) and ``v`` (mentees) of the pruned problem; by weak duality
-``sum(cap * u) + sum(cap * v) + sum((w - u - v)^+)`` over *all* allowed pairs bounds
-the unpruned optimum, and a pair that is not an edge can only add to it when
-``min(theta_i, theta_j) > u_i + v_j``. Those few pairs are re-scored exactly; the
-ones that would improve the matching are added to the graph and it is solved again
-(column generation). When none is left, the pruned optimum *is* the unpruned
-optimum and the gap is 0 — a certificate, not an estimate.
+allowed partner that is *not* an edge. After solving,
+[`certify()`][rmatch.certify.certify] computes LP duals ``u`` (mentors) and ``v``
+(mentees) of the pruned problem; by weak duality ``sum(cap * u) + sum(cap * v) + sum((w
+- u - v)^+)`` over *all* allowed pairs bounds the unpruned optimum, and a pair that is
+not an edge can only add to it when ``min(theta_i, theta_j) > u_i + v_j``. Those few
+pairs are re-scored exactly; the ones that would improve the matching are added to the
+graph and it is solved again (column generation). When none is left, the pruned optimum
+*is* the unpruned optimum and the gap is 0 — a certificate, not an estimate.
 """
 
 from __future__ import annotations
@@ -70,8 +70,9 @@ def lp_duals(
     Returns
     -------
     u, v : numpy.ndarray
-        Non-negative ``float64`` duals. Any non-negative ``u, v`` give a valid
-        bound through :func:`dual_bound`; optimal ones make it equal the optimum.
+        Non-negative ``float64`` duals. Any non-negative ``u, v`` give a valid bound
+        through [`dual_bound()`][rmatch.certify.dual_bound]; optimal ones make it equal
+        the optimum.
     converged : bool
         Whether the labels converged (they do when ``edges`` is optimal).
     """
@@ -315,7 +316,7 @@ def certify(
     Parameters
     ----------
     cs : CandidateSet
-        A candidate set from :func:`build_candidates` (``top_k`` set).
+        A candidate set from `build_candidates()` (``top_k`` set).
     solution : Solution
         The optimal matching of ``cs.graph`` for the ``"total"`` objective.
     people, criteria, rules

@@ -1,11 +1,12 @@
 """Command line: ``rmatch demo``, ``rmatch match``, ``rmatch validate``.
 
-Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an
-infeasible program (:class:`~rmatch.errors.ValidationError`,
-:class:`~rmatch.errors.ConfigError`, :class:`~rmatch.errors.InfeasibleError`) or a
-file that cannot be read or written (every problem is printed, never a traceback);
-1 anything else, which is a bug in rmatch: one line ``rmatch: internal error: ...``,
-and the traceback with ``--debug`` or the environment variable ``RMATCH_DEBUG=1``.
+Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an infeasible
+program ([`ValidationError`][rmatch.errors.ValidationError],
+[`ConfigError`][rmatch.errors.ConfigError],
+[`InfeasibleError`][rmatch.errors.InfeasibleError]) or a file that cannot be read or
+written (every problem is printed, never a traceback); 1 anything else, which is a bug
+in rmatch: one line ``rmatch: internal error: ...``, and the traceback with ``--debug``
+or the environment variable ``RMATCH_DEBUG=1``.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """Program files: a small TOML writer, and relative file names made absolute.
 
-:func:`dumps` is a TOML writer for plain settings (``tomllib`` only reads);
-:func:`resolve_paths` resolves the file names in a program config against the
-folder of its TOML file (no ``os.chdir``, so it is safe in threads).
+[`dumps()`][rmatch.config_file.dumps] is a TOML writer for plain settings (``tomllib``
+only reads); [`resolve_paths()`][rmatch.config_file.resolve_paths] resolves the file
+names in a program config against the folder of its TOML file (no ``os.chdir``, so it is
+safe in threads).
 
-Writes the values :meth:`rmatch.Program.to_dict` produces: strings (escaped),
-ints, floats (``inf`` and ``nan`` too), bools, dates, lists and nested tables.
-``None`` has no TOML form: a table entry that is ``None`` is left out (the reader
-then uses its default), ``None`` inside a list is an error.
+Writes the values [`rmatch.Program.to_dict()`][rmatch.program.Program.to_dict] produces:
+strings (escaped), ints, floats (``inf`` and ``nan`` too), bools, dates, lists and
+nested tables. ``None`` has no TOML form: a table entry that is ``None`` is left out
+(the reader then uses its default), ``None`` inside a list is an error.
 
 Examples
 --------

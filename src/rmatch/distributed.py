@@ -1,11 +1,12 @@
 """Score the candidate pairs on a Dask cluster (``Program.match(engine="dask")``).
 
-The block scoring of :func:`rmatch.candidates.build_candidates` is split into tasks
-(groups of blocks of similar cost). Each task scores its blocks with a private
-running top ``k`` and returns only the pairs it keeps plus its rule counts; the
-client merges them and keeps the exact top ``k`` per person. A pair is scored by
-exactly one task and ties are broken by position, so the candidate graph is the
-same as the in-process engine's, edge for edge and weight for weight.
+The block scoring of
+[`rmatch.candidates.build_candidates()`][rmatch.candidates.build_candidates] is split
+into tasks (groups of blocks of similar cost). Each task scores its blocks with a
+private running top ``k`` and returns only the pairs it keeps plus its rule counts; the
+client merges them and keeps the exact top ``k`` per person. A pair is scored by exactly
+one task and ties are broken by position, so the candidate graph is the same as the
+in-process engine's, edge for edge and weight for weight.
 
 Dask is optional: ``pip install 'rmatch[dask]'``.
 
@@ -169,9 +170,10 @@ def dask_candidates(
 ) -> CandidateSet:
     """Build the candidate graph with the block scoring on Dask.
 
-    Takes the arguments of :func:`rmatch.candidates.build_candidates` (what
-    ``Program.match(engine="dask")`` passes: the program's scoring criteria, mask
-    rules, capacities, ``top_k`` and ``block_cells``).
+    Takes the arguments of
+    [`rmatch.candidates.build_candidates()`][rmatch.candidates.build_candidates] (what
+    ``Program.match(engine="dask")`` passes: the program's scoring criteria, mask rules,
+    capacities, ``top_k`` and ``block_cells``).
 
     Parameters
     ----------
@@ -195,7 +197,7 @@ def dask_candidates(
     Returns
     -------
     CandidateSet
-        The same graph as :func:`~rmatch.candidates.build_candidates`.
+        The same graph as [`build_candidates()`][rmatch.candidates.build_candidates].
 
     Raises
     ------

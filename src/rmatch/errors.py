@@ -1,16 +1,16 @@
 """Exceptions and warning categories raised by rmatch, in one tree.
 
-Every error a user can trigger derives from :class:`RmatchError`. Errors about bad
-input or configuration also derive from :class:`ValueError`, so ``except ValueError``
-keeps working for code that does not know rmatch. Warnings derive from
-:class:`UserWarning`, so the usual :mod:`warnings` filters apply.
+Every error a user can trigger derives from [`RmatchError`][rmatch.errors.RmatchError].
+Errors about bad input or configuration also derive from `ValueError`, so ``except
+ValueError`` keeps working for code that does not know rmatch. Warnings derive from
+`UserWarning`, so the usual `warnings` filters apply.
 
 The tree (base classes in parentheses)::
 
     Exception
      └─ RmatchError                     every error raised by rmatch
          ├─ ValidationError (ValueError)  the input has problems; ``.issues`` lists
-         │                                 every one as an :class:`Issue`
+         │                                 every one as an Issue
          ├─ ConfigError (ValueError)      a program, rule, criterion or mapping is
          │   │                             misconfigured
          │   └─ MissingColumnsError        a survey mapping names columns the export
@@ -22,15 +22,16 @@ The tree (base classes in parentheses)::
          │   ├─ InfeasibleGraphError       said by the solvers, about node positions
          │   │                             and constraint rows (``.details``)
          │   └─ InfeasibleProgramError     said by a program, about people ids and
-         │                                 rules (``.findings``: :class:`Finding`)
+         │                                 rules (``.findings``: Finding)
          └─ SolverError                   a solver failed otherwise (a bug or a crash)
 
     UserWarning
      ├─ DataQualityWarning              rmatch fixed or ignored something in the input
      └─ UnmatchedWarning                some participants are left unmatched
 
-:class:`Issue` (one problem in the input) and :class:`Finding` (one reason, in people
-terms, why no matching exists) are the structured records the errors carry.
+[`Issue`][rmatch.errors.Issue] (one problem in the input) and
+[`Finding`][rmatch.errors.Finding] (one reason, in people terms, why no matching exists)
+are the structured records the errors carry.
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ class MissingColumnsError(ConfigError):
 
 class ParseError(RmatchError, ValueError):
     """A cell value cannot be read (raised by the cell parsers of ``rmatch.parsing``;
-    validation turns it into an :class:`Issue`).
+    validation turns it into an [`Issue`][rmatch.errors.Issue]).
 
     Parameters
     ----------
@@ -260,10 +261,10 @@ class Finding:
 
 
 class GraphReason(Protocol):
-    """What :class:`InfeasibleGraphError` reads of a solver reason.
+    """What `InfeasibleGraphError` reads of a solver reason.
 
-    :class:`rmatch.solvers.Reason` has these fields: a sentence, the side and node
-    position concerned (when one is), and a JSON-safe record.
+    [`rmatch.solvers.Reason`][rmatch.solvers.Reason] has these fields: a sentence, the
+    side and node position concerned (when one is), and a JSON-safe record.
     """
 
     @property
@@ -294,7 +295,8 @@ class InfeasibleGraphError(InfeasibleError):
     reasons : list of str
         Human-readable reasons (node positions, constraint names).
     details : list of dict
-        One JSON-safe record per reason (see :class:`rmatch.solvers.Reason`).
+        One JSON-safe record per reason (see
+        [`rmatch.solvers.Reason`][rmatch.solvers.Reason]).
     nodes : dict
         ``{"left": [...], "right": [...]}`` positions named by the reasons.
     """

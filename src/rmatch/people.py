@@ -1,7 +1,7 @@
 """People: the immutable, columnar set of participants a program matches.
 
-A :class:`People` holds everyone in the input file, participants and the rest of the
-org chart (``role == "none"``), in arrays indexed by position:
+A [`People`][rmatch.people.People] holds everyone in the input file, participants and
+the rest of the org chart (``role == "none"``), in arrays indexed by position:
 
 * ``ids``, ``roles``, ``mentor_capacity``, ``mentee_capacity``, ``seniority``;
 * ``manager``: position of each person's manager (``-1`` for none), from which the
@@ -12,7 +12,8 @@ org chart (``role == "none"``), in arrays indexed by position:
 * weekly availability as UTC slot rows packed into bits (``np.packbits``);
 * the original table, so custom criteria and rules can read any column.
 
-Build one with :func:`rmatch.read_people` or :func:`rmatch.validate.parse_people`.
+Build one with [`rmatch.read_people()`][rmatch.io.read_people] or
+[`rmatch.validate.parse_people()`][rmatch.validate.parse_people].
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ __all__ = [
     "build_set_field",
 ]
 
-#: ``code`` in :attr:`People.rejected` of survey respondents who signed up as
+#: ``code`` in `People.rejected` of survey respondents who signed up as
 #: neither mentor nor mentee (they stay in the table with role ``none``).
 NOT_PARTICIPATING = "not_participating"
 
@@ -114,9 +115,9 @@ class SetField:
 class People:
     """Immutable columnar participants (and the rest of the org chart).
 
-    Do not build it by hand: use :func:`rmatch.read_people`,
-    :func:`rmatch.read_survey` or :func:`rmatch.validate.parse_people` (a
-    DataFrame).
+    Do not build it by hand: use [`rmatch.read_people()`][rmatch.io.read_people],
+    [`rmatch.read_survey()`][rmatch.survey.read_survey] or
+    [`rmatch.validate.parse_people()`][rmatch.validate.parse_people] (a DataFrame).
 
     Attributes
     ----------
@@ -375,7 +376,7 @@ def build_set_field(
     family_rows: Mapping[str, list[dict[str, int]]],
     present: Mapping[str, np.ndarray],
 ) -> dict[str, SetField]:
-    """Build :class:`SetField` s sharing one vocabulary from parsed rows.
+    """Build `SetField` s sharing one vocabulary from parsed rows.
 
     Parameters
     ----------
@@ -414,11 +415,11 @@ def build_set_field(
 def build_coded_set_fields(
     family: Mapping[str, tuple[np.ndarray, list[dict[str, int]]]],
 ) -> dict[str, SetField]:
-    """Build :class:`SetField` s of one family from distinct values and row codes.
+    """Build `SetField` s of one family from distinct values and row codes.
 
-    Same result as :func:`build_set_field` on ``[values[c] for c in codes]``, but
-    each distinct answer is laid out once and the rows are gathered from it, so a
-    million rows with repeated answers stay fast.
+    Same result as [`build_set_field()`][rmatch.people.build_set_field] on ``[values[c]
+    for c in codes]``, but each distinct answer is laid out once and the rows are
+    gathered from it, so a million rows with repeated answers stay fast.
 
     Parameters
     ----------

@@ -1,7 +1,8 @@
 """Program: criteria, rules, capacities, objective and solver — and ``match``.
 
-A :class:`Program` only stores its settings; :meth:`Program.match` checks them and runs
-the stages: candidates (score + rules) → solve → :class:`~rmatch.result.Matching`.
+A [`Program`][rmatch.program.Program] only stores its settings;
+[`Program.match()`][rmatch.program.Program.match] checks them and runs the stages:
+candidates (score + rules) → solve → [`Matching`][rmatch.result.Matching].
 
 Examples
 --------
@@ -109,10 +110,10 @@ class Program:
     criteria : list of Criterion, optional
         Default: skills (weight 3), schedule (2), interests (1), goals (1).
     rules : list, optional
-        Hard rules (:mod:`rmatch.rules`), soft rules (:class:`rmatch.Soft`) and
-        constraints on the whole matching (:mod:`rmatch.constraints`: quotas, required
-        pairs, load bounds). Default: ``[NoReportingLine(levels=1)]``. Pass ``[]``
-        for none.
+        Hard rules ([`rmatch.rules`][rmatch.rules]), soft rules
+        ([`rmatch.Soft`][rmatch.constraints.Soft]) and constraints on the whole matching
+        ([`rmatch.constraints`][rmatch.constraints]: quotas, required pairs, load
+        bounds). Default: ``[NoReportingLine(levels=1)]``. Pass ``[]`` for none.
     mentor_capacity : int, default 1
         Mentees per mentor when a person's capacity is not given.
     mentee_capacity : int, default 1
@@ -175,7 +176,7 @@ class Program:
 
     # ------------------------------------------------------------------ checks
     def check(self, people: People | None = None) -> None:
-        """Raise :class:`ConfigError` naming the first invalid setting."""
+        """Raise `ConfigError` naming the first invalid setting."""
 
         def fail(param: str, expected: str) -> None:
             raise ConfigError(
@@ -239,8 +240,8 @@ class Program:
     def mask_rules(self, people: People) -> list[Rule]:
         """Check the program against ``people``; return the rules applied as masks.
 
-        Warns (:class:`~rmatch.errors.DataQualityWarning`) about forbidden pairs
-        that name unknown ids.
+        Warns ([`DataQualityWarning`][rmatch.errors.DataQualityWarning]) about forbidden
+        pairs that name unknown ids.
         """
         self.check(people)
         mask_rules = [r for r in self.rules if isinstance(r, Rule)]
@@ -414,8 +415,9 @@ class Program:
     ) -> tuple[CandidateSet, Any]:
         """Certify a pruned result; enlarge ``top_k`` until within ``gap_tolerance``.
 
-        See :func:`rmatch.certify.certify`: LP duals of the pruned problem bound
-        the unpruned optimum, and pruned pairs that could improve it are added.
+        See [`rmatch.certify.certify()`][rmatch.certify.certify]: LP duals of the pruned
+        problem bound the unpruned optimum, and pruned pairs that could improve it are
+        added.
         """
 
         criteria = self.scoring_criteria()
@@ -492,7 +494,7 @@ class Program:
         *,
         base_dir: str | os.PathLike[str] | None = None,
     ) -> Program:
-        """Build a program from a dict (the parsed TOML, or :meth:`to_dict` output).
+        """Build a program from a dict (the parsed TOML, or `to_dict()` output).
 
         ``rules`` may be a table (``{no_reporting_line = 2, ...}``) or a list of
         ``{type = ..., ...}`` tables. Relative file names in it (``history =
@@ -568,7 +570,7 @@ class Program:
     def to_toml(self, path: str | os.PathLike[str] | None = None) -> str:
         """Return the settings as TOML (and write them to ``path`` when given).
 
-        :meth:`from_toml` reads the file back to the same :meth:`to_dict`.
+        `from_toml()` reads the file back to the same `to_dict()`.
 
         Parameters
         ----------

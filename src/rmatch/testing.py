@@ -95,7 +95,7 @@ def check_criterion(criterion: Criterion, people: People | None = None) -> None:
     ----------
     criterion : Criterion
     people : People, optional
-        Test data; default :func:`make_people`.
+        Test data; default [`make_people()`][rmatch.testing.make_people].
     """
     name = type(criterion).__name__
     try:
@@ -264,19 +264,19 @@ def _check_plan(rule: Rule, people: People, name: str) -> None:
 def check_rule(rule: Rule, people: People | None = None) -> None:
     """Check that a rule keeps rmatch's contract; raise AssertionError if not.
 
-    Checks: it accepts its own parameters and the people, ``allowed`` returns a
-    ``bool`` array of shape ``(n_mentors, n_mentees)``, gives the same result twice
-    and for any split of the mentors and mentees into blocks, does not mutate its
-    input, ``title``, ``no_candidate_reason`` and ``why_forbidden`` return text,
-    ``to_dict`` rebuilds an equal rule through :func:`~rmatch.rules.rule_from_dict`
-    (so a program file can hold it), and a pruning plan (:meth:`Rule.plan`) gives
-    the candidate builder exactly the pairs ``allowed`` gives.
+    Checks: it accepts its own parameters and the people, ``allowed`` returns a ``bool``
+    array of shape ``(n_mentors, n_mentees)``, gives the same result twice and for any
+    split of the mentors and mentees into blocks, does not mutate its input, ``title``,
+    ``no_candidate_reason`` and ``why_forbidden`` return text, ``to_dict`` rebuilds an
+    equal rule through [`rule_from_dict()`][rmatch.rules.rule_from_dict] (so a program
+    file can hold it), and a pruning plan ([`Rule.plan()`][rmatch.rules.Rule.plan])
+    gives the candidate builder exactly the pairs ``allowed`` gives.
 
     Parameters
     ----------
     rule : Rule
     people : People, optional
-        Test data; default :func:`make_people`.
+        Test data; default [`make_people()`][rmatch.testing.make_people].
 
     Examples
     --------

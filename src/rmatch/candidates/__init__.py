@@ -8,16 +8,16 @@ mentors × mentees.
 
 How it stays fast at a million employees
 ----------------------------------------
-* **Exact float32 kernels.** Each criterion may hand the builder a vectorized
-  kernel (:meth:`rmatch.scoring.Criterion.kernel`). The built-in ones are matrix
-  products of small *integer* features (skill-level thresholds scaled by 60, slot
-  counts, set memberships), so every product is exact in float32 and the result
+* **Exact float32 kernels.** Each criterion may hand the builder a vectorized kernel
+  ([`rmatch.scoring.Criterion.kernel()`][rmatch.scoring.Criterion.kernel]). The built-in
+  ones are matrix products of small *integer* features (skill-level thresholds scaled by
+  60, slot counts, set memberships), so every product is exact in float32 and the result
   does not depend on the block shape or on the machine that computed it. Criteria
   without a kernel run through their own ``score``.
 * **Pruning plans.** Each rule may hand the builder a plan
-  (:meth:`rmatch.rules.Rule.plan`): a list of forbidden pairs, a table of per-person
-  keys, or shared free hours. Rules without a plan run through their own
-  ``allowed``.
+  ([`rmatch.rules.Rule.plan()`][rmatch.rules.Rule.plan]): a list of forbidden pairs, a
+  table of per-person keys, or shared free hours. Rules without a plan run through their
+  own ``allowed``.
 * **Blocking on hard rules.** When a plan allows it (a least number of shared free
   hours above 0), two people can only pair if they share a free slot, so the week
   is cut into hours and only mentors × mentees free in the same hour are scored; a
@@ -32,16 +32,22 @@ How it stays fast at a million employees
   the number of threads or the Dask cluster.
 
 For every person the builder records ``theta``, an upper bound on the score of any
-allowed partner that is not an edge; :mod:`rmatch.certify` uses it to certify a
-matching.
+allowed partner that is not an edge; [`rmatch.certify`][rmatch.certify] uses it to
+certify a matching.
 
 Engine API
 ----------
-Shared by :func:`build_candidates` and :mod:`rmatch.distributed`: :func:`prepare`
-(a :class:`Scorer` and its :class:`Job` list), :func:`run_job` (one job's
-:class:`BlockOutput`), :class:`Collector` (running top ``k``; its :class:`State`
-is what a remote task returns), :func:`finish` (the :class:`CandidateSet`),
-:func:`iter_jobs` and :func:`single_blas_thread`.
+Shared by [`build_candidates()`][rmatch.candidates.build_candidates] and
+[`rmatch.distributed`][rmatch.distributed]: [`prepare()`][rmatch.candidates.prepare] (a
+[`Scorer`][rmatch.candidates.Scorer] and its [`Job`][rmatch.candidates.Job] list),
+[`run_job()`][rmatch.candidates.run_job] (one job's
+[`BlockOutput`][rmatch.candidates.BlockOutput]),
+[`Collector`][rmatch.candidates.Collector] (running top ``k``; its
+[`State`][rmatch.candidates.State] is what a remote task returns),
+[`finish()`][rmatch.candidates.finish] (the
+[`CandidateSet`][rmatch.candidates.CandidateSet]),
+[`iter_jobs()`][rmatch.candidates.iter_jobs] and
+[`single_blas_thread()`][rmatch.candidates.single_blas_thread].
 """
 
 from rmatch.candidates._blocks import (

@@ -31,7 +31,7 @@ HOUR = np.float32(SLOT_MINUTES / 60)
 class BlockData:
     """One block being scored: left nodes ``rows`` × right nodes ``cols``.
 
-    Implements :class:`~rmatch.scoring.BlockView` for the kernels and rule plans.
+    Implements [`BlockView`][rmatch.scoring.BlockView] for the kernels and rule plans.
 
     Parameters
     ----------
@@ -103,7 +103,7 @@ class BlockData:
         return self.hours
 
     def block(self) -> Block:
-        """The block as a :class:`~rmatch.scoring.Block` (``total`` once scored)."""
+        """The block as a [`Block`][rmatch.scoring.Block] (``total`` once scored)."""
         if self._block is None:
             sc = self.context
             b = Block(sc.people, sc.mentors[self.rows], sc.mentees[self.cols])

@@ -117,6 +117,7 @@ def _blas_local_setter() -> Callable[[int], int] | None:
 
 
 def single_blas_thread() -> None:
+    """Make the calling thread's BLAS (numpy's OpenBLAS) single-threaded if it can."""
     setter = _blas_local_setter()
     if setter is not None:
         setter(1)
@@ -243,7 +244,7 @@ def finish(
     right_cap: np.ndarray,
     started: float,
 ) -> CandidateSet:
-    """Turn the collected pairs and counts into a :class:`CandidateSet`."""
+    """Turn the collected pairs and counts into a `CandidateSet`."""
     n_l, n_r = sc.n_left, sc.n_right
     left, right, weight, crit = state.left, state.right, state.weight, state.crit
     # survivors per level: the fast prefix (or just "possible"), then the blocks

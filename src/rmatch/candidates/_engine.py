@@ -1,10 +1,12 @@
-"""The engine API shared by the local builder and :mod:`rmatch.distributed`.
+"""The engine API shared by the local builder and `rmatch.distributed`.
 
-:func:`~rmatch.candidates.prepare` checks the settings and returns a
-:class:`~rmatch.candidates.Scorer` with its jobs; :func:`run_job` scores one job;
-a :class:`Collector` gathers the survivors (or the :class:`State` of another
-collector, e.g. a Dask task); :func:`~rmatch.candidates.finish` turns the final
-state into a :class:`~rmatch.candidates.CandidateSet`.
+[`prepare()`][rmatch.candidates.prepare] checks the settings and returns a
+[`Scorer`][rmatch.candidates.Scorer] with its jobs;
+[`run_job()`][rmatch.candidates.run_job] scores one job; a
+[`Collector`][rmatch.candidates.Collector] gathers the survivors (or the
+[`State`][rmatch.candidates.State] of another collector, e.g. a Dask task);
+[`finish()`][rmatch.candidates.finish] turns the final state into a
+[`CandidateSet`][rmatch.candidates.CandidateSet].
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ class CandidateSet:
     upper_bound : float
         Upper bound on the best total score over *all* allowed pairs (unpruned):
         from each person's best allowed partners and capacities, replaced by the
-        LP-dual bound once :func:`certify` has run.
+        LP-dual bound once [`certify()`][rmatch.certify] has run.
     n_allowed : int
         Allowed pairs before pruning.
     seconds : float
@@ -105,7 +105,7 @@ class CandidateSet:
         ``float64`` per node: no allowed pair of this person that is *not* an edge
         scores more (``-inf``: every allowed partner is an edge).
     certificate : Certificate or None
-        Set by :func:`certify` after solving.
+        Set by [`certify()`][rmatch.certify] after solving.
     stats : dict
         Blocking used, pairs scored, blocks, survivors (JSON-safe).
     """

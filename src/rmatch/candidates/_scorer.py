@@ -375,7 +375,8 @@ def _combine_keys(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Combined codes and allowed table of several key tables (all must allow).
 
-    Each entry is ``(left_code, right_code, table)`` (:attr:`RulePlan.keys`).
+    Each entry is ``(left_code, right_code, table)``
+    ([`RulePlan.keys`][rmatch.rules.RulePlan.keys]).
     """
     if len(plans) == 1:
         return plans[0]

@@ -1,4 +1,4 @@
-"""Parameter checks shared by the constraints (each raises :class:`ConfigError`)."""
+"""Parameter checks shared by the constraints (each raises `ConfigError`)."""
 
 from __future__ import annotations
 

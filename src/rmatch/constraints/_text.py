@@ -18,7 +18,7 @@ def plural(n: float, word: str) -> str:
 
 
 def names(ids: Sequence[str]) -> str:
-    """Return the ids comma-separated: the first :data:`MAX_NAMED`, then a count."""
+    """Return the ids comma-separated: the first `MAX_NAMED`, then a count."""
     shown = ", ".join(ids[:MAX_NAMED])
     if len(ids) > MAX_NAMED:
         shown += f" and {len(ids) - MAX_NAMED} more"

@@ -3,16 +3,21 @@
 The solver layer works on node positions and constraint rows; this module maps its
 findings back to ids and rules:
 
-* :func:`apply_constraints` applies the program's constraints to the candidate graph
-  one after the other and remembers which rule owns which row;
-* :func:`precheck` asks each constraint for certain, cheap reasons first
-  ("mentor E12 must take at least 2 mentees but has 1 allowed candidate");
-* :func:`translate` rewrites the solver's :class:`~rmatch.solvers.InfeasibleGraphError`
-  (its pre-checks and its elastic model) with ids and rule titles;
-* :func:`check_result` re-checks every constraint from the people data after solving;
-* :func:`constraint_report` words what each constraint achieved, for the summary.
+* [`apply_constraints()`][rmatch.constraints.apply_constraints] applies the program's
+  constraints to the candidate graph one after the other and remembers which rule owns
+  which row;
+* [`precheck()`][rmatch.constraints.precheck] asks each constraint for certain, cheap
+  reasons first ("mentor E12 must take at least 2 mentees but has 1 allowed candidate");
+* [`translate()`][rmatch.constraints.translate] rewrites the solver's
+  [`InfeasibleGraphError`][rmatch.errors.InfeasibleGraphError] (its pre-checks and its
+  elastic model) with ids and rule titles;
+* [`check_result()`][rmatch.constraints.check_result] re-checks every constraint from
+  the people data after solving;
+* [`constraint_report()`][rmatch.constraints.constraint_report] words what each
+  constraint achieved, for the summary.
 
-The price of each rule (re-solving without it) is in :mod:`rmatch.analysis`.
+The price of each rule (re-solving without it) is in
+[`rmatch.analysis`][rmatch.analysis].
 
 Examples
 --------
@@ -264,12 +269,12 @@ def translate(
     Parameters
     ----------
     err : InfeasibleGraphError
-        From :func:`rmatch.solvers.solve`.
+        From [`rmatch.solvers.solve()`][rmatch.solvers.solve].
     people : People
     candidates : CandidateSet
         The candidate set whose graph was solved.
     owners : dict
-        From :func:`apply_constraints`.
+        From [`apply_constraints()`][rmatch.constraints.apply_constraints].
 
     Returns
     -------

@@ -1,8 +1,9 @@
-"""Base classes of the program-level constraints: :class:`Constraint`, :class:`Quota`.
+"""Base classes of the program-level constraints: `Constraint`, `Quota`.
 
 A constraint turns into fields of the candidate graph before solving
-(:meth:`Constraint.side_constraints`), explains itself in people terms when no
-matching exists, and re-checks a result from the people data after solving.
+([`Constraint.side_constraints()`][rmatch.constraints.Constraint.side_constraints]),
+explains itself in people terms when no matching exists, and re-checks a result from the
+people data after solving.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ class Constraint:
     """Base class of a program-level constraint (acts on the candidate graph).
 
     A constraint goes in ``Program(rules=[...])`` next to the hard rules. Before
-    solving, :meth:`side_constraints` returns the candidate-graph fields to set;
-    after solving, :meth:`violations` re-checks the result from the people data.
+    solving, `side_constraints()` returns the candidate-graph fields to set;
+    after solving, `violations()` re-checks the result from the people data.
     """
 
     name: ClassVar[str] = "constraint"
@@ -35,7 +36,7 @@ class Constraint:
     priority: ClassVar[int] = 3
 
     def check(self, people: People | None = None) -> None:
-        """Raise :class:`ConfigError` for invalid parameters or missing columns."""
+        """Raise `ConfigError` for invalid parameters or missing columns."""
 
     def title(self) -> str:
         """Return a short human name, e.g. ``"at least 40% of pairs cross-team"``."""
@@ -52,7 +53,7 @@ class Constraint:
     def side_constraints(
         self, people: People, candidates: CandidateSet
     ) -> dict[str, Any]:
-        """Return the candidate-graph fields to set (see :class:`CandidateGraph`).
+        """Return the candidate-graph fields to set (see `CandidateGraph`).
 
         ``"side_constraints"`` rows are appended to those already there; other fields
         replace the current ones, so implementations merge with ``candidates.graph``.
@@ -75,7 +76,7 @@ class Constraint:
     ) -> str | None:
         """Rewrite a solver reason about one of this constraint's rows in people terms.
 
-        ``reason`` is a record of :class:`rmatch.solvers.InfeasibleGraphError.details`
+        ``reason`` is a record of `rmatch.solvers.InfeasibleGraphError.details`
         (``kind``, ``message``, ``needed``, ``available``...). Return None to keep the
         solver's wording.
         """
@@ -117,14 +118,14 @@ class Constraint:
         needed: float | None = None,
         available: float | None = None,
     ) -> Finding:
-        """Return a :class:`Finding` about this constraint (named by its title)."""
+        """Return a `Finding` about this constraint (named by its title)."""
         return Finding(message, self.title(), kind, tuple(people), needed, available)
 
 
 class Quota(Constraint):
     """A constraint made of linear rows over the candidate edges.
 
-    Subclasses implement :meth:`rows`; ``side_constraints`` returns them.
+    Subclasses implement `rows()`; ``side_constraints`` returns them.
     """
 
     kind = "quota"
@@ -150,7 +151,7 @@ class Quota(Constraint):
         """People-terms wording of a solver reason about one of the quota's rows.
 
         The solver's wording is kept (None) when the reason has no ``available``
-        value; otherwise :meth:`_explain` words it.
+        value; otherwise `_explain()` words it.
         """
         available = reason.get("available")
         if available is None:

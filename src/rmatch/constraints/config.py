@@ -49,14 +49,15 @@ def constraint_from_dict(name: str, spec: Any) -> list[Any]:
         ``mentor_load``, ``mentee_load``, ``pair_share``).
     spec : dict, list, str, number or bool
         The entry's value. A hard rule with ``weight = w`` (or ``soft = true`` and a
-        weight) becomes a :class:`Soft` rule. A list of tables gives one object per
-        table. ``required_pairs`` takes a list of ``[mentor, mentee]`` pairs or a CSV
-        path.
+        weight) becomes a [`Soft`][rmatch.constraints.Soft] rule. A list of tables gives
+        one object per table. ``required_pairs`` takes a list of ``[mentor, mentee]``
+        pairs or a CSV path.
 
     Returns
     -------
     list
-        :class:`~rmatch.rules.Rule`, :class:`Soft` and :class:`Constraint` objects.
+        [`Rule`][rmatch.rules.Rule], [`Soft`][rmatch.constraints.Soft] and
+        [`Constraint`][rmatch.constraints.Constraint] objects.
 
     Examples
     --------
@@ -116,9 +117,9 @@ def constraint_from_dict(name: str, spec: Any) -> list[Any]:
 def quotas_from_config(section: Any, name: str = "quotas") -> list[Any]:
     """Build the objects of a ``[quotas]`` (or ``[rules]``) TOML section.
 
-    The section is a table (``cross_share = { column = "department", at_least =
-    0.4 }``; a list of tables gives several of the same kind) or a list of tables
-    with a ``type`` each (what :meth:`Program.to_dict` writes).
+    The section is a table (``cross_share = { column = "department", at_least = 0.4 }``;
+    a list of tables gives several of the same kind) or a list of tables with a ``type``
+    each (what [`Program.to_dict()`][rmatch.program.Program.to_dict] writes).
 
     Examples
     --------

@@ -1,5 +1,5 @@
-"""Group quotas: pairs per group of a column (:class:`GroupLimit`) and the share of
-a group's demand matched (:class:`GroupCoverage`)."""
+"""Group quotas: pairs per group of a column (`GroupLimit`) and the share of
+a group's demand matched ([`GroupCoverage`][rmatch.constraints.GroupCoverage])."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class _GroupQuota(Quota):
 
     A set column (``languages``...) gives one group per token; without a column
     there is one group, ``"all"``. Subclasses name the groups they apply to in
-    :meth:`_selected`.
+    `_selected()`.
     """
 
     column: str | None

@@ -1,4 +1,4 @@
-"""Load bounds: how many pairs each mentor (or mentee) gets (:class:`Load`)."""
+"""Load bounds: how many pairs each mentor (or mentee) gets (`Load`)."""
 
 from __future__ import annotations
 
@@ -194,7 +194,7 @@ class Load(Constraint):
 
 
 class MentorLoad(Load):
-    """Each mentor takes between ``min`` and ``max`` mentees (see :class:`Load`).
+    """Each mentor takes between ``min`` and ``max`` mentees (see `Load`).
 
     Examples
     --------
@@ -209,7 +209,7 @@ class MentorLoad(Load):
 
 
 class MenteeLoad(Load):
-    """Each mentee gets between ``min`` and ``max`` mentors (see :class:`Load`).
+    """Each mentee gets between ``min`` and ``max`` mentors (see `Load`).
 
     ``MenteeLoad(min=1)`` demands that every mentee is matched.
     """

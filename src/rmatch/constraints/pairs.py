@@ -1,4 +1,4 @@
-"""Required pairs: pairs that must be in the result (:class:`RequiredPairs`)."""
+"""Required pairs: pairs that must be in the result (`RequiredPairs`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Share quotas: a share of the pairs (or of the mentees) satisfies a rule.
 
-:class:`PairShare` counts the pairs that satisfy any hard rule used as a predicate;
-:class:`CrossShare` is the common case of pairs across a column (cross-department).
+[`PairShare`][rmatch.constraints.PairShare] counts the pairs that satisfy any hard rule
+used as a predicate; [`CrossShare`][rmatch.constraints.CrossShare] is the common case of
+pairs across a column (cross-department).
 """
 
 from __future__ import annotations
@@ -336,7 +337,7 @@ class CrossShare(PairShare):
     at_least, at_most : float, optional
         Shares in ``[0, 1]``.
     of : {"pairs", "mentees"}
-        See :class:`PairShare`.
+        See [`PairShare`][rmatch.constraints.PairShare].
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Soft rules: a hard rule turned into a criterion with a weight (:class:`Soft`)."""
+"""Soft rules: a hard rule turned into a criterion with a weight (`Soft`)."""
 
 from __future__ import annotations
 

@@ -37,8 +37,8 @@ def demo_path() -> Traversable:
     Returns
     -------
     importlib.resources.abc.Traversable
-        A :class:`pathlib.Path` when rmatch is installed as files (the usual case);
-        use :func:`importlib.resources.as_file` to get a real file in every case.
+        A `pathlib.Path` when rmatch is installed as files (the usual case);
+        use `importlib.resources.as_file()` to get a real file in every case.
     """
     return resources.files(__package__ or "rmatch.datasets") / _DATA / _DEMO_CSV
 
@@ -49,7 +49,7 @@ def demo_program_path() -> Traversable:
     Returns
     -------
     importlib.resources.abc.Traversable
-        See :func:`demo_path`.
+        See [`demo_path()`][rmatch.datasets.demo_path].
     """
     return resources.files(__package__ or "rmatch.datasets") / _DATA / _DEMO_PROGRAM
 
@@ -63,7 +63,7 @@ def load_demo() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        String columns :data:`~rmatch.datasets.synthetic.COLUMNS`, empty string for
+        String columns `COLUMNS`, empty string for
         missing values.
     """
     with demo_path().open("rb") as handle:

@@ -1,7 +1,8 @@
 """Org chart of a synthetic organization: tree, departments, offices, grades, roles.
 
-Used by :func:`rmatch.datasets.synthetic_org`; every function draws from the random
-generator it is given, in a fixed order, so the same seed gives the same company.
+Used by [`rmatch.datasets.synthetic_org()`][rmatch.datasets.synthetic_org]; every
+function draws from the random generator it is given, in a fixed order, so the same seed
+gives the same company.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def assign_departments(
     Parameters
     ----------
     parent, level : numpy.ndarray
-        The tree from :func:`build_tree`.
+        The tree from `build_tree()`.
     starts : numpy.ndarray
         First person of each level (and one past the last).
     n_dept : int
@@ -234,7 +235,7 @@ def draw_seniority(
     Parameters
     ----------
     parent, level : numpy.ndarray
-        The tree from :func:`build_tree`.
+        The tree from `build_tree()`.
     rng : numpy.random.Generator
         Random generator of the grades.
 

@@ -1,8 +1,8 @@
 """Survey fields of a synthetic organization: names, languages, skills, interests,
 goals, availability and capacity.
 
-Used by :func:`rmatch.datasets.synthetic_org`; strings are assembled from small
-precomputed pools with numpy, so a million people take seconds.
+Used by [`rmatch.datasets.synthetic_org()`][rmatch.datasets.synthetic_org]; strings are
+assembled from small precomputed pools with numpy, so a million people take seconds.
 """
 
 from __future__ import annotations
@@ -368,7 +368,7 @@ def _clustered(
 
 
 def draw_interests(lead: FloatArray, rng: np.random.Generator) -> ObjArray:
-    """``interests`` cells: 1–4 tokens, mostly from one of :data:`INTEREST_CLUSTERS`.
+    """``interests`` cells: 1–4 tokens, mostly from one of `INTEREST_CLUSTERS`.
 
     Parameters
     ----------
@@ -393,7 +393,7 @@ def draw_interests(lead: FloatArray, rng: np.random.Generator) -> ObjArray:
 
 
 def draw_goals(motive: FloatArray, rng: np.random.Generator) -> ObjArray:
-    """``goals`` cells: 1–3 tokens, mostly from one of :data:`GOAL_CLUSTERS`.
+    """``goals`` cells: 1–3 tokens, mostly from one of `GOAL_CLUSTERS`.
 
     Parameters
     ----------

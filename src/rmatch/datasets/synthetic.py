@@ -1,11 +1,11 @@
 """Synthetic organizations for demos, tests and benchmarks.
 
-:func:`synthetic_org` builds a realistic company in the canonical person format of
-``docs/architecture.md``: an org chart with spans of control of 3–12, departments and
-locations assigned top-down, seniority that follows the level, and — for the people who
-sign up — skills, interests, goals, availability and capacity shaped by seniority, so
-that a reverse-mentoring program has juniors offering digital skills to leaders who
-want them, and leaders offering career topics back.
+[`synthetic_org()`][rmatch.datasets.synthetic_org] builds a realistic company in the
+canonical person format of ``docs/architecture.md``: an org chart with spans of control
+of 3–12, departments and locations assigned top-down, seniority that follows the level,
+and — for the people who sign up — skills, interests, goals, availability and capacity
+shaped by seniority, so that a reverse-mentoring program has juniors offering digital
+skills to leaders who want them, and leaders offering career topics back.
 
 Everything is vectorized with numpy; strings are assembled from small precomputed
 pools, so a million employees take a few seconds and well under 2 GiB.
@@ -54,7 +54,7 @@ COLUMNS: Final[tuple[str, ...]] = CANONICAL_FIELDS[
     : CANONICAL_FIELDS.index("capacity") + 1
 ]
 
-#: Arguments of :func:`synthetic_org` that produce the bundled demo organization
+#: Arguments of `synthetic_org()` that produce the bundled demo organization
 #: (``rmatch/datasets/data/demo_org.csv``, written by ``scripts/make_demo_data.py``).
 DEMO_KWARGS: Final[Mapping[str, Any]] = {
     "n_employees": 150,
@@ -123,7 +123,7 @@ def synthetic_org(
     Returns
     -------
     pandas.DataFrame
-        One row per employee with the string columns :data:`COLUMNS` in the
+        One row per employee with the string columns `COLUMNS` in the
         canonical cell formats of ``docs/architecture.md``; a missing value is the
         empty string.
 

@@ -1,8 +1,8 @@
 """Vocabularies of synthetic organizations: skills, departments, names, offices.
 
-The generator (:func:`rmatch.datasets.synthetic_org`) draws every string cell from
-these tables, so tests can tell digital skills from career topics and check that
-interests and goals come from their clusters.
+The generator ([`rmatch.datasets.synthetic_org()`][rmatch.datasets.synthetic_org]) draws
+every string cell from these tables, so tests can tell digital skills from career topics
+and check that interests and goals come from their clusters.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ class Culture:
     weight: float = 1.0
 
 
-#: Name pools by culture (the keys are what :attr:`Location.culture` names).
+#: Name pools by culture (the keys are what `Location.culture` names).
 CULTURES: Final[dict[str, Culture]] = {
     "english": Culture(
         given=(
@@ -282,7 +282,7 @@ class Location:
     name, timezone : str
         City and IANA time zone.
     culture : str
-        Key of :data:`CULTURES` most people's names come from.
+        Key of `CULTURES` most people's names come from.
     languages : tuple of str
         Languages everyone there speaks.
     p_english : float

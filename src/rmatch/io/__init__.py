@@ -1,14 +1,15 @@
-"""Read tables into :class:`~rmatch.people.People`.
+"""Read tables into [`People`][rmatch.people.People].
 
-:func:`read_raw` turns a file (CSV in the encodings real exports use, Excel, JSON),
-bytes, a binary stream, a DataFrame or a list of records into a table of strings
-that remembers the spreadsheet row number of every data row. :func:`read_table` is
-the same without the row numbers; :func:`read_people` parses the canonical columns
-(DESIGN.md) with :func:`rmatch.validate.parse_people`. Raw survey exports with other
-column names go through :func:`rmatch.read_survey`.
+[`read_raw()`][rmatch.io.read_raw] turns a file (CSV in the encodings real exports use,
+Excel, JSON), bytes, a binary stream, a DataFrame or a list of records into a table of
+strings that remembers the spreadsheet row number of every data row.
+[`read_table()`][rmatch.io.read_table] is the same without the row numbers;
+[`read_people()`][rmatch.io.read_people] parses the canonical columns (DESIGN.md) with
+[`rmatch.validate.parse_people()`][rmatch.validate.parse_people]. Raw survey exports
+with other column names go through [`rmatch.read_survey()`][rmatch.survey.read_survey].
 
-Every failure raises :class:`~rmatch.errors.ValidationError` whose issues name the
-file (and the row, when the problem is in one); no other exception escapes.
+Every failure raises [`ValidationError`][rmatch.errors.ValidationError] whose issues
+name the file (and the row, when the problem is in one); no other exception escapes.
 """
 
 from __future__ import annotations

@@ -121,7 +121,7 @@ def column_text(values: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``object`` array of :func:`cell_text` of each cell.
+        ``object`` array of `cell_text()` of each cell.
     """
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         # Text with missing values: one pass of str.strip (pandas' .str is slower).

@@ -52,11 +52,12 @@ def read_raw(
     Parameters
     ----------
     source : path, bytes, binary stream, DataFrame or list of dict
-        ``.csv`` / ``.txt`` / ``.tsv`` (any encoding :func:`decode_bytes` reads; the
-        delimiter, ``,`` ``;`` or tab, is taken from the header line), ``.xlsx``
-        (needs ``pip install rmatch[excel]``), ``.json`` (a list of records), the
-        bytes or an open binary file of one of those (the format is sniffed), a
-        DataFrame, or records (list values such as slot lists become ``"a; b"``).
+        ``.csv`` / ``.txt`` / ``.tsv`` (any encoding
+        [`decode_bytes()`][rmatch.io.decode_bytes] reads; the delimiter, ``,`` ``;`` or
+        tab, is taken from the header line), ``.xlsx`` (needs ``pip install
+        rmatch[excel]``), ``.json`` (a list of records), the bytes or an open binary
+        file of one of those (the format is sniffed), a DataFrame, or records (list
+        values such as slot lists become ``"a; b"``).
     sheet : str or int, optional
         Excel sheet (default: the first).
     header_rows : int, default 1
@@ -155,7 +156,7 @@ def read_table(
     Parameters
     ----------
     source : path, bytes, binary stream, DataFrame or list of dict
-        See :func:`read_raw`.
+        See [`read_raw()`][rmatch.io.read_raw].
     sheet : str or int, optional
         Excel sheet (default: the first).
     header_rows : int, default 1
@@ -189,10 +190,11 @@ def read_people(
     Parameters
     ----------
     source : path, DataFrame or list of dict
-        See :func:`read_raw`. Required columns: ``id`` and ``role``.
+        See [`read_raw()`][rmatch.io.read_raw]. Required columns: ``id`` and ``role``.
     reference_monday : datetime.date, optional
-        Week used to convert local availability to UTC (DST is applied as it is in
-        that week). Default: :data:`rmatch.parsing.DEFAULT_REFERENCE_MONDAY`.
+        Week used to convert local availability to UTC (DST is applied as it is in that
+        week). Default:
+        [`rmatch.parsing.DEFAULT_REFERENCE_MONDAY`][rmatch.parsing.DEFAULT_REFERENCE_MONDAY].
     sheet : str or int, optional
         Excel sheet.
 

@@ -42,11 +42,12 @@ class RawTable:
         The file name (or ``"<DataFrame>"``, ``"<records>"``, ``"<bytes>"``) for
         messages.
     issues : tuple of Issue
-        Problems of single rows that did not stop the read (CSV files): rows
-        shorter than the header (warning ``short_row``; the missing cells are read
-        as empty) and cells that swallowed line breaks and whole rows, most likely
-        through a stray double quote (error ``broken_quote``).
-        :func:`rmatch.validate.validate_people` reports them with the rest.
+        Problems of single rows that did not stop the read (CSV files): rows shorter
+        than the header (warning ``short_row``; the missing cells are read as empty) and
+        cells that swallowed line breaks and whole rows, most likely through a stray
+        double quote (error ``broken_quote``).
+        [`rmatch.validate.validate_people()`][rmatch.validate.validate_people] reports
+        them with the rest.
     """
 
     frame: pd.DataFrame
@@ -75,7 +76,7 @@ def fail(
     Returns
     -------
     ValidationError
-        With one :class:`~rmatch.errors.Issue`, to be raised by the caller.
+        With one [`Issue`][rmatch.errors.Issue], to be raised by the caller.
     """
     return ValidationError([Issue(message, fix, file=name, row=row, code=code)])
 
@@ -103,7 +104,7 @@ def _from_grid(
     *,
     short_rows: bool = False,
 ) -> RawTable:
-    """Build a :class:`RawTable` from rows of text and their spreadsheet numbers."""
+    """Build a `RawTable` from rows of text and their spreadsheet numbers."""
     if not grid:
         raise fail(name, "the file is empty", "export the survey again", "empty_file")
     if len(grid) < header_rows:
@@ -231,7 +232,7 @@ def _broken_quotes(table: RawTable, delimiter: str) -> RawTable:
 
 
 def frame_table(frame: pd.DataFrame, name: str) -> RawTable:
-    """Convert a DataFrame of any types to a :class:`RawTable` (rows 2, 3, ...).
+    """Convert a DataFrame of any types to a `RawTable` (rows 2, 3, ...).
 
     Parameters
     ----------
@@ -260,7 +261,7 @@ def frame_table(frame: pd.DataFrame, name: str) -> RawTable:
 
 
 def records_table(records: Sequence[object], name: str) -> RawTable:
-    """Convert records (one mapping per person) to a :class:`RawTable`.
+    """Convert records (one mapping per person) to a [`RawTable`][rmatch.io.RawTable].
 
     Parameters
     ----------

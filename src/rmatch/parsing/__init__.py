@@ -1,15 +1,15 @@
 """Cell parsers: turn one spreadsheet / survey cell into a typed value.
 
-Every function here is pure and accepts the values pandas produces for a cell
-(``str``, ``float`` NaN, ``None``, ``int``, ``float``, lists for JSON records).
-Every failure raises :class:`ParseError`, whose ``message`` says what is wrong and
-whose ``fix`` says how to write the value instead; readers turn it into an
-:class:`rmatch.errors.Issue` with the file, row and column. No other exception
-escapes a public function, whatever the input.
+Every function here is pure and accepts the values pandas produces for a cell (``str``,
+``float`` NaN, ``None``, ``int``, ``float``, lists for JSON records). Every failure
+raises [`ParseError`][rmatch.parsing.ParseError], whose ``message`` says what is wrong
+and whose ``fix`` says how to write the value instead; readers turn it into an
+[`rmatch.errors.Issue`][rmatch.errors.Issue] with the file, row and column. No other
+exception escapes a public function, whatever the input.
 
-Time is measured on a week of ``SLOTS_PER_WEEK`` slots of ``SLOT_MINUTES``
-minutes; slot 0 is Monday 00:00-00:15 UTC. Availability is parsed into *local*
-minute-of-week intervals and converted to UTC slots by :func:`to_utc_slots`.
+Time is measured on a week of ``SLOTS_PER_WEEK`` slots of ``SLOT_MINUTES`` minutes; slot
+0 is Monday 00:00-00:15 UTC. Availability is parsed into *local* minute-of-week
+intervals and converted to UTC slots by [`to_utc_slots()`][rmatch.parsing.to_utc_slots].
 
 One private module per kind of value: ``_text`` (missing values, tokens, e-mails),
 ``_sets`` (sets and skills), ``_numbers`` (numbers and rating scales), ``_answers``

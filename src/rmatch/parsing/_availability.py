@@ -176,7 +176,7 @@ def time_range(
     item : str
         The item the times come from, for error messages.
     start, end : (int, int, object)
-        ``(hour, minute, meridiem)`` time tokens of :func:`tokenize_availability`.
+        ``(hour, minute, meridiem)`` time tokens of `tokenize_availability()`.
 
     Returns
     -------
@@ -249,7 +249,7 @@ def parse_availability_item(item: str) -> list[tuple[int, int]]:
     -------
     list of (int, int)
         Local minute-of-week intervals, not yet snapped or merged (see
-        :func:`normalize_intervals`).
+        `normalize_intervals()`).
 
     Raises
     ------

@@ -65,10 +65,10 @@ def parse_datetime(value: object) -> _dt.datetime | None:
     ----------
     value : object
         A ``datetime`` / ``date`` / ``numpy.datetime64`` or text: ISO 8601
-        (``"2024-05-01T10:00:00+02:00"``), ``"3/17/2020 8:14:08"``,
-        ``"2024/05/01 10:00:00 AM GMT+2"``, ``"17.03.2020 08:14"``,
-        ``"May 1, 2024 10:00 AM"``; seconds, am/pm and a trailing time zone
-        (anything :func:`parse_timezone` reads) are optional.
+        (``"2024-05-01T10:00:00+02:00"``), ``"3/17/2020 8:14:08"``, ``"2024/05/01
+        10:00:00 AM GMT+2"``, ``"17.03.2020 08:14"``, ``"May 1, 2024 10:00 AM"``;
+        seconds, am/pm and a trailing time zone (anything
+        [`parse_timezone()`][rmatch.parsing.parse_timezone] reads) are optional.
 
     Returns
     -------

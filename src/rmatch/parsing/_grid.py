@@ -74,7 +74,8 @@ def parse_period_grid(
     Returns
     -------
     list of (int, int)
-        Local minute-of-week intervals as :func:`parse_availability` returns.
+        Local minute-of-week intervals as
+        [`parse_availability()`][rmatch.parsing.parse_availability] returns.
 
     Raises
     ------

@@ -1,7 +1,8 @@
 """Comparison keys of whole columns: normalized e-mails and names.
 
 Used wherever two rows are compared to find one person twice (the survey's
-de-duplication, the HR join, and :func:`rmatch.validate.validate_people`).
+de-duplication, the HR join, and
+[`rmatch.validate.validate_people()`][rmatch.validate.validate_people]).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _per_distinct(values: np.ndarray, fn: Callable[[object], str]) -> np.ndarray
 
 
 def email_keys(values: np.ndarray) -> np.ndarray:
-    """Return :func:`~rmatch.parsing.normalize_email` of a whole column.
+    """Return [`normalize_email()`][rmatch.parsing.normalize_email] of a whole column.
 
     Parameters
     ----------
@@ -45,7 +46,7 @@ def email_keys(values: np.ndarray) -> np.ndarray:
 
 
 def name_keys(values: np.ndarray) -> np.ndarray:
-    """Return :func:`~rmatch.parsing.normalize_token` of a whole column.
+    """Return [`normalize_token()`][rmatch.parsing.normalize_token] of a whole column.
 
     Text is always a name (``"Na"`` is one); only non-text gaps are blank (``""``).
 

@@ -211,10 +211,11 @@ def parse_likert(
         starts with a number (``"4 - Agree"``) or ends with one in parentheses
         (``"Agree (4)"``).
     scale : mapping of str to float, optional
-        Label -> value; labels are compared after :func:`normalize_token`. The
-        default maps common 5-point labels to 1..5: strongly disagree .. strongly
-        agree, not at all .. extremely, never .. always, beginner / novice /
-        intermediate / advanced / expert, very low .. very high, poor .. excellent.
+        Label -> value; labels are compared after
+        [`normalize_token()`][rmatch.parsing.normalize_token]. The default maps common
+        5-point labels to 1..5: strongly disagree .. strongly agree, not at all ..
+        extremely, never .. always, beginner / novice / intermediate / advanced /
+        expert, very low .. very high, poor .. excellent.
 
     Returns
     -------

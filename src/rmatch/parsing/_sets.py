@@ -33,8 +33,8 @@ def parse_set(value: object, separators: Iterable[str] = (";", "\n")) -> frozens
     Returns
     -------
     frozenset of str
-        Tokens normalised with :func:`normalize_token`; empty tokens dropped.
-        A missing value gives an empty set.
+        Tokens normalised with [`normalize_token()`][rmatch.parsing.normalize_token];
+        empty tokens dropped. A missing value gives an empty set.
 
     Examples
     --------
@@ -164,7 +164,7 @@ _SKILL_SEPARATORS = re.compile("[;\n]")
 
 
 class SkillsParser:
-    """:func:`parse_skills` on text cells, each item text parsed once.
+    """`parse_skills()` on text cells, each item text parsed once.
 
     Calling an instance on a cell gives what ``parse_skills(cell)`` gives (default
     level 3, ``;`` and new-line separators), errors included; the parsed items are

@@ -43,9 +43,11 @@ def to_utc_slots(
     ----------
     intervals : iterable of (int, int)
         Local ``[start, end)`` minute-of-week intervals as returned by
-        :func:`parse_availability` (ends past 10080 wrap to the week start).
+        [`parse_availability()`][rmatch.parsing.parse_availability] (ends past 10080
+        wrap to the week start).
     tz : datetime.tzinfo or str
-        The person's time zone (text is read with :func:`parse_timezone`).
+        The person's time zone (text is read with
+        [`parse_timezone()`][rmatch.parsing.parse_timezone]).
     reference_monday : datetime.date, default 2026-01-05
         Monday of the reference week. Each local day is shifted by the UTC offset
         ``tz`` has at noon on that day of this week, so daylight saving time is
@@ -121,7 +123,7 @@ def slots_to_text(slots: npt.ArrayLike) -> str:
     Parameters
     ----------
     slots : array-like of bool, shape (672,)
-        UTC slot mask as returned by :func:`to_utc_slots`.
+        UTC slot mask as returned by [`to_utc_slots()`][rmatch.parsing.to_utc_slots].
 
     Returns
     -------
@@ -179,11 +181,11 @@ _AVAILABILITY_SEPARATORS = re.compile("[;\n|]")
 class AvailabilityMasks:
     """Parse an availability cell into a local slot mask, each item text once.
 
-    Same result as :func:`parse_availability` followed by the local step of
-    :func:`to_utc_slots`: a cell is the union of its items, each snapped to slots.
-    Calling an instance on a cell gives a boolean mask of ``SLOTS_PER_WEEK`` local
-    slots (``empty`` for a missing cell); the parsed items are cached on the
-    instance.
+    Same result as [`parse_availability()`][rmatch.parsing.parse_availability] followed
+    by the local step of [`to_utc_slots()`][rmatch.parsing.to_utc_slots]: a cell is the
+    union of its items, each snapped to slots. Calling an instance on a cell gives a
+    boolean mask of ``SLOTS_PER_WEEK`` local slots (``empty`` for a missing cell); the
+    parsed items are cached on the instance.
 
     Attributes
     ----------

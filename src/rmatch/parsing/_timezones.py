@@ -248,7 +248,7 @@ def parse_timezone(value: object) -> _dt.tzinfo:
     Returns
     -------
     datetime.tzinfo
-        A :class:`zoneinfo.ZoneInfo` or a fixed :class:`datetime.timezone`.
+        A `zoneinfo.ZoneInfo` or a fixed `datetime.timezone`.
 
     Raises
     ------

@@ -2,11 +2,12 @@
 
 Modules, from the top of the flow down:
 
-* :mod:`~rmatch.result.matching`: :class:`Matching`, the tables a program returns;
-* :mod:`~rmatch.result.summary`: :class:`Summary` and the certified quality;
-* :mod:`~rmatch.result.reasons`: why a person is unmatched; :func:`explain_person`;
-* :mod:`~rmatch.result.explanation`: :class:`Explanation` (data and text);
-* :mod:`~rmatch.result.export`: CSV, Excel and JSON that never run a formula.
+* `matching`: [`Matching`][rmatch.result.Matching], the tables a program returns;
+* `summary`: [`Summary`][rmatch.result.Summary] and the certified quality;
+* `reasons`: why a person is unmatched;
+  [`explain_person()`][rmatch.result.explain_person];
+* `explanation`: [`Explanation`][rmatch.result.Explanation] (data and text);
+* `export`: CSV, Excel and JSON that never run a formula.
 """
 
 from __future__ import annotations

@@ -197,10 +197,10 @@ def write_table(
 
     Notes
     -----
-    In CSV and Excel output every text cell (and column name) that starts with
-    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
-    (:func:`neutralize`). Characters an ``.xlsx`` file cannot hold (control
-    characters other than tab and new lines) are replaced by U+FFFD.
+    In CSV and Excel output every text cell (and column name) that starts with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
+    ([`neutralize()`][rmatch.result.neutralize]). Characters an ``.xlsx`` file cannot
+    hold (control characters other than tab and new lines) are replaced by U+FFFD.
 
     Examples
     --------

@@ -135,7 +135,7 @@ class Matching:
         """Proven upper bound on the objective (None when unknown).
 
         On a pruned candidate graph this bounds every allowed pair, not only the
-        candidates (see :func:`rmatch.result.quality`).
+        candidates (see [`rmatch.result.quality()`][rmatch.result.quality]).
         """
         return self._quality()[0]
 
@@ -196,7 +196,7 @@ class Matching:
         return out
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
-        """Write :meth:`to_records` as JSON."""
+        """Write `to_records()` as JSON."""
         target = Path(path)
         target.write_text(
             json.dumps(self.to_records(), ensure_ascii=False, indent=1) + "\n",

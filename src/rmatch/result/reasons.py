@@ -191,7 +191,7 @@ def explain_person(
     unmatched: pd.DataFrame,
     person_id: str,
 ) -> Explanation:
-    """Build the :class:`~rmatch.result.Explanation` of one person.
+    """Build the [`Explanation`][rmatch.result.Explanation] of one person.
 
     Parameters
     ----------

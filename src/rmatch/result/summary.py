@@ -1,8 +1,8 @@
 """Summary: the headline figures of a matching, and the certified quality.
 
-:func:`summary` computes coverage, scores, objective, bound, gap, rules, constraints
-and unmatched reasons; :func:`quality` the bound and gap over every allowed pair
-(also when the candidate graph was pruned).
+[`summary()`][rmatch.result.summary] computes coverage, scores, objective, bound, gap,
+rules, constraints and unmatched reasons; [`quality()`][rmatch.result.quality] the bound
+and gap over every allowed pair (also when the candidate graph was pruned).
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def quality(cs: CandidateSet, sol: Solution) -> tuple[float | None, float | None
     tuple
         The proven upper bound (None when unknown), the relative gap and the
         status. On a pruned graph the bound covers every allowed pair (see
-        :func:`rmatch.candidates.certify`).
+        `rmatch.candidates.certify()`).
     """
     bound, gap, status = sol.bound, sol.gap, sol.status
     if not cs.pruned:

@@ -1,20 +1,24 @@
 """Hard rules: which pairs are allowed at all.
 
-A rule returns a boolean "allowed" mask for a :class:`~rmatch.scoring.Block`. A
+A rule returns a boolean "allowed" mask for a [`Block`][rmatch.scoring.Block]. A
 forbidden pair is removed from the candidate graph; it is never given a penalty.
 Rules are applied in order, and each pair removed is attributed to the first rule that
 removed it, so every unmatched person can be told which rule left them without a
 candidate.
 
-A rule may hand the candidate builder a pruning plan (:meth:`Rule.plan`): a list of
-forbidden pairs (:class:`PairsPlan`), a table of per-person keys (:class:`KeyPlan`),
-shared free hours (:class:`HoursPlan`, which also lets the builder score only pairs
-free in the same hour) or a total-score threshold (:class:`ScorePlan`). Without a
-plan the builder calls :meth:`Rule.allowed` block by block.
+A rule may hand the candidate builder a pruning plan
+([`Rule.plan()`][rmatch.rules.Rule.plan]): a list of forbidden pairs
+([`PairsPlan`][rmatch.rules.PairsPlan]), a table of per-person keys
+([`KeyPlan`][rmatch.rules.KeyPlan]), shared free hours
+([`HoursPlan`][rmatch.rules.HoursPlan], which also lets the builder score only pairs
+free in the same hour) or a total-score threshold
+([`ScorePlan`][rmatch.rules.ScorePlan]). Without a plan the builder calls
+[`Rule.allowed()`][rmatch.rules.Rule.allowed] block by block.
 
-To write your own, subclass :class:`Rule` or decorate a function with :func:`rule`;
-:func:`register_rule` (or ``@rule(name=...)``, or an entry point in the
-``rmatch.rules`` group) makes it usable by name in a program file.
+To write your own, subclass [`Rule`][rmatch.rules.Rule] or decorate a function with
+[`rule()`][rmatch.rules.rule]; [`register_rule()`][rmatch.rules.register_rule] (or
+``@rule(name=...)``, or an entry point in the ``rmatch.rules`` group) makes it usable by
+name in a program file.
 
 Examples
 --------

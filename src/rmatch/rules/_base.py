@@ -1,9 +1,13 @@
 """The base class of hard rules and the pruning plans rules hand to the builder.
 
-A rule hands its plan to the candidate builder through :meth:`Rule.plan`. The
-builder reads only what a plan says about itself (:attr:`RulePlan.keys`,
-:attr:`RulePlan.pairs`, :attr:`RulePlan.allows_blocking`, :attr:`RulePlan.uses_block`)
-and calls :meth:`RulePlan.apply`; it never looks at the type of a plan or a rule.
+A rule hands its plan to the candidate builder through
+[`Rule.plan()`][rmatch.rules.Rule.plan]. The builder reads only what a plan says about
+itself ([`RulePlan.keys`][rmatch.rules.RulePlan.keys],
+[`RulePlan.pairs`][rmatch.rules.RulePlan.pairs],
+[`RulePlan.allows_blocking`][rmatch.rules.RulePlan.allows_blocking],
+[`RulePlan.uses_block`][rmatch.rules.RulePlan.uses_block]) and calls
+[`RulePlan.apply()`][rmatch.rules.RulePlan.apply]; it never looks at the type of a plan
+or a rule.
 """
 
 from __future__ import annotations
@@ -28,10 +32,10 @@ from rmatch.scoring import (
 class Rule:
     """Base class of a hard rule.
 
-    Subclasses set ``name`` and implement :meth:`allowed`. ``needs_score`` rules are
+    Subclasses set ``name`` and implement `allowed()`. ``needs_score`` rules are
     applied after scoring (``block.total`` is set). A rule may also hand the
-    candidate builder a pruning plan (:meth:`plan`) that applies it without a
-    :class:`~rmatch.scoring.Block`.
+    candidate builder a pruning plan (`plan()`) that applies it without a
+    [`Block`][rmatch.scoring.Block].
     """
 
     name: ClassVar[str] = "rule"
@@ -44,11 +48,12 @@ class Rule:
     def plan(self, context: ScoringContext) -> RulePlan | None:
         """Return how the candidate builder applies this rule fast, or None.
 
-        The builder asks each rule once per run. A plan (:class:`PairsPlan`,
-        :class:`KeyPlan`, :class:`HoursPlan`, :class:`ScorePlan` or a subclass of
-        :class:`RulePlan`) must forbid exactly the pairs :meth:`allowed` forbids;
-        ``None`` (the default) makes the builder call :meth:`allowed` block by
-        block.
+        The builder asks each rule once per run. A plan
+        ([`PairsPlan`][rmatch.rules.PairsPlan], [`KeyPlan`][rmatch.rules.KeyPlan],
+        [`HoursPlan`][rmatch.rules.HoursPlan], [`ScorePlan`][rmatch.rules.ScorePlan] or
+        a subclass of [`RulePlan`][rmatch.rules.RulePlan]) must forbid exactly the pairs
+        `allowed()` forbids; ``None`` (the default) makes the builder call `allowed()`
+        block by block.
 
         Parameters
         ----------
@@ -80,7 +85,7 @@ class Rule:
         return f"forbidden by '{self.title()}'"
 
     def check(self, people: People | None = None) -> None:
-        """Raise :class:`ConfigError` for invalid parameters or missing columns."""
+        """Raise `ConfigError` for invalid parameters or missing columns."""
 
     def params(self) -> dict[str, Any]:
         """Parameters that rebuild the rule (JSON-safe)."""
@@ -96,7 +101,7 @@ class Rule:
 
 
 def positive_int(owner: str, name: str, value: object, minimum: int = 0) -> None:
-    """Raise :class:`ConfigError` unless ``value`` is an int >= ``minimum``."""
+    """Raise `ConfigError` unless ``value`` is an int >= ``minimum``."""
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise ConfigError(
             f"The {name!r} parameter of {owner} must be an int >= {minimum}. "
@@ -105,7 +110,7 @@ def positive_int(owner: str, name: str, value: object, minimum: int = 0) -> None
 
 
 def check_number(owner: str, name: str, value: object, minimum: float = 0.0) -> None:
-    """Raise :class:`ConfigError` unless ``value`` is a finite number >= ``minimum``."""
+    """Raise `ConfigError` unless ``value`` is a finite number >= ``minimum``."""
     if (
         not isinstance(value, int | float)
         or isinstance(value, bool)
@@ -121,7 +126,7 @@ def check_number(owner: str, name: str, value: object, minimum: float = 0.0) -> 
 class RulePlan:
     """The generic plan: call ``rule.allowed`` on each block.
 
-    Subclasses apply a rule without a :class:`~rmatch.scoring.Block`.
+    Subclasses apply a rule without a [`Block`][rmatch.scoring.Block].
 
     Parameters
     ----------
@@ -131,15 +136,15 @@ class RulePlan:
     ----------
     keys : tuple of numpy.ndarray or None
         ``(left_code, right_code, table)`` when the rule depends only on one key
-        per person (see :class:`KeyPlan`).
+        per person (see [`KeyPlan`][rmatch.rules.KeyPlan]).
     pairs : tuple of numpy.ndarray or None
         ``(left, right)`` node numbers of the forbidden pairs (see
-        :class:`PairsPlan`).
+        [`PairsPlan`][rmatch.rules.PairsPlan]).
     allows_blocking : bool
-        The rule forbids every pair that shares no free hour, so the builder may
-        score only pairs free in the same hour (see :class:`HoursPlan`).
+        The rule forbids every pair that shares no free hour, so the builder may score
+        only pairs free in the same hour (see [`HoursPlan`][rmatch.rules.HoursPlan]).
     uses_block : bool
-        :meth:`apply` reads ``view.block()`` (all of ``people``).
+        `apply()` reads ``view.block()`` (all of ``people``).
     """
 
     keys: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None

@@ -43,11 +43,11 @@ def register_rule(name: str, obj: Any) -> None:
     Parameters
     ----------
     name : str
-        The ``type`` used in TOML; :meth:`Rule.to_dict` should write it (a subclass
-        sets ``name`` to it; a decorated function gets it).
+        The ``type`` used in TOML; [`Rule.to_dict()`][rmatch.rules.Rule.to_dict] should
+        write it (a subclass sets ``name`` to it; a decorated function gets it).
     obj : Rule subclass, factory or Rule
         ``obj(**params)`` builds the rule from the TOML parameters; an object (e.g.
-        from :func:`rule`) is copied with the parameters.
+        from [`rule()`][rmatch.rules.rule]) is copied with the parameters.
 
     Examples
     --------
@@ -83,12 +83,12 @@ _SCALAR_PARAM = {
 def rule_from_dict(name: str, spec: Any) -> list[Rule]:
     """Build rules from one TOML/dict entry.
 
-    ``no_reporting_line = true``, ``no_reporting_line = 2``,
-    ``no_reporting_line = {levels = 2, same_manager = true}``,
-    ``different = ["department", "location"]`` (one rule per column),
-    ``history = "past_pairs.csv"``. ``false`` disables the rule. A rule
-    registered by name (:func:`register_rule`, ``@rule(name=...)`` or an entry point
-    in the ``rmatch.rules`` group) takes ``true`` or a table of parameters.
+    ``no_reporting_line = true``, ``no_reporting_line = 2``, ``no_reporting_line =
+    {levels = 2, same_manager = true}``, ``different = ["department", "location"]`` (one
+    rule per column), ``history = "past_pairs.csv"``. ``false`` disables the rule. A
+    rule registered by name ([`register_rule()`][rmatch.rules.register_rule],
+    ``@rule(name=...)`` or an entry point in the ``rmatch.rules`` group) takes ``true``
+    or a table of parameters.
     """
     kind = name
     if isinstance(spec, Mapping):

@@ -1,4 +1,4 @@
-"""Rules from plain functions (see :func:`rule`)."""
+"""Rules from plain functions (see [`rule()`][rmatch.rules.rule])."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rmatch.scoring import Block, check_arity
 
 
 class _FunctionRule(Rule):
-    """A rule from a Python function (see :func:`rule`).
+    """A rule from a Python function (see [`rule()`][rmatch.rules.rule]).
 
     With ``columns`` the function judges one pair; without, a whole block.
     """
@@ -58,7 +58,7 @@ class _FunctionRule(Rule):
         return self.reason.format(other=other)
 
     def check(self, people: People | None = None) -> None:
-        """Raise :class:`ConfigError` if a column the function reads is missing."""
+        """Raise `ConfigError` if a column the function reads is missing."""
         if people is None or self.pair_columns is None:
             return
         known = {"id", "role", "seniority", *people.sets, *people.columns}
@@ -129,9 +129,9 @@ def rule(
     no_candidate_reason: str | None = None,
     needs_score: bool = False,
 ) -> Any:
-    """Turn a function into a hard :class:`Rule`.
+    """Turn a function into a hard [`Rule`][rmatch.rules.Rule].
 
-    Without ``columns`` the function judges a whole :class:`~rmatch.scoring.Block`
+    Without ``columns`` the function judges a whole [`Block`][rmatch.scoring.Block]
     and returns a ``bool`` array ``block.shape`` (mentors × mentees), ``True`` where
     the pair is allowed: vectorized, for any size. With ``columns`` it judges one
     pair: with one column it receives the mentor's and the mentee's value of that
@@ -145,9 +145,9 @@ def rule(
     columns : sequence of str, optional
         The columns a per-pair function reads.
     name : str, optional
-        Registers the rule under this name (see :func:`register_rule`), so a
-        program file can use it (``[rules] name = true``). Default: the
-        function's name, not registered.
+        Registers the rule under this name (see
+        [`register_rule()`][rmatch.rules.register_rule]), so a program file can use it
+        (``[rules] name = true``). Default: the function's name, not registered.
     title : str, optional
         Short human name used in summaries (default: the name with spaces).
     no_candidate_reason : str, optional

@@ -1,22 +1,25 @@
 """Scoring criteria: how well a mentor fits a mentee, block by block.
 
-A criterion scores a :class:`Block` of pairs (a set of mentor positions × a set of
-mentee positions) at once and returns a ``float`` array of shape
-``(n_mentors, n_mentees)`` with values in ``[0, 1]``; ``NaN`` means "no data to
-judge" (a missing answer never counts as agreement). The total score of a pair is the
-weighted mean of the criteria that have data.
+A criterion scores a [`Block`][rmatch.scoring.Block] of pairs (a set of mentor positions
+× a set of mentee positions) at once and returns a ``float`` array of shape
+``(n_mentors, n_mentees)`` with values in ``[0, 1]``; ``NaN`` means "no data to judge"
+(a missing answer never counts as agreement). The total score of a pair is the weighted
+mean of the criteria that have data.
 
 Built-in criteria are vectorized: set overlap is a sparse matrix product, schedule
-overlap is a product of UTC slot rows. To add your own, subclass :class:`Criterion`
-(vectorized) or decorate a function with :func:`criterion` (a vectorized
-``fn(block)``, or a per-pair ``fn(mentor_value, mentee_value)``: simple, slower).
-:func:`register_criterion` (or ``@criterion(name=...)``, or an entry point in the
-``rmatch.criteria`` group) makes a criterion usable by name in a program file.
+overlap is a product of UTC slot rows. To add your own, subclass
+[`Criterion`][rmatch.scoring.Criterion] (vectorized) or decorate a function with
+[`criterion()`][rmatch.scoring.criterion] (a vectorized ``fn(block)``, or a per-pair
+``fn(mentor_value, mentee_value)``: simple, slower).
+[`register_criterion()`][rmatch.scoring.register_criterion] (or
+``@criterion(name=...)``, or an entry point in the ``rmatch.criteria`` group) makes a
+criterion usable by name in a program file.
 
 Each built-in criterion hands the candidate builder an exact float32 block kernel
-through :meth:`Criterion.kernel`; the kernel protocol (:class:`Kernel`), the block
-view it reads (:class:`BlockView`) and the per-run :class:`ScoringContext` are
-defined here too.
+through [`Criterion.kernel()`][rmatch.scoring.Criterion.kernel]; the kernel protocol
+([`Kernel`][rmatch.scoring.Kernel]), the block view it reads
+([`BlockView`][rmatch.scoring.BlockView]) and the per-run
+[`ScoringContext`][rmatch.scoring.ScoringContext] are defined here too.
 
 Examples
 --------

@@ -15,9 +15,9 @@ from rmatch.scoring._kernel import Kernel, ScoringContext
 class Criterion:
     """Base class of a scoring criterion.
 
-    Subclasses set ``name`` and implement :meth:`score`; they may override
-    :meth:`describe` (shown by ``Matching.explain``), :meth:`params` (stored by
-    ``Program.to_dict``) and :meth:`kernel` (a vectorized block kernel for the
+    Subclasses set ``name`` and implement `score()`; they may override
+    `describe()` (shown by ``Matching.explain``), `params()` (stored by
+    ``Program.to_dict``) and `kernel()` (a vectorized block kernel for the
     candidate builder).
 
     Parameters
@@ -33,7 +33,7 @@ class Criterion:
         self.weight = weight
 
     def check(self) -> None:
-        """Raise :class:`ConfigError` if the parameters are invalid."""
+        """Raise `ConfigError` if the parameters are invalid."""
         if not (isinstance(self.weight, int | float) and self.weight >= 0):
             raise ConfigError(
                 f"The 'weight' parameter of {type(self).__name__} must be a number "
@@ -48,9 +48,9 @@ class Criterion:
         """Return the vectorized block kernel of this criterion, or None.
 
         The candidate builder asks each criterion once per run. A kernel scores
-        the blocks of the run in float32 (see :class:`~rmatch.scoring.Kernel`)
-        and must compute exactly what :meth:`score` computes; ``None`` (the
-        default) makes the builder call :meth:`score` block by block.
+        the blocks of the run in float32 (see [`Kernel`][rmatch.scoring.Kernel])
+        and must compute exactly what `score()` computes; ``None`` (the
+        default) makes the builder call `score()` block by block.
 
         Parameters
         ----------

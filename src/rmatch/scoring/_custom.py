@@ -18,7 +18,7 @@ from rmatch.scoring._skills import Skills
 
 
 class _FunctionCriterion(Criterion):
-    """A criterion from a Python function (see :func:`criterion`).
+    """A criterion from a Python function (see `criterion()`).
 
     With ``columns`` the function scores one pair; without, a whole block.
     """
@@ -105,7 +105,7 @@ class _FunctionCriterion(Criterion):
 
 
 def check_arity(fn: Callable[..., Any], n: int, what: str) -> None:
-    """Raise :class:`ConfigError` unless ``fn`` is a function of ``n`` arguments.
+    """Raise `ConfigError` unless ``fn`` is a function of ``n`` arguments.
 
     Parameters
     ----------
@@ -132,13 +132,13 @@ def criterion(
     name: str | None = None,
     weight: float = 1.0,
 ) -> Any:
-    """Turn a function into a :class:`Criterion`.
+    """Turn a function into a [`Criterion`][rmatch.scoring.Criterion].
 
     With ``columns`` the function scores one pair: with one column it receives the
-    mentor's and the mentee's value of that column; with several, two dicts
-    ``{column: value}``. It returns a float in ``[0, 1]`` or ``None`` for "no data",
-    and runs once per pair: fine for hundreds of people. Without ``columns`` it
-    scores a whole :class:`Block` and returns a float array ``block.shape`` (NaN = no
+    mentor's and the mentee's value of that column; with several, two dicts ``{column:
+    value}``. It returns a float in ``[0, 1]`` or ``None`` for "no data", and runs once
+    per pair: fine for hundreds of people. Without ``columns`` it scores a whole
+    [`Block`][rmatch.scoring.Block] and returns a float array ``block.shape`` (NaN = no
     data): vectorized, for any size.
 
     Parameters
@@ -148,9 +148,10 @@ def criterion(
     columns : sequence of str, optional
         The columns a per-pair function reads.
     name : str, optional
-        Registers the criterion under this name (see :func:`register_criterion`),
-        so a program file can use it (``[criteria] name = { weight = 2 }``).
-        Default: the function's name, not registered.
+        Registers the criterion under this name (see
+        [`register_criterion()`][rmatch.scoring.register_criterion]), so a program file
+        can use it (``[criteria] name = { weight = 2 }``). Default: the function's name,
+        not registered.
     weight : float, default 1.0
 
     Examples
@@ -194,10 +195,10 @@ def criterion_from_dict(name: str, spec: Mapping[str, Any] | float) -> Criterion
     Parameters
     ----------
     name : str
-        ``skills``, ``interests``, ``goals``, ``schedule``, any other name with
-        ``type = "set_similarity"`` and ``column = ...``, or a criterion registered
-        by name (:func:`register_criterion`, ``@criterion(name=...)`` or an entry
-        point in the ``rmatch.criteria`` group).
+        ``skills``, ``interests``, ``goals``, ``schedule``, any other name with ``type =
+        "set_similarity"`` and ``column = ...``, or a criterion registered by name
+        ([`register_criterion()`][rmatch.scoring.register_criterion],
+        ``@criterion(name=...)`` or an entry point in the ``rmatch.criteria`` group).
     spec : dict or float
         Parameters, or just the weight.
     """

@@ -1,9 +1,10 @@
 """What the candidate builder and the vectorized criteria and rules agree on.
 
-A run of the candidate builder scores blocks of *nodes*: left nodes are mentors,
-right nodes are mentees (numbered ``0..n-1`` in the order of their positions in
-``people``). A :class:`Kernel` scores one criterion on a :class:`BlockView`; the
-:class:`ScoringContext` holds what a whole run shares.
+A run of the candidate builder scores blocks of *nodes*: left nodes are mentors, right
+nodes are mentees (numbered ``0..n-1`` in the order of their positions in ``people``). A
+[`Kernel`][rmatch.scoring.Kernel] scores one criterion on a
+[`BlockView`][rmatch.scoring.BlockView]; the
+[`ScoringContext`][rmatch.scoring.ScoringContext] holds what a whole run shares.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class ScoringContext:
 
     @property
     def has_slots(self) -> bool:
-        """Whether :attr:`slots` has been built."""
+        """Whether `slots` has been built."""
         return "slots" in self.__dict__
 
 
@@ -116,12 +117,12 @@ class BlockView(Protocol):
         ...
 
     def block(self) -> Block:
-        """The same pairs as a :class:`Block` of people positions."""
+        """The same pairs as a [`Block`][rmatch.scoring.Block] of people positions."""
         ...
 
 
 class Kernel:
-    """Scores one criterion on a :class:`BlockView`, in float32.
+    """Scores one criterion on a [`BlockView`][rmatch.scoring.BlockView], in float32.
 
     Attributes
     ----------
@@ -130,8 +131,9 @@ class Kernel:
     weight : float
         Its weight in the total score.
     uses_block : bool
-        The kernel reads :meth:`BlockView.block` (all of ``people``): then the
-        total score is clipped to ``[0, 1]`` and Dask workers get all of ``people``.
+        The kernel reads [`BlockView.block()`][rmatch.scoring.BlockView.block] (all of
+        ``people``): then the total score is clipped to ``[0, 1]`` and Dask workers get
+        all of ``people``.
     """
 
     label: str = ""

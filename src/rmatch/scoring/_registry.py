@@ -1,10 +1,10 @@
 """Named factories of criteria and rules: built-in, registered, or shipped by a package.
 
-A :class:`Registry` maps a name (the ``type`` of a TOML entry) to a factory that
-takes the entry's parameters and returns the object. Names are looked up among the
-built-in ones, then among those registered in Python, then among the entry points
-of the registry's group (``rmatch.criteria`` or ``rmatch.rules``), so an installed
-package can ship named criteria and rules.
+A [`Registry`][rmatch.scoring.Registry] maps a name (the ``type`` of a TOML entry) to a
+factory that takes the entry's parameters and returns the object. Names are looked up
+among the built-in ones, then among those registered in Python, then among the entry
+points of the registry's group (``rmatch.criteria`` or ``rmatch.rules``), so an
+installed package can ship named criteria and rules.
 """
 
 from __future__ import annotations
@@ -186,11 +186,12 @@ def register_criterion(name: str, obj: Any) -> None:
     Parameters
     ----------
     name : str
-        The ``type`` used in TOML; :meth:`Criterion.to_dict` should write it (a
+        The ``type`` used in TOML;
+        [`Criterion.to_dict()`][rmatch.scoring.Criterion.to_dict] should write it (a
         subclass sets ``name`` to it; a decorated function gets it).
     obj : Criterion subclass, factory or Criterion
-        ``obj(**params)`` builds the criterion from the TOML parameters; an object
-        (e.g. from :func:`criterion`) is copied with the parameters.
+        ``obj(**params)`` builds the criterion from the TOML parameters; an object (e.g.
+        from [`criterion()`][rmatch.scoring.criterion]) is copied with the parameters.
 
     Examples
     --------

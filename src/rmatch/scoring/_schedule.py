@@ -87,7 +87,7 @@ class Schedule(Criterion):
 
 
 class ScheduleKernel(Kernel):
-    """Exact float32 kernel of :class:`Schedule` (shared slots of the block)."""
+    """Exact float32 kernel of `Schedule` (shared slots of the block)."""
 
     def __init__(self, crit: Schedule, slots: SlotBuckets) -> None:
         self.label = criterion_label(crit)

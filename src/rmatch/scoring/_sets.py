@@ -141,7 +141,7 @@ class Goals(SetSimilarity):
 
 
 class SetKernel(Kernel):
-    """Exact float32 kernel of :class:`SetSimilarity`."""
+    """Exact float32 kernel of [`SetSimilarity`][rmatch.scoring.SetSimilarity]."""
 
     def __init__(
         self,

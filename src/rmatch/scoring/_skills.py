@@ -1,7 +1,7 @@
 """Skills: how well what one side offers covers what the other wants to learn.
 
 The criterion and its exact float32 block kernel live together: the kernel computes
-exactly what :meth:`Skills.score` computes.
+exactly what [`Skills.score()`][rmatch.scoring.Skills.score] computes.
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ def _threshold_features(matrix: sp.csr_matrix, scale: bool) -> sp.csr_matrix:
 
 
 class _Coverage:
-    """Exact features of one direction of :class:`Skills`."""
+    """Exact features of one direction of [`Skills`][rmatch.scoring.Skills]."""
 
     def __init__(
         self,
@@ -271,7 +271,7 @@ def _levels_supported(people: People) -> bool:
 
 
 class SkillsKernel(Kernel):
-    """Exact float32 kernel of :class:`Skills` (both directions)."""
+    """Exact float32 kernel of [`Skills`][rmatch.scoring.Skills] (both directions)."""
 
     def __init__(
         self, crit: Skills, people: People, mentors: np.ndarray, mentees: np.ndarray

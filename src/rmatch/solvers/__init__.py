@@ -1,4 +1,4 @@
-"""Solver layer: pure functions on a :class:`CandidateGraph`.
+"""Solver layer: pure functions on a [`CandidateGraph`][rmatch.solvers.CandidateGraph].
 
 >>> import numpy as np
 >>> from rmatch.solvers import CandidateGraph, solve
@@ -75,7 +75,7 @@ __all__ = [
     "verify",
 ]
 
-#: Method names accepted by :func:`solve` (a variant may follow a colon).
+#: Method names accepted by `solve()` (a variant may follow a colon).
 METHODS: tuple[str, ...] = (
     "auto",
     "assignment",
@@ -286,9 +286,10 @@ def solve(
     graph : CandidateGraph
         Candidate pairs, capacities and rules.
     method : str
-        One of :data:`METHODS`, optionally with a variant: ``"assignment:dense"``,
+        One of `METHODS`, optionally with a variant: ``"assignment:dense"``,
         ``"flow:highs-lp"``, ``"ilp:cbc"``... ``"auto"`` picks with
-        :func:`choose_method` and records the choice in ``stats["auto"]``.
+        [`choose_method()`][rmatch.solvers.choose_method] and records the choice in
+        ``stats["auto"]``.
     objective : {"total", "coverage", "fairness"}
         What to maximize (see the module docstring).
     time_limit : float, optional
@@ -303,7 +304,8 @@ def solve(
     Returns
     -------
     Solution
-        Checked by :func:`verify`: a result that breaks a rule is never returned.
+        Checked by [`verify()`][rmatch.solvers.verify]: a result that breaks a rule is
+        never returned.
 
     Raises
     ------

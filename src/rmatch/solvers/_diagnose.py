@@ -3,7 +3,7 @@
 Reasons name node *positions* ("mentor 3", "mentee 5"); every reason also carries
 a JSON-safe record (``InfeasibleGraphError.details``) so that callers can map the
 positions back to people ids and rewrite the messages. The error class itself lives
-in :mod:`rmatch.errors`.
+in [`rmatch.errors`][rmatch.errors].
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def _top_sum(nodes: IntArray, n: int, vals: FloatArray, k: IntArray) -> float:
 def raise_infeasible(
     reasons: Iterable[Reason], header: str = "no matching satisfies the rules"
 ) -> None:
-    """Raise :class:`InfeasibleGraphError` with ``reasons``."""
+    """Raise `InfeasibleGraphError` with ``reasons``."""
     items = list(reasons)
     if not items:
         items = [

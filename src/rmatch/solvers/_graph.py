@@ -152,8 +152,8 @@ class CandidateGraph:
 
     Notes
     -----
-    Arrays are stored as read-only views. :meth:`check` validates the structure;
-    :func:`rmatch.solvers.solve` calls it before solving.
+    Arrays are stored as read-only views. `check()` validates the structure;
+    [`rmatch.solvers.solve()`][rmatch.solvers.solve] calls it before solving.
 
     Examples
     --------
@@ -327,7 +327,7 @@ class CandidateGraph:
 
     # -------------------------------------------------------------- validation
     def check(self) -> None:
-        """Raise :class:`~rmatch.errors.ConfigError` if the graph is inconsistent.
+        """Raise `ConfigError` if the graph is inconsistent.
 
         Checks shapes, node ranges, duplicate ``(left, right)`` pairs, weights in
         ``[0, 1]``, non-negative capacities and lower bounds, and the shape and
@@ -399,7 +399,7 @@ class CandidateGraph:
 
 @dataclass(frozen=True)
 class Solution:
-    """Result of :func:`rmatch.solvers.solve`.
+    """Result of [`rmatch.solvers.solve()`][rmatch.solvers.solve].
 
     Attributes
     ----------

@@ -1,6 +1,6 @@
 """The three objectives, expressed once on top of any exact backend ("oracle").
 
-* ``total``: maximize ``sum(weight + tie)`` (see :func:`~._common.tie_values`).
+* ``total``: maximize ``sum(weight + tie)`` (see `tie_values()`).
 * ``coverage``: ``C* = max #pairs`` (count oracle), then maximize the total among
   matchings with ``C*`` pairs (oracle with ``n_pairs=C*``).
 * ``fairness``: ``C*`` as above; binary search over the distinct weights for the

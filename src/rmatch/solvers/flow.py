@@ -349,7 +349,7 @@ _BACKEND_FUNCS = {"ortools": _ortools, "highs-lp": _lp, "networkx": _networkx}
 def max_cardinality(graph: CandidateGraph, deadline: Deadline | None = None) -> Raw:
     """Maximum number of pairs by max-flow (Dinic), for graphs without lower bounds.
 
-    Required edges are fixed first. Returns an optimal :class:`~._common.Raw` whose
+    Required edges are fixed first. Returns an optimal `Raw` whose
     bound is the number of pairs.
     """
     del deadline

@@ -68,5 +68,5 @@ def greedy_edges(graph: CandidateGraph, values: FloatArray | None = None) -> Int
 
 
 def solve_greedy(graph: CandidateGraph) -> Raw:
-    """Greedy matching as a :class:`~._common.Raw` result (heuristic, no bound)."""
+    """Greedy matching as a `Raw` result (heuristic, no bound)."""
     return Raw(greedy_edges(graph), "feasible", None, "greedy")

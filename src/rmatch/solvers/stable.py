@@ -102,7 +102,7 @@ def blocking_pairs(graph: CandidateGraph, edges: npt.ArrayLike) -> IntArray:
 
     An unchosen edge ``(l, r)`` blocks when both endpoints have a positive capacity
     and each would accept the other: it has a free place, or it prefers the other
-    to its worst current partner (preferences as in :func:`stable_edges`).
+    to its worst current partner (preferences as in `stable_edges()`).
 
     Examples
     --------
@@ -132,5 +132,5 @@ def blocking_pairs(graph: CandidateGraph, edges: npt.ArrayLike) -> IntArray:
 
 
 def solve_stable(graph: CandidateGraph) -> Raw:
-    """Stable matching as a :class:`~._common.Raw` result (no optimality claim)."""
+    """Stable matching as a `Raw` result (no optimality claim)."""
     return Raw(stable_edges(graph), "feasible", None, "stable(deferred-acceptance)")

@@ -1,15 +1,16 @@
 """Read raw survey exports: map questions onto canonical fields, join HR data.
 
 A sign-up survey exported from Google Forms, Microsoft Forms, Qualtrics or Excel does
-not use rmatch's canonical columns (DESIGN.md). A :class:`SurveyMap` says which
-question feeds which field and how to read the answers; :func:`read_survey` applies
-it, removes duplicate answers, joins an HR file (manager, department, grade,
-location) and returns :class:`~rmatch.people.People`. :func:`validate_survey` does
-the same and returns every problem as a
-:class:`~rmatch.validate.ValidationReport` instead of raising.
+not use rmatch's canonical columns (DESIGN.md). A [`SurveyMap`][rmatch.survey.SurveyMap]
+says which question feeds which field and how to read the answers;
+[`read_survey()`][rmatch.survey.read_survey] applies it, removes duplicate answers,
+joins an HR file (manager, department, grade, location) and returns
+[`People`][rmatch.people.People]. [`validate_survey()`][rmatch.survey.validate_survey]
+does the same and returns every problem as a
+[`ValidationReport`][rmatch.validate.ValidationReport] instead of raising.
 
 A mapping is a ``[mapping]`` TOML section (or the same dict, or a
-:class:`SurveyMap`)::
+[`SurveyMap`][rmatch.survey.SurveyMap])::
 
     [mapping]
     preset = "google_forms"                  # Timestamp, Email Address, ", " lists
@@ -51,12 +52,11 @@ columns whose names clash with an option) and ``hr`` (the HR file: ``file``,
 ``join`` = ``auto`` / ``id`` / ``email``, ``header_rows``, ``sheet``,
 ``separators``, ``id_from_email``, ``roles``, ``likert`` and column lines).
 
-The package follows the reading stages: :mod:`~rmatch.survey.presets`,
-:mod:`~rmatch.survey.spec` and :mod:`~rmatch.survey.mapping` (the mapping),
-:mod:`~rmatch.survey.columns` (finding the columns), :mod:`~rmatch.survey.answers`
-(reading the cells), :mod:`~rmatch.survey.roster`, :mod:`~rmatch.survey.respondents`
-and :mod:`~rmatch.survey.hr` (people, duplicates, the HR join) and
-:mod:`~rmatch.survey.read` (:func:`read_survey`, :func:`validate_survey`).
+The package follows the reading stages: `presets`, `spec` and `mapping` (the mapping),
+`columns` (finding the columns), `answers` (reading the cells), `roster`, `respondents`
+and `hr` (people, duplicates, the HR join) and `read`
+([`read_survey()`][rmatch.survey.read_survey],
+[`validate_survey()`][rmatch.survey.validate_survey]).
 """
 
 from rmatch.people import CANONICAL_FIELDS

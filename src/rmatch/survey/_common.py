@@ -1,6 +1,6 @@
 """Helpers shared by the survey stages: column keys, close matches, option checks.
 
-Private to :mod:`rmatch.survey`; nothing here is public API.
+Private to [`rmatch.survey`][rmatch.survey]; nothing here is public API.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Reading answer cells: multi-selects, grids, rating scales, ordinal answers, roles.
 
-:class:`AnswerBuilder` turns the mapped columns of a
-:class:`~rmatch.survey.columns.Table` into canonical text columns (the cell formats
-:func:`~rmatch.io.read_people` reads), each distinct cell parsed once; :class:`Part`
+`AnswerBuilder` turns the mapped columns of a
+`Table` into canonical text columns (the cell formats
+[`read_people()`][rmatch.io.read_people] reads), each distinct cell parsed once; `Part`
 is the result for one file.
 """
 
@@ -105,7 +105,7 @@ def _split(text: str, separators: Sequence[str]) -> list[str]:
 
 
 class AnswerBuilder:
-    """Apply a :class:`SurveyMap` to a table: canonical text columns."""
+    """Apply a `SurveyMap` to a table: canonical text columns."""
 
     def __init__(
         self, smap: SurveyMap, table: Table, uses: list[ColumnUse], issues: IssueLog
@@ -291,7 +291,7 @@ class AnswerBuilder:
         return out
 
     def build(self) -> dict[str, np.ndarray]:
-        """Field -> canonical text column; :attr:`origin` gets each field's columns."""
+        """Field -> canonical text column; `origin` gets each field's columns."""
         by_field: dict[str, list[ColumnUse]] = {}
         for use in self.uses:
             by_field.setdefault(use.spec.field, []).append(use)

@@ -1,8 +1,8 @@
 """Finding the mapped columns in a survey export.
 
-:func:`load_table` reads one or more raw files into a :class:`Table` (every header
-row of an export can name a column); :func:`resolve_columns` finds the column of
-every line of a :class:`~rmatch.survey.SurveyMap`. :class:`IssueLog` collects the
+`load_table()` reads one or more raw files into a `Table` (every header
+row of an export can name a column); `resolve_columns()` finds the column of
+every line of a [`SurveyMap`][rmatch.survey.SurveyMap]. `IssueLog` collects the
 problems of one read, keyed by file and row.
 """
 
@@ -91,7 +91,7 @@ def _import_id(text: str) -> str | None:
 
 
 def load_table(source: Any, smap: SurveyMap, *, add_source: bool) -> Table:
-    """Read one source or a list of sources into one :class:`Table`.
+    """Read one source or a list of sources into one `Table`.
 
     Parameters
     ----------
@@ -100,8 +100,8 @@ def load_table(source: Any, smap: SurveyMap, *, add_source: bool) -> Table:
     smap : SurveyMap
         Gives ``sheet``, ``header_rows`` and ``base_dir``.
     add_source : bool
-        Survey files: add the :data:`SOURCE_COLUMN` column. HR files: name data
-        given in memory ``<HR ...>``.
+        Survey files: add the [`SOURCE_COLUMN`][rmatch.survey.SOURCE_COLUMN] column. HR
+        files: name data given in memory ``<HR ...>``.
     """
     sources = list(source) if _is_many(source) else [source]
     raws: list[RawTable] = []

@@ -1,7 +1,7 @@
-"""The mapping of a survey export: :class:`SurveyMap`, a ``[mapping]`` TOML section.
+"""The mapping of a survey export: `SurveyMap`, a ``[mapping]`` TOML section.
 
 The format of the section (options and column lines) is described in
-:mod:`rmatch.survey`.
+[`rmatch.survey`][rmatch.survey].
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ _ROLES = ("mentor", "mentee", "both", "none")
 
 @dataclass(frozen=True)
 class SurveyMap:
-    """How to read a raw survey export (see :mod:`rmatch.survey`).
+    """How to read a raw survey export (see [`rmatch.survey`][rmatch.survey]).
 
-    Build one with :meth:`from_dict` (a ``[mapping]`` TOML section), :meth:`from_toml`
+    Build one with `from_dict()` (a ``[mapping]`` TOML section), `from_toml()`
     or directly.
 
     Parameters
@@ -60,7 +60,7 @@ class SurveyMap:
         latest or the first by ``timestamp`` (ties: the later / earlier row).
     roles : mapping of str to str
         Role answer -> ``mentor`` / ``mentee`` / ``both`` / ``none``; other answers
-        are read by :func:`~rmatch.parsing.parse_role`.
+        are read by [`parse_role()`][rmatch.parsing.parse_role].
     likert : mapping of str to float, optional
         Rating labels -> numbers for ``scale = "likert"`` columns and skill levels.
     periods : mapping of str to (str, str), optional
@@ -112,7 +112,7 @@ class SurveyMap:
         Parameters
         ----------
         section : mapping
-            Options and column lines (see :mod:`rmatch.survey`).
+            Options and column lines (see [`rmatch.survey`][rmatch.survey]).
         base_dir : path, optional
             Folder that relative file names (``hr.file``) are relative to.
 
@@ -165,7 +165,7 @@ class SurveyMap:
     def coerce(
         cls, mapping: SurveyMap | Mapping[str, Any] | str | os.PathLike[str] | None
     ) -> SurveyMap:
-        """Return ``mapping`` as a :class:`SurveyMap` (a map, a dict, a TOML path)."""
+        """Return ``mapping`` as a `SurveyMap` (a map, a dict, a TOML path)."""
         if mapping is None:
             return cls()
         if isinstance(mapping, SurveyMap):
@@ -180,7 +180,7 @@ class SurveyMap:
         )
 
     def path(self, name: str) -> Path:
-        """Resolve a file name relative to :attr:`base_dir`."""
+        """Resolve a file name relative to `base_dir`."""
         target = Path(name)
         if not target.is_absolute() and self.base_dir is not None:
             target = Path(self.base_dir) / target
@@ -190,7 +190,7 @@ class SurveyMap:
 def parse_section(
     section: Mapping[str, Any], *, base_dir: str | os.PathLike[str] | None, hr: bool
 ) -> SurveyMap:
-    """Build a :class:`SurveyMap` from a ``[mapping]`` or ``[mapping.hr]`` section.
+    """Build a `SurveyMap` from a ``[mapping]`` or ``[mapping.hr]`` section.
 
     Parameters
     ----------

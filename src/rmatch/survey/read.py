@@ -1,4 +1,4 @@
-"""Reading a survey: :func:`read_survey` and :func:`validate_survey`.
+"""Reading a survey: `read_survey()` and `validate_survey()`.
 
 One read maps the export (and the HR file), removes duplicate answers, joins the HR
 file, resolves managers and validates the result, rejecting invalid rows when asked.
@@ -35,7 +35,7 @@ _ATTEMPTS = 6  # validation rounds when rejecting rows (rejecting can reveal mor
 
 
 class _Reader:
-    """One run of :func:`read_survey` / :func:`validate_survey`."""
+    """One run of [`read_survey()`][rmatch.survey.read_survey] / `validate_survey()`."""
 
     def __init__(self, smap: SurveyMap, reference_monday: Any, on_error: str) -> None:
         self.smap = smap
@@ -173,11 +173,11 @@ def validate_survey(
     Parameters
     ----------
     source : path, DataFrame, records, or a list of paths / DataFrames
-        See :func:`read_survey`.
+        See [`read_survey()`][rmatch.survey.read_survey].
     mapping : SurveyMap, dict or path of a TOML file, optional
-        See :func:`read_survey`.
+        See [`read_survey()`][rmatch.survey.read_survey].
     hr, hr_mapping, reference_monday, errors
-        See :func:`read_survey`.
+        See [`read_survey()`][rmatch.survey.read_survey].
 
     Returns
     -------
@@ -210,7 +210,7 @@ def read_survey(
     reference_monday: Any = None,
     errors: str | None = None,
 ) -> People:
-    """Read a raw survey export (and an HR file) into :class:`~rmatch.people.People`.
+    """Read a raw survey export (and an HR file) into [`People`][rmatch.people.People].
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """The combined canonical table of one read: survey rows, then HR-only rows.
 
-:class:`Roster` holds the kept survey answers as canonical text columns, fills them
+`Roster` holds the kept survey answers as canonical text columns, fills them
 from the HR file, and points every issue found on the canonical table back at the
 raw file, row and column it came from.
 """

@@ -1,7 +1,8 @@
 """Column lines of a mapping: which survey column feeds which field, and how.
 
-:class:`ColumnSpec` is one line of a ``[mapping]`` section (``"Question" = "field"``
-or a table with parsing options); :data:`FIELDS` lists the fields a column can feed.
+[`ColumnSpec`][rmatch.survey.ColumnSpec] is one line of a ``[mapping]`` section
+(``"Question" = "field"`` or a table with parsing options); `FIELDS` lists the fields a
+column can feed.
 """
 
 from __future__ import annotations
@@ -69,16 +70,17 @@ class ColumnSpec:
         ``"Prefix [X]"`` (a Google / Microsoft Forms grid); ``X`` is then the day
         (availability) or the skill (skills).
     field : str
-        Target field (see :data:`FIELDS`), or any name with ``custom=True``.
+        Target field (see `FIELDS`), or any name with ``custom=True``.
     separators : tuple of str, optional
         Multi-select separators (default: the map's ``separators``).
     values : mapping of str to str, optional
-        Answer -> value, compared after :func:`~rmatch.parsing.normalize_token`
-        (for sets and skills: per selected option). An empty value drops it.
+        Answer -> value, compared after
+        [`normalize_token()`][rmatch.parsing.normalize_token] (for sets and skills: per
+        selected option). An empty value drops it.
     order : tuple of str, optional
         Ordinal answers, lowest first; an answer becomes its position (1, 2, ...).
     scale : mapping of str to float, optional
-        Rating labels -> numbers (:func:`~rmatch.parsing.parse_likert`).
+        Rating labels -> numbers ([`parse_likert()`][rmatch.parsing.parse_likert]).
     likert : bool
         Read answers with the default rating scale.
     skill : str, optional

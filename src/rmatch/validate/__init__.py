@@ -1,10 +1,10 @@
-"""Parse and validate a canonical table into :class:`~rmatch.people.People`.
+"""Parse and validate a canonical table into [`People`][rmatch.people.People].
 
 Every problem is collected first (file, row, column, value, how to fix), then raised
-once as a :class:`~rmatch.errors.ValidationError`. The checks across rows (ids,
-one person on two rows, empty roles, the org chart) live in ``_rows``; the issue
-collector in ``_collector``. Each distinct cell value is parsed
-once (``pandas.factorize``), so a million rows with repeated answers stay fast.
+once as a [`ValidationError`][rmatch.errors.ValidationError]. The checks across rows
+(ids, one person on two rows, empty roles, the org chart) live in ``_rows``; the issue
+collector in ``_collector``. Each distinct cell value is parsed once
+(``pandas.factorize``), so a million rows with repeated answers stay fast.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class ValidationReport:
         )
 
     def raise_if_errors(self) -> None:
-        """Raise :class:`ValidationError` listing every issue if there is an error."""
+        """Raise `ValidationError` listing every issue if there is an error."""
         if self.errors:
             raise ValidationError(self.errors + self.warnings)
 
@@ -251,7 +251,8 @@ def validate_people(
     Parameters
     ----------
     frame : pandas.DataFrame
-        Canonical columns as strings (see :func:`rmatch.io.read_table`).
+        Canonical columns as strings (see
+        [`rmatch.io.read_table()`][rmatch.io.read_table]).
     source : str
         File name for messages.
     reference_monday : datetime.date, optional
@@ -264,16 +265,17 @@ def validate_people(
         File name of each frame row, for input combined from several files
         (default: ``source`` for every row).
     issues : sequence of Issue
-        Problems found while reading the file (:attr:`rmatch.io.RawTable.issues`:
-        short rows, broken quotes), reported with the rest.
+        Problems found while reading the file
+        ([`rmatch.io.RawTable.issues`][rmatch.io.RawTable.issues]: short rows, broken
+        quotes), reported with the rest.
     canonical : bool, default True
-        The frame is a file with the canonical columns: an empty role is an
-        error, and two rows with one name are pointed out (warning
-        ``same_name``). :func:`rmatch.read_survey` passes False: there an empty
-        role means "not participating" and the names are compared earlier.
-        Either way a repeated e-mail under two ids is an error
-        (``duplicate_email``), and the stored ``email`` is normalized
-        (:func:`rmatch.parsing.normalize_email`).
+        The frame is a file with the canonical columns: an empty role is an error, and
+        two rows with one name are pointed out (warning ``same_name``).
+        [`rmatch.read_survey()`][rmatch.survey.read_survey] passes False: there an empty
+        role means "not participating" and the names are compared earlier. Either way a
+        repeated e-mail under two ids is an error (``duplicate_email``), and the stored
+        ``email`` is normalized
+        ([`rmatch.parsing.normalize_email()`][rmatch.parsing.normalize_email]).
 
     Returns
     -------
@@ -356,9 +358,9 @@ def parse_people(
     issues: Sequence[Issue] = (),
     canonical: bool = True,
 ) -> People:
-    """Parse a canonical table; raise :class:`ValidationError` listing every error.
+    """Parse a canonical table; raise `ValidationError` listing every error.
 
-    See :func:`validate_people` for the parameters.
+    See [`validate_people()`][rmatch.validate.validate_people] for the parameters.
     """
     report = validate_people(
         frame,
