@@ -72,6 +72,7 @@ from rmatch.scoring import (
     Skills,
     criterion,
 )
+from rmatch.shortlist import Shortlist
 from rmatch.validate import ValidationReport, validate_people
 
 __version__ = "0.1.0"
@@ -113,6 +114,7 @@ __all__ = [
     "SameValue",
     "Schedule",
     "SetSimilarity",
+    "Shortlist",
     "Skills",
     "Soft",
     "SolverError",

@@ -28,7 +28,7 @@ import tomllib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from rmatch.candidates import CandidateSet, build_candidates
 from rmatch.certify import certify
@@ -54,6 +54,7 @@ from rmatch.people import People
 from rmatch.result import Matching
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.scoring import Criterion, criterion_from_dict, default_criteria
+from rmatch.shortlist import Shortlist, ShortlistOptions, for_program
 from rmatch.solvers import METHODS as SOLVER_METHODS
 from rmatch.solvers import VARIANTS, solve
 
@@ -274,6 +275,12 @@ class Program:
             block_cells=self.block_cells,
             progress=progress,
         )
+
+    def shortlist(
+        self, people: People, k: int = 5, **options: Unpack[ShortlistOptions]
+    ) -> Shortlist:
+        """Ranked, spread suggestions per person (:mod:`rmatch.shortlist`)."""
+        return for_program(self, people, k, **options)
 
     def match(
         self,
