@@ -113,10 +113,10 @@ class Shortlist:
     def exposure_table(self) -> pd.DataFrame:
         """Return the exposure figures with and without the cap, one row each."""
         rows = [
-            {"suggestions": name, **self.exposure[key]}
+            {"spread": name, **self.exposure[key]}
             for name, key in (("with cap", "with_cap"), ("without cap", "without_cap"))
         ]
-        return pd.DataFrame(rows).rename(columns={"suggestions": "spread"})
+        return pd.DataFrame(rows)
 
     def summary(self) -> str:
         """Return a few lines: people served, the cap and the exposure figures."""
