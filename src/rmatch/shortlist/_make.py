@@ -123,8 +123,10 @@ class Shortlist:
         e = self.exposure
         lines = [
             f"{e['people_with_k']} of {e['people']} {e['side']}s get {e['k']} "
-            f"suggestions ({e['suggestions']} in all); each candidate is on at most "
-            f"{e['max_exposure']} lists ({e['cap_source']})",
+            f"suggestions ({e['people_fewer_allowed']} have fewer allowed "
+            f"candidates); {e['suggestions']} in all",
+            f"each candidate is on at most {e['max_exposure']} lists "
+            f"({e['cap_source']})",
         ]
         for name, key in (("with cap", "with_cap"), ("without cap", "without_cap")):
             f = e[key]
@@ -305,6 +307,7 @@ def shortlist(
         else ""
     )
     counts = np.bincount(o.person[picked], minlength=o.n_person)[o.person_open]
+    allowed = np.bincount(o.person[edges], minlength=o.n_person)[o.person_open]
     exposure = {
         "side": side,
         "k": int(k),
@@ -313,6 +316,7 @@ def shortlist(
         "mutual": mutual,
         "people": int(o.person_open.sum()),
         "people_with_k": int(np.count_nonzero(counts >= k)),
+        "people_fewer_allowed": int(np.count_nonzero(allowed < k)),
         "suggestions": int(picked.size),
         "with_cap": with_cap,
         "without_cap": without,
