@@ -186,17 +186,19 @@ def _reason(
     mentee: int,
 ) -> str:
     """One line: what the best-contributing criteria have in common (at most 3)."""
-    parts: list[tuple[float, str]] = []
-    for c, crit in enumerate(criteria):
-        v = float(values[c])
-        if np.isnan(v) or v <= 0:
-            continue
-        text = crit.detail(people, mentor, mentee) or (
-            f"{criterion_label(crit)}: {crit.describe(v)}"
+    order = sorted(
+        (-crit.weight * float(values[c]), c)
+        for c, crit in enumerate(criteria)
+        if not np.isnan(values[c]) and values[c] > 0
+    )
+    parts = []
+    for _, c in order[:3]:  # only the best three are described (detail is slow)
+        crit = criteria[c]
+        parts.append(
+            crit.detail(people, mentor, mentee)
+            or f"{criterion_label(crit)}: {crit.describe(float(values[c]))}"
         )
-        parts.append((-crit.weight * v, text))
-    parts.sort(key=lambda t: t[0])
-    return "; ".join(t for _, t in parts[:3]) or "allowed; no criterion above 0"
+    return "; ".join(parts) or "allowed; no criterion above 0"
 
 
 def _check(k: object, max_exposure: object, mutual: object) -> None:
