@@ -5,6 +5,7 @@ Usage::
     python benchmarks/run.py                              # 1k, 10k and 100k employees
     python benchmarks/run.py --employees 1000000          # one size
     python benchmarks/run.py --employees 100000 --repeat 3 --json out.json
+    python benchmarks/run.py --employees 100000 --shortlist 5   # + shortlists, k=5
 
     # stress: everyone signs up (300k mentees x 700k mentors) on a Dask LocalCluster
     python benchmarks/run.py --employees 1000000 --mentor-rate 0.7 --mentee-rate 0.3 \
@@ -44,7 +45,9 @@ JSON (``--json``): one object for one size, else a list of objects, each with
 ``ratio_vs_<baseline>`` per baseline that ran; also ``engine``, ``workers``,
 ``seconds_cluster_start`` and ``worker_peak_mib`` (the peak of each Dask worker
 process; with ``--repeat``, the largest over the runs), ``mentor_rate``,
-``mentee_rate`` and ``top_k``.
+``mentee_rate`` and ``top_k``. With ``--shortlist K``, ``shortlist`` holds the time
+of ``program.shortlist(people, k=K)`` on the same instance and its exposure figures
+with and without the cap (see ``docs/shortlists.md``).
 """
 
 from __future__ import annotations
@@ -172,6 +175,7 @@ def run_pipeline(employees: int, args: argparse.Namespace) -> dict[str, Any]:
     summary = result.summary()
     records = result.to_records()  # what an HR tool would store
     t4 = time.perf_counter()
+    shortlist = _shortlist(program, people, args.shortlist) if args.shortlist else None
     seconds = dict(result.seconds)
     stages = {
         "generate": t1 - t0,
@@ -211,7 +215,38 @@ def run_pipeline(employees: int, args: argparse.Namespace) -> dict[str, Any]:
         "method": summary.method,
         "pairs_matched": summary.pairs,
         "records": len(records["pairs"]),
+        "shortlist": shortlist,
     }
+
+
+def _shortlist(program: Any, people: Any, k: int) -> dict[str, Any]:
+    """Time ``program.shortlist(people, k=k)``; its exposure figures."""
+    t0 = time.perf_counter()
+    lists = program.shortlist(people, k=k)
+    return {"k": k, "seconds": time.perf_counter() - t0, "exposure": lists.exposure}
+
+
+def _print_shortlist(res: dict[str, Any]) -> None:
+    s = res.get("shortlist")
+    if not s:
+        return
+    e = s["exposure"]
+    how = "given" if e["cap_source"] == "given" else "computed"
+    print(
+        f"  shortlist k={s['k']:<12} {s['seconds']:9.3f} s   (match: "
+        f"{res['stages']['score'] + res['stages']['solve']:.3f} s score + solve)"
+    )
+    print(
+        f"    {e['people_with_k']:,} of {e['people']:,} {e['side']}s get {s['k']}; "
+        f"cap {e['max_exposure']} ({how}), exact={e['exact']}, "
+        f"score given up {e['score_given_up']:.3f}"
+    )
+    for name, key in (("with cap", "with_cap"), ("without cap", "without_cap")):
+        f = e[key]
+        print(
+            f"    {name:<12} max {f['max']:>4}  median {f['median']:>5g}  "
+            f"Gini {f['gini']:.3f}  total {f['total_score']:.3f}"
+        )
 
 
 # --------------------------------------------------------------------------- baselines
@@ -479,6 +514,7 @@ def _subprocess(mode: str, employees: int, args: argparse.Namespace) -> dict[str
         "--mentee-rate",
         str(args.mentee_rate),
         *(["--top-k", str(args.top_k)] if args.top_k else []),
+        *(["--shortlist", str(args.shortlist)] if args.shortlist else []),
         *(
             ["--gap-tolerance", str(args.gap_tolerance)]
             if args.gap_tolerance is not None
@@ -567,6 +603,7 @@ def print_table(res: dict[str, Any]) -> None:
         f"allowed (top_k={res['top_k']}), {res['method']}, "
         f"{res['pairs_matched']:,} pairs"
     )
+    _print_shortlist(res)
     base = res.get("baselines", {})
     if base:
         print(
@@ -612,6 +649,12 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         help="with top_k (pruning): enlarge top_k until the certified gap is below "
         f"this (default {GAP_TOLERANCE}; 0 reports the gap without enlarging)",
+    )
+    parser.add_argument(
+        "--shortlist",
+        type=int,
+        metavar="K",
+        help="also time program.shortlist(people, k=K) and print its exposure",
     )
     parser.add_argument("--baselines", default="scipy_lsa,networkx,pulp,python_loop")
     parser.add_argument("--no-baselines", action="store_true")

@@ -77,6 +77,7 @@ from rmatch.scoring import (
     criterion,
     register_criterion,
 )
+from rmatch.shortlist import Shortlist
 from rmatch.validate import ValidationReport, validate_people
 
 __version__ = "0.1.0"
@@ -118,6 +119,7 @@ __all__ = [
     "SameValue",
     "Schedule",
     "SetSimilarity",
+    "Shortlist",
     "Skills",
     "Soft",
     "SolverError",

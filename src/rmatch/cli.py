@@ -1,4 +1,4 @@
-"""Command line: ``rmatch demo``, ``rmatch match``, ``rmatch validate``.
+"""Command line: ``rmatch demo``, ``match``, ``shortlist``, ``validate``.
 
 Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an infeasible
 program ([`ValidationError`][rmatch.errors.ValidationError],
@@ -191,6 +191,79 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 2 if report.errors else 0
 
 
+# ------------------------------------------------------------------ shortlist
+def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    program = _load_program(args)
+    people = _read(args.input, program, getattr(args, "config", None))
+    lists = program.shortlist(
+        people,
+        k=args.k,
+        max_exposure=args.max_exposure,
+        side=args.side,
+        mutual=args.mutual,
+    )
+    out.write(lists.summary() + "\n")
+    lists.to_csv(args.output)
+    out.write(f"wrote {len(lists)} suggestions to {args.output}\n")
+    return 0
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1: {value!r}")
+    return number
+
+
+def _shortlist_parser(sub: Any, debug_help: str) -> None:
+    p = sub.add_parser(
+        "shortlist",
+        help="suggest K allowed candidates per person, spread across candidates",
+        description="Suggest K allowed candidates per person (every hard rule "
+        "holds), each candidate on at most --max-exposure lists: the most "
+        "suggestions, then the best total score (exact, min-cost flow).",
+    )
+    p.add_argument("input", help="CSV, Excel or JSON sign-up file")
+    p.add_argument("--config", help="program TOML (criteria, rules, mapping)")
+    p.add_argument(
+        "-k", type=_positive_int, default=5, help="suggestions per person (default 5)"
+    )
+    p.add_argument(
+        "--max-exposure",
+        dest="max_exposure",
+        type=_positive_int,
+        metavar="N",
+        help="lists a candidate may appear on (default: the least cap that still "
+        "gives everyone their suggestions, computed and reported)",
+    )
+    p.add_argument(
+        "--side",
+        choices=("mentee", "mentor"),
+        default="mentee",
+        help="who gets the lists: mentees (of mentors, default) or mentors",
+    )
+    p.add_argument(
+        "--mutual",
+        action="store_true",
+        help="keep only suggestions where the person is also among the "
+        "candidate's K best-scoring allowed partners",
+    )
+    p.add_argument("--history", help="CSV of past pairs never to suggest again")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="shortlist.csv",
+        help="shortlist CSV (default shortlist.csv)",
+    )
+    p.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help
+    )
+
+
+# ------------------------------------------------------------------ options
 def _method(value: str) -> str:
     if not valid_method(value):
         raise argparse.ArgumentTypeError(
@@ -314,6 +387,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     solver_options(match)
 
+    _shortlist_parser(sub, debug_help)
+
     validate = sub.add_parser("validate", help="check a file and list every problem")
     validate.add_argument("input", help="CSV, Excel or JSON file")
     validate.add_argument("--config", help="program TOML with a [mapping] section")
@@ -331,7 +406,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error (printed)
         return exc.code if isinstance(exc.code, int) else 2
     out, err = sys.stdout, sys.stderr
-    commands = {"demo": _cmd_demo, "match": _cmd_match, "validate": _cmd_validate}
+    commands = {
+        "demo": _cmd_demo,
+        "match": _cmd_match,
+        "shortlist": _cmd_shortlist,
+        "validate": _cmd_validate,
+    }
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

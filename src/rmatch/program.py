@@ -29,18 +29,16 @@ import tomllib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from rmatch.candidates import CandidateSet, build_candidates
 from rmatch.certify import certify
 from rmatch.config_file import dumps as toml_dumps
-from rmatch.config_file import resolve_paths
 from rmatch.constraints import (
     Soft,
     apply_constraints,
     check_result,
     is_constraint,
-    quotas_from_config,
     translate,
 )
 from rmatch.constraints import precheck as precheck_constraints
@@ -54,7 +52,9 @@ from rmatch.errors import (
 from rmatch.people import People
 from rmatch.result import Matching
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
-from rmatch.scoring import Criterion, criterion_from_dict, default_criteria
+from rmatch.scoring import Criterion, default_criteria
+from rmatch.settings import read_config, write_config
+from rmatch.shortlist import Shortlist, ShortlistOptions, for_program
 from rmatch.solvers import METHODS as SOLVER_METHODS
 from rmatch.solvers import VARIANTS, solve
 
@@ -62,20 +62,6 @@ __all__ = ["METHODS", "OBJECTIVES", "Program", "valid_method"]
 
 METHODS = SOLVER_METHODS
 OBJECTIVES = ("total", "coverage", "fairness")
-
-_PROGRAM_KEYS = {
-    "name",
-    "method",
-    "objective",
-    "mentor_capacity",
-    "mentee_capacity",
-    "top_k",
-    "time_limit",
-    "seed",
-    "reference_monday",
-    "block_cells",
-    "gap_tolerance",
-}
 
 
 def valid_method(method: object) -> bool:
@@ -276,6 +262,12 @@ class Program:
             progress=progress,
         )
 
+    def shortlist(
+        self, people: People, k: int = 5, **options: Unpack[ShortlistOptions]
+    ) -> Shortlist:
+        """Ranked, spread suggestions per person (`rmatch.shortlist`)."""
+        return for_program(self, people, k, **options)
+
     def match(
         self,
         people: People,
@@ -456,36 +448,7 @@ class Program:
         custom Python criteria appear with ``custom = true``; they cannot be rebuilt
         from a file and must be passed again in Python.
         """
-        program: dict[str, Any] = {
-            "method": self.method,
-            "objective": self.objective,
-            "mentor_capacity": self.mentor_capacity,
-            "mentee_capacity": self.mentee_capacity,
-            "seed": self.seed,
-        }
-        for key in ("name", "top_k", "time_limit", "gap_tolerance"):
-            if getattr(self, key) is not None:
-                program[key] = getattr(self, key)
-        if self.reference_monday is not None:
-            program["reference_monday"] = self.reference_monday.isoformat()
-        criteria = {}
-        for c in self.criteria:
-            d = c.to_dict()
-            key = str(d.pop("type"))
-            if key == "set_similarity":
-                d["type"] = "set_similarity"
-                key = str(d["column"])
-            criteria[key] = d
-        rules: list[dict[str, Any]] = [
-            r.to_dict() for r in self.rules if not is_constraint(r)
-        ]
-        quotas = [r.to_dict() for r in self.rules if is_constraint(r)]
-        out: dict[str, Any] = {"program": program, "criteria": criteria, "rules": rules}
-        if quotas:
-            out["quotas"] = quotas
-        if self.mapping:
-            out["mapping"] = self.mapping
-        return out
+        return write_config(self)
 
     @classmethod
     def from_dict(
@@ -501,53 +464,9 @@ class Program:
         "past.csv"``, ``required_pairs``, ``[mapping.hr] file``) are read from
         ``base_dir`` when given, else from the working directory.
         """
-        if not isinstance(config, Mapping):
-            raise ConfigError(f"a program config must be a table/dict; got {config!r}")
-        if base_dir is not None:
-            config = resolve_paths(config, Path(base_dir))
-        known = {"program", "criteria", "rules", "mapping", "survey", "quotas"}
-        unknown = set(config) - known
-        if unknown:
-            raise ConfigError(
-                f"unknown section(s) {sorted(unknown)} in the program config; "
-                f"sections are {sorted(known)}"
-            )
-        settings = dict(config.get("program", {}))
-        bad = set(settings) - _PROGRAM_KEYS
-        if bad:
-            raise ConfigError(
-                f"unknown setting(s) {sorted(bad)} in [program]; settings are "
-                f"{sorted(_PROGRAM_KEYS)}"
-            )
-        if "reference_monday" in settings:
-            value = settings["reference_monday"]
-            try:
-                settings["reference_monday"] = (
-                    value
-                    if isinstance(value, _dt.date)
-                    else _dt.date.fromisoformat(value)
-                )
-            except (TypeError, ValueError):
-                raise ConfigError(
-                    f"reference_monday must be a date like 2026-01-05; got {value!r}"
-                ) from None
-        criteria = None
-        if "criteria" in config:
-            criteria = [
-                criterion_from_dict(name, spec)
-                for name, spec in dict(config["criteria"]).items()
-                if not (isinstance(spec, Mapping) and spec.get("custom"))
-            ]
-        rules: list[Any] | None = None
-        if "rules" in config:
-            rules = quotas_from_config(config["rules"], name="rules")
-        if "quotas" in config:
-            rules = [
-                *(rules if rules is not None else [NoReportingLine(1)]),
-                *quotas_from_config(config["quotas"]),
-            ]
+        settings, criteria, rules, mapping = read_config(config, base_dir=base_dir)
         program = cls(criteria=criteria, rules=rules, **settings)
-        program.mapping = dict(config.get("mapping", config.get("survey", {})))
+        program.mapping = mapping
         program.check()
         return program
 

@@ -1,0 +1,162 @@
+"""Program settings as a dict or TOML file: read, check the shape, write back.
+
+``Program.from_dict`` / ``from_toml`` call
+[`read_config`][rmatch.settings.read_config], and ``to_dict`` / ``to_toml`` call
+[`write_config`][rmatch.settings.write_config]; the two round-trip. The sections are
+``[program]`` (solver settings), ``[criteria]``, ``[rules]``, ``[quotas]`` and
+``[mapping]`` (``[survey]`` is an old name of ``[mapping]``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from rmatch.config_file import resolve_paths
+from rmatch.constraints import is_constraint, quotas_from_config
+from rmatch.errors import ConfigError
+from rmatch.rules import NoReportingLine
+from rmatch.scoring import Criterion, criterion_from_dict
+
+__all__ = ["PROGRAM_KEYS", "read_config", "write_config"]
+
+#: The settings of the ``[program]`` section.
+PROGRAM_KEYS = {
+    "name",
+    "method",
+    "objective",
+    "mentor_capacity",
+    "mentee_capacity",
+    "top_k",
+    "time_limit",
+    "seed",
+    "reference_monday",
+    "block_cells",
+    "gap_tolerance",
+}
+
+
+def read_config(
+    config: Mapping[str, Any], *, base_dir: str | os.PathLike[str] | None = None
+) -> tuple[dict[str, Any], list[Criterion] | None, list[Any] | None, dict[str, Any]]:
+    """Check a program config and split it into what ``Program(...)`` takes.
+
+    Parameters
+    ----------
+    config : Mapping
+        The parsed TOML, or ``Program.to_dict()`` output.
+    base_dir : path, optional
+        Folder that relative file names in the config are read from (the TOML
+        file's folder); default: the working directory.
+
+    Returns
+    -------
+    settings : dict
+        Keyword arguments of ``Program`` from the ``[program]`` section.
+    criteria : list of Criterion or None
+        None when the config has no ``[criteria]`` (the defaults apply).
+    rules : list or None
+        Rules and constraints; None when the config has neither ``[rules]`` nor
+        ``[quotas]``.
+    mapping : dict
+        The ``[mapping]`` section (survey column mapping).
+
+    Raises
+    ------
+    ConfigError
+        Unknown sections or settings, a bad date, or a bad criterion or rule.
+    """
+    if not isinstance(config, Mapping):
+        raise ConfigError(f"a program config must be a table/dict; got {config!r}")
+    if base_dir is not None:
+        config = resolve_paths(config, Path(base_dir))
+    known = {"program", "criteria", "rules", "mapping", "survey", "quotas"}
+    unknown = set(config) - known
+    if unknown:
+        raise ConfigError(
+            f"unknown section(s) {sorted(unknown)} in the program config; "
+            f"sections are {sorted(known)}"
+        )
+    settings = dict(config.get("program", {}))
+    bad = set(settings) - PROGRAM_KEYS
+    if bad:
+        raise ConfigError(
+            f"unknown setting(s) {sorted(bad)} in [program]; settings are "
+            f"{sorted(PROGRAM_KEYS)}"
+        )
+    if "reference_monday" in settings:
+        value = settings["reference_monday"]
+        try:
+            settings["reference_monday"] = (
+                value if isinstance(value, _dt.date) else _dt.date.fromisoformat(value)
+            )
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"reference_monday must be a date like 2026-01-05; got {value!r}"
+            ) from None
+    criteria = None
+    if "criteria" in config:
+        criteria = [
+            criterion_from_dict(name, spec)
+            for name, spec in dict(config["criteria"]).items()
+            if not (isinstance(spec, Mapping) and spec.get("custom"))
+        ]
+    rules: list[Any] | None = None
+    if "rules" in config:
+        rules = quotas_from_config(config["rules"], name="rules")
+    if "quotas" in config:
+        rules = [
+            *(rules if rules is not None else [NoReportingLine(1)]),
+            *quotas_from_config(config["quotas"]),
+        ]
+    mapping = dict(config.get("mapping", config.get("survey", {})))
+    return settings, criteria, rules, mapping
+
+
+def write_config(prog: Any) -> dict[str, Any]:
+    """Return a program's settings as a JSON/TOML-safe dict (`read_config` reads it).
+
+    Parameters
+    ----------
+    prog : Program
+        Any object with the attributes of ``rmatch.Program``.
+
+    Returns
+    -------
+    dict
+        Sections ``program``, ``criteria``, ``rules`` and, when set, ``quotas`` and
+        ``mapping``.
+    """
+    program: dict[str, Any] = {
+        "method": prog.method,
+        "objective": prog.objective,
+        "mentor_capacity": prog.mentor_capacity,
+        "mentee_capacity": prog.mentee_capacity,
+        "seed": prog.seed,
+    }
+    for key in ("name", "top_k", "time_limit", "gap_tolerance"):
+        if getattr(prog, key) is not None:
+            program[key] = getattr(prog, key)
+    if prog.reference_monday is not None:
+        program["reference_monday"] = prog.reference_monday.isoformat()
+    criteria = {}
+    for c in prog.criteria:
+        d = c.to_dict()
+        key = str(d.pop("type"))
+        if key == "set_similarity":
+            d["type"] = "set_similarity"
+            key = str(d["column"])
+        criteria[key] = d
+    rules: list[dict[str, Any]] = [
+        r.to_dict() for r in prog.rules if not is_constraint(r)
+    ]
+    quotas = [r.to_dict() for r in prog.rules if is_constraint(r)]
+    out: dict[str, Any] = {"program": program, "criteria": criteria, "rules": rules}
+    if quotas:
+        out["quotas"] = quotas
+    if prog.mapping:
+        out["mapping"] = prog.mapping
+    return out
