@@ -9,6 +9,17 @@ not an edge can only add to it when ``min(theta_i, theta_j) > u_i + v_j``. Those
 pairs are re-scored exactly; the ones that would improve the matching are added to the
 graph and it is solved again (column generation). When none is left, the pruned optimum
 *is* the unpruned optimum and the gap is 0 — a certificate, not an estimate.
+
+Precision. Scores are computed in float32 (the block kernels) and widened to
+float64, so two pairs whose exact scores tie can differ by an ulp or two, and a
+pruned pair can beat its duals by ``~1e-8`` for no reason but rounding. Chasing
+those (adding the pair and solving again) moves the objective by as little and
+can go on for rounds. A pair counts as improving only when its excess is above
+`rounding_tolerance()`; the excess of the others (ties at the scores'
+precision) still goes into the bound, so the certificate stays a proof: the gap
+is their total excess over the bound, and the matching is called optimal only
+when that is within the optimality tolerance (`OPTIMAL_GAP`). If it is
+not, those pairs are added like any improving pair.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 
 from rmatch.candidates import (
     BLOCK_TARGET,
@@ -32,12 +44,61 @@ from rmatch.scoring import Criterion
 from rmatch.solvers import CandidateGraph, Solution
 
 __all__ = [
+    "OPTIMAL_GAP",
+    "ROUNDING_ULPS",
     "Certificate",
     "certify",
     "dual_bound",
     "lp_duals",
     "rescore",
+    "rounding_tolerance",
 ]
+
+#: Relative gap under which a certificate calls the matching optimal (see
+#: [`Certificate`][rmatch.candidates.Certificate]).
+OPTIMAL_GAP = 1e-9
+
+#: Float32 ulps (of the largest score) within which a pruned pair's excess over
+#: its duals is rounding, not an improvement; see `rounding_tolerance()`.
+ROUNDING_ULPS = 4.0
+
+
+def rounding_tolerance(weights: np.ndarray, dtype: npt.DTypeLike = np.float32) -> float:
+    """Largest reduced-cost excess that the scores' rounding alone can produce.
+
+    A score is a weighted mean of criterion values, each a few float32
+    operations (a product, a ratio, a clip), rounded to the score's ``dtype``
+    and then widened to float64. Every operation is exact to half an ulp, so a
+    score is exact to a few ulps of the largest score, and two pairs whose
+    exact scores tie can differ by that much. A pair's excess
+    ``w_ij - u_i - v_j`` over the duals compares its score with the scores of
+    the matched pairs that set ``u_i + v_j``: an excess below
+    ``ROUNDING_ULPS * eps(dtype) * max|w|`` is a tie at the scores' precision.
+
+    Parameters
+    ----------
+    weights : numpy.ndarray
+        The scores in play (edge weights and re-scored pairs).
+    dtype : numpy.dtype, optional
+        The precision the scores were computed in (float32 for the built-in
+        kernels; float64 gives a tolerance of ``~1e-15``).
+
+    Returns
+    -------
+    float
+        The tolerance (0 when there are no scores).
+
+    Examples
+    --------
+    >>> rounding_tolerance(np.array([0.25, 1.0]))  # 4 * 2**-23
+    4.76837158203125e-07
+    >>> rounding_tolerance(np.array([0.5]), np.float64) < 1e-15
+    True
+    """
+    w = np.abs(np.asarray(weights, dtype=np.float64))
+    w = w[np.isfinite(w)]
+    scale = float(w.max()) if w.size else 0.0
+    return ROUNDING_ULPS * float(np.finfo(np.dtype(dtype)).eps) * scale
 
 
 def lp_duals(
@@ -277,6 +338,15 @@ def _add_edges(
     return replace(cs, graph=graph, criterion_scores=crit_all, has_data=has)
 
 
+def _gap(bound: float, objective: float) -> float:
+    """Relative gap ``(bound - objective) / bound``, never negative."""
+    return float(max((bound - objective) / max(abs(bound), 1e-9), 0.0))
+
+
+def _optimal(bound: float, objective: float) -> bool:
+    return _gap(bound, objective) <= OPTIMAL_GAP
+
+
 class _Known:
     """Exact scores of pruned pairs re-scored so far (sorted by key)."""
 
@@ -344,6 +414,15 @@ def certify(
     The LP bound ignores side constraints, lower bounds and required pairs (a
     relaxation, so it stays valid); with those the gap may stay open and no pairs
     are added.
+
+    A pruned pair is added only when its excess over the duals is above
+    `rounding_tolerance()` (a few float32 ulps of the largest score): below
+    that it ties at the scores' precision. Its excess still counts in the bound,
+    so ``bound`` remains an upper bound on the unpruned optimum of the scores as
+    computed; the ties are added after all when their total alone would push the
+    gap above `OPTIMAL_GAP`. Re-solves are cold: the solver interface
+    (``solve(graph)``) takes no starting basis, and SciPy's HiGHS ``linprog``
+    accepts none.
     """
     started = time.perf_counter()
     plain = not (
@@ -379,7 +458,18 @@ def certify(
         pos, _ = known.lookup(keys)
         w_exact = known.weight[pos]
         excess = w_exact - u[sl] - v[sr]
-        violators = excess > 1e-12
+        tol = rounding_tolerance(np.concatenate([np.asarray(g.weight), w_exact]))
+        violators = excess > tol
+        if not violators.any():
+            # only ties at the scores' precision: their excess stays in the bound;
+            # chase them too if they alone stand between the matching and optimal
+            ties = float(np.maximum(excess, 0.0).sum())
+            near = min(bound + extra, cs.upper_bound)
+            far = min(bound + extra + ties, cs.upper_bound)
+            if _optimal(near, solution.objective) and not _optimal(
+                far, solution.objective
+            ):
+                violators = excess > 0.0
         if violators.any() and plain and rounds < max_rounds:
             vp = pos[violators]
             cs = _add_edges(
@@ -397,12 +487,12 @@ def certify(
         break
     # the capacity bound is valid too: keep the tighter one
     total_bound = max(min(bound + extra, cs.upper_bound), float(solution.objective))
-    gap = (total_bound - solution.objective) / max(abs(total_bound), 1e-9)
+    gap = _gap(total_bound, solution.objective)
     cert = Certificate(
         bound=total_bound,
         objective=float(solution.objective),
-        gap=float(max(gap, 0.0)),
-        optimal=bool(gap <= 1e-9),
+        gap=gap,
+        optimal=bool(gap <= OPTIMAL_GAP),
         method="lp-dual" if bound + extra <= cs.upper_bound else "capacity",
         rounds=rounds,
         added_edges=added,
