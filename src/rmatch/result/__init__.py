@@ -6,7 +6,8 @@ Modules, from the top of the flow down:
 * :mod:`~rmatch.result.summary`: :class:`Summary` and the certified quality;
 * :mod:`~rmatch.result.reasons`: why a person is unmatched; :func:`explain_person`;
 * :mod:`~rmatch.result.explanation`: :class:`Explanation` (data and text);
-* :mod:`~rmatch.result.export`: CSV, Excel and JSON that never run a formula.
+* :mod:`~rmatch.result.export`: CSV, Excel and JSON that never run a formula;
+* :mod:`~rmatch.result.read`: :func:`read_matching`, a previous round's pairs back.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from rmatch.result.explanation import Explanation, ordinal
 from rmatch.result.export import neutralize, safe_frame, to_json_safe, write_table
 from rmatch.result.matching import Matching
+from rmatch.result.read import PAIR_COLUMNS, read_matching
 from rmatch.result.reasons import (
     REASON_LABELS,
     explain_person,
@@ -23,6 +25,7 @@ from rmatch.result.reasons import (
 from rmatch.result.summary import Summary, quality, summary
 
 __all__ = [
+    "PAIR_COLUMNS",
     "REASON_LABELS",
     "Explanation",
     "Matching",
@@ -31,6 +34,7 @@ __all__ = [
     "neutralize",
     "ordinal",
     "quality",
+    "read_matching",
     "reason_label",
     "safe_frame",
     "summary",
