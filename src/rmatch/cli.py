@@ -1,4 +1,4 @@
-"""Command line: ``rmatch demo``, ``rmatch match``, ``rmatch validate``.
+"""Command line: ``rmatch demo``, ``match``, ``rounds`` and ``validate``.
 
 Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an
 infeasible program (:class:`~rmatch.errors.ValidationError`,
@@ -24,6 +24,7 @@ from rmatch.analysis import format_price_table, price_of_rules
 from rmatch.errors import ConfigError, InfeasibleError, ValidationError
 from rmatch.io import read_people, read_raw
 from rmatch.program import OBJECTIVES, Program, valid_method
+from rmatch.rounds import plan_rounds
 from rmatch.rules import History
 from rmatch.solvers import METHODS
 from rmatch.survey import read_survey, validate_survey
@@ -141,6 +142,16 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_rounds(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    program = _load_program(args)
+    people = _read(args.input, program, getattr(args, "config", None))
+    plan = plan_rounds(program, people, args.rounds)
+    out.write(str(plan) + "\n")
+    paths = plan.to_csv(args.output, bom=args.bom)
+    out.write(f"\nwrote {len(paths) - 1} rounds and summary.csv to {args.output}\n")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     program = Program.from_toml(str(datasets.demo_program_path()))
     if args.size:
@@ -204,6 +215,16 @@ def _positive_float(value: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if not number > 0 or number == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a number of seconds > 0: {value!r}")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
     return number
 
 
@@ -311,6 +332,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     solver_options(match)
 
+    rounds = sub.add_parser(
+        "rounds", help="plan several rounds without repeated pairs (rotation)"
+    )
+    rounds.add_argument("input", help="CSV, Excel or JSON file")
+    rounds.add_argument("--config", help="program TOML (criteria, rules, mapping)")
+    rounds.add_argument(
+        "--rounds",
+        type=_positive_int,
+        required=True,
+        help="number of rounds to plan (>= 1)",
+    )
+    rounds.add_argument(
+        "-o",
+        "--output",
+        default="rounds",
+        help="folder for round_1.csv ... summary.csv",
+    )
+    rounds.add_argument("--history", help="CSV of past pairs never to repeat")
+    rounds.add_argument("--bom", action="store_true", help="CSV with a byte-order mark")
+    solver_options(rounds)
+
     validate = sub.add_parser("validate", help="check a file and list every problem")
     validate.add_argument("input", help="CSV, Excel or JSON file")
     validate.add_argument("--config", help="program TOML with a [mapping] section")
@@ -328,7 +370,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error (printed)
         return exc.code if isinstance(exc.code, int) else 2
     out, err = sys.stdout, sys.stderr
-    commands = {"demo": _cmd_demo, "match": _cmd_match, "validate": _cmd_validate}
+    commands = {
+        "demo": _cmd_demo,
+        "match": _cmd_match,
+        "rounds": _cmd_rounds,
+        "validate": _cmd_validate,
+    }
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
