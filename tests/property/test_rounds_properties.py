@@ -76,7 +76,7 @@ def _ilp_optimum(cs, n: int) -> float:
                 prob += pulp.lpSum(x[e] for e in edges) <= n * cap
     for e, f in reverse_pairs(cs).tolist():
         prob += x[e] + x[f] <= 1
-    prob.solve(pulp.HiGHS(msg=False))
+    prob.solve(pulp.HiGHS(msg=False, threads=1))  # as rmatch: HiGHS keeps one pool
     return float(pulp.value(prob.objective) or 0.0)
 
 
