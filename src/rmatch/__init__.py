@@ -51,7 +51,8 @@ from rmatch.errors import (
 from rmatch.io import read_people
 from rmatch.people import People
 from rmatch.program import Program
-from rmatch.result import Explanation, Matching, Summary
+from rmatch.result import Explanation, Matching, Summary, read_matching
+from rmatch.rounds import RoundsPlan, plan_rounds
 from rmatch.rules import (
     DifferentValue,
     ForbiddenPairs,
@@ -115,6 +116,7 @@ __all__ = [
     "RequiredPairs",
     "ReverseSeniority",
     "RmatchError",
+    "RoundsPlan",
     "Rule",
     "SameValue",
     "Schedule",
@@ -131,7 +133,9 @@ __all__ = [
     "__version__",
     "criterion",
     "datasets",
+    "plan_rounds",
     "price_of_rules",
+    "read_matching",
     "read_people",
     "read_survey",
     "register_criterion",

@@ -1,4 +1,4 @@
-"""Command line: ``rmatch demo``, ``match``, ``shortlist``, ``validate``.
+"""Command line: ``rmatch demo``, ``match``, ``shortlist``, ``rounds``, ``validate``.
 
 Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an infeasible
 program ([`ValidationError`][rmatch.errors.ValidationError],
@@ -25,6 +25,7 @@ from rmatch.analysis import format_price_table, price_of_rules
 from rmatch.errors import ConfigError, InfeasibleError, ValidationError
 from rmatch.io import read_people, read_raw
 from rmatch.program import OBJECTIVES, Program, valid_method
+from rmatch.rounds import plan_rounds
 from rmatch.rules import History
 from rmatch.solvers import METHODS
 from rmatch.survey import read_survey, validate_survey
@@ -142,6 +143,16 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_rounds(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    program = _load_program(args)
+    people = _read(args.input, program, getattr(args, "config", None))
+    plan = plan_rounds(program, people, args.rounds)
+    out.write(str(plan) + "\n")
+    paths = plan.to_csv(args.output, bom=args.bom)
+    out.write(f"\nwrote {len(paths) - 1} rounds and summary.csv to {args.output}\n")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     program = Program.from_toml(str(datasets.demo_program_path()))
     if args.size:
@@ -208,16 +219,6 @@ def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1: {value!r}")
-    return number
-
-
 def _shortlist_parser(sub: Any, debug_help: str) -> None:
     p = sub.add_parser(
         "shortlist",
@@ -280,6 +281,16 @@ def _positive_float(value: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if not number > 0 or number == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a number of seconds > 0: {value!r}")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
     return number
 
 
@@ -388,6 +399,26 @@ def _parser() -> argparse.ArgumentParser:
     solver_options(match)
 
     _shortlist_parser(sub, debug_help)
+    rounds = sub.add_parser(
+        "rounds", help="plan several rounds without repeated pairs (rotation)"
+    )
+    rounds.add_argument("input", help="CSV, Excel or JSON file")
+    rounds.add_argument("--config", help="program TOML (criteria, rules, mapping)")
+    rounds.add_argument(
+        "--rounds",
+        type=_positive_int,
+        required=True,
+        help="number of rounds to plan (>= 1)",
+    )
+    rounds.add_argument(
+        "-o",
+        "--output",
+        default="rounds",
+        help="folder for round_1.csv ... summary.csv",
+    )
+    rounds.add_argument("--history", help="CSV of past pairs never to repeat")
+    rounds.add_argument("--bom", action="store_true", help="CSV with a byte-order mark")
+    solver_options(rounds)
 
     validate = sub.add_parser("validate", help="check a file and list every problem")
     validate.add_argument("input", help="CSV, Excel or JSON file")
@@ -410,6 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": _cmd_demo,
         "match": _cmd_match,
         "shortlist": _cmd_shortlist,
+        "rounds": _cmd_rounds,
         "validate": _cmd_validate,
     }
     try:

@@ -8,6 +8,8 @@ Modules, from the top of the flow down:
   [`explain_person()`][rmatch.result.explain_person];
 * `explanation`: [`Explanation`][rmatch.result.Explanation] (data and text);
 * `export`: CSV, Excel and JSON that never run a formula.
+* `read`: [`read_matching()`][rmatch.result.read_matching], a previous round's pairs
+  back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from rmatch.result.explanation import Explanation, ordinal
 from rmatch.result.export import neutralize, safe_frame, to_json_safe, write_table
 from rmatch.result.matching import Matching
+from rmatch.result.read import PAIR_COLUMNS, read_matching
 from rmatch.result.reasons import (
     REASON_LABELS,
     explain_person,
@@ -24,6 +27,7 @@ from rmatch.result.reasons import (
 from rmatch.result.summary import Summary, quality, summary
 
 __all__ = [
+    "PAIR_COLUMNS",
     "REASON_LABELS",
     "Explanation",
     "Matching",
@@ -32,6 +36,7 @@ __all__ = [
     "neutralize",
     "ordinal",
     "quality",
+    "read_matching",
     "reason_label",
     "safe_frame",
     "summary",
