@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
@@ -21,6 +24,9 @@ from rmatch.solvers._graph import (
 OPT_RTOL = 1e-9
 #: Total budget (relative to the largest weight) of the tie-break perturbation.
 TIE_BUDGET = 1e-9
+
+_banner_lock = threading.Lock()
+_banner_done = False
 
 Objective = Literal["total", "coverage", "fairness"]
 OBJECTIVES: tuple[str, ...] = ("total", "coverage", "fairness")
@@ -205,3 +211,77 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, np.floating):
         return float(value)
     return value
+
+
+# ------------------------------------------------------------------ HiGHS process state
+def silence_highs_banner() -> None:
+    """Create the first ``highspy.Highs`` of the process with stdout muted.
+
+    HiGHS prints a copyright banner to the C-level stdout when the first instance
+    of a process is created, before any option can be set; it would corrupt the
+    output of command-line tools that print JSON or CSV to stdout.
+    """
+    global _banner_done
+    with _banner_lock:
+        if _banner_done:
+            return
+        _banner_done = True
+        import highspy
+
+        try:
+            sys.stdout.flush()
+            saved = os.dup(1)
+        except (OSError, ValueError):  # no real stdout (e.g. some notebooks)
+            highspy.Highs()  # type: ignore[no-untyped-call]
+            return
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def highs_pool_accepts(threads: int) -> bool:
+    """Whether HiGHS can run with ``threads`` threads in this process.
+
+    HiGHS keeps one thread pool per process, created by the first ``run()`` with
+    that run's ``threads`` option (0, PuLP's default, means half the cores). A
+    later run asking for a different non-zero count fails before solving
+    (``HighsStatus.kError``, which PuLP reports as "not solved"). The pool is not
+    reset here: HiGHS documents that as unsafe while another thread runs HiGHS
+    (e.g. the host application's own PuLP models). The probe runs an empty model,
+    which also creates the pool with ``threads`` threads when none exists yet.
+
+    Parameters
+    ----------
+    threads
+        The thread count a solve would ask for (non-zero).
+
+    Returns
+    -------
+    bool
+        False when the process's pool was created with another count.
+    """
+    import highspy
+
+    silence_highs_banner()
+    probe = highspy.Highs()  # type: ignore[no-untyped-call]
+    probe.setOptionValue("output_flag", False)
+    probe.setOptionValue("threads", int(threads))
+    return bool(probe.run() != highspy.HighsStatus.kError)
+
+
+def highs_threads() -> int | None:
+    """One thread (rmatch's default), or None to share a pool created elsewhere.
+
+    Measured on the quota instances of the ILP tests: HiGHS returns the same
+    matchings with one or two threads, so sharing keeps the results.
+
+    Returns
+    -------
+    int or None
+        The value for PuLP's ``HiGHS(threads=...)`` option.
+    """
+    return 1 if highs_pool_accepts(1) else None

@@ -20,9 +20,6 @@ minimized, and the rules with positive slack are reported with their shortfall.
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
 import warnings
 from typing import Any
 
@@ -38,7 +35,10 @@ from rmatch.solvers._common import (
     NoIncumbent,
     Raw,
     group,
+    highs_pool_accepts,
+    highs_threads,
     loads,
+    silence_highs_banner,
 )
 from rmatch.solvers._diagnose import Reason
 from rmatch.solvers._graph import CandidateGraph, FloatArray, IntArray, Status
@@ -59,9 +59,6 @@ __all__ = [
 MIP_GAP_REL = 1e-9
 MIP_GAP_ABS = 1e-9
 
-_banner_lock = threading.Lock()
-_banner_done = False
-
 
 def highs_available() -> bool:
     """Whether PuLP can drive HiGHS through ``highspy``."""
@@ -77,35 +74,6 @@ def default_solver_name() -> str:
     return "highs" if highs_available() else "cbc"
 
 
-def _silence_highs_banner() -> None:
-    """Create the first ``highspy.Highs`` with stdout muted.
-
-    HiGHS prints a copyright banner to the C-level stdout when the first instance
-    of a process is created, before any option can be set; it would corrupt the
-    output of command-line tools that print JSON or CSV to stdout.
-    """
-    global _banner_done
-    with _banner_lock:
-        if _banner_done:
-            return
-        _banner_done = True
-        import highspy
-
-        try:
-            sys.stdout.flush()
-            saved = os.dup(1)
-        except (OSError, ValueError):  # no real stdout (e.g. some notebooks)
-            highspy.Highs()  # type: ignore[no-untyped-call]
-            return
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                highspy.Highs()  # type: ignore[no-untyped-call]
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-
-
 def make_solver(
     spec: str | pulp.LpSolver | None, time_limit: float | None, seed: int = 0
 ) -> tuple[pulp.LpSolver, str]:
@@ -119,13 +87,13 @@ def make_solver(
                 raise ConfigError(
                     "ilp_solver='highs' needs highspy: pip install 'rmatch[highs]'"
                 )
-            _silence_highs_banner()
+            silence_highs_banner()
             solver: pulp.LpSolver = pulp.HiGHS(
                 msg=False,
                 timeLimit=time_limit,
                 gapRel=MIP_GAP_REL,
                 gapAbs=MIP_GAP_ABS,
-                threads=1,
+                threads=highs_threads(),
                 random_seed=int(seed),
             )
             return solver, "highs"
@@ -148,6 +116,14 @@ def make_solver(
         )
     if isinstance(spec, pulp.LpSolver):
         solver = spec.copy()
+        threads = getattr(solver, "threads", None)
+        if (
+            isinstance(solver, pulp.HiGHS)
+            and threads
+            and highs_available()
+            and not highs_pool_accepts(int(threads))
+        ):
+            solver.threads = None  # share the pool that exists (see above)
         if time_limit is not None and getattr(solver, "timeLimit", None) is None:
             solver.timeLimit = time_limit
         return solver, type(spec).__name__
