@@ -18,7 +18,11 @@ Backends, fastest first (measured in ``benchmarks/solvers.py``):
     1e-9 relative tolerance, otherwise the next backend is used.
 ``highs-lp``
     scipy ``linprog`` (HiGHS) on the flow LP; a basic optimal solution is integral,
-    it is rounded and checked, and the LP value is the bound.
+    it is rounded and checked, and the LP value is the bound. The costs are
+    multiplied by a power of two (exact in floating point) so that the largest is
+    about ``2**20``: HiGHS stops at an absolute dual feasibility tolerance of
+    ``1e-7``, about two float32 ulps of scores near 1, which would leave
+    improvements of that size (swap chains) unmade. The LP value is divided back.
 ``networkx``
     ``network_simplex`` on the same scaled integer costs (slow; last resort).
 """
@@ -155,6 +159,19 @@ def _certify(values: FloatArray, edges: IntArray, s: float) -> tuple[float, floa
     return got, got + edges.shape[0] / s
 
 
+def _lp_scale(values: FloatArray) -> float:
+    """Power of two ``S >= 1`` with ``max|S * values|`` in ``[2**20, 2**21)``.
+
+    Multiplying by a power of two is exact, so ``S * values`` are the same costs,
+    measured in units small enough for HiGHS's absolute tolerances (``1e-7``) to
+    be far below the scores' precision. Values already that large are kept.
+    """
+    vmax = float(np.max(np.abs(values))) if values.size else 0.0
+    if not math.isfinite(vmax) or vmax == 0.0:
+        return 1.0
+    return math.ldexp(1.0, min(max(0, 21 - math.frexp(vmax)[1]), 1000))
+
+
 def _lower_bounds(graph: CandidateGraph) -> tuple[IntArray, IntArray]:
     return graph.left_min_or_zero(), graph.right_min_or_zero()
 
@@ -248,6 +265,8 @@ def _lp(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
     b_ub = np.concatenate(rhs).astype(np.float64)
     a_eq = None if n_pairs is None else sp.csr_matrix(ones.reshape(1, -1))
     b_eq = None if n_pairs is None else np.array([float(n_pairs)])
+    scale = _lp_scale(values)
+    costs = -values * scale  # exact: scale is a power of two
     last = ""
     for method in ("highs", "highs-ds"):
         with warnings.catch_warnings():
@@ -255,7 +274,7 @@ def _lp(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
                 "ignore"
             )  # OptimizeWarning on odd inputs; status is checked
             res = linprog(
-                -values,
+                costs,
                 A_ub=a_ub,
                 b_ub=b_ub,
                 A_eq=a_eq,
@@ -275,12 +294,13 @@ def _lp(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
             continue
         edges = np.flatnonzero(x > 0.5).astype(np.int64)
         got = float(np.sum(values[edges]))
+        lp_value = -float(res.fun) / scale
         return Raw(
             edges,
             "optimal",
-            max(got, -float(res.fun)),
+            max(got, lp_value),
             "highs-lp",
-            {"lp_method": method, "lp_value": -float(res.fun)},
+            {"lp_method": method, "lp_value": lp_value, "cost_scale": scale},
         )
     raise _BackendFailed(last)
 
