@@ -211,3 +211,21 @@ def test_point_12_stored_email_is_normalized():
         ]
     )
     assert people["email"].tolist() == ["ana.silva@corp.com", ""]
+
+
+def test_point_3_many_shared_names_are_counted_not_listed():
+    """Large organizations share names: the first ones are listed, the rest counted."""
+    from rmatch.validate._rows import MAX_SAME_NAME
+
+    n = MAX_SAME_NAME + 15
+    rows = [
+        {"id": f"E{i}", "name": "Nguyễn Văn Anh", "role": "mentee"} for i in range(n)
+    ]
+    rows.append({"id": "M1", "name": "Bo Chen", "role": "mentor"})
+    people = rmatch.read_people(rows)
+    same = [i for i in people.issues if i.code == "same_name"]
+    listed = [i for i in same if i.row is not None]
+    assert len(listed) == MAX_SAME_NAME
+    (summary,) = [i for i in same if i.row is None]
+    assert summary.message.startswith(f"{n - 1 - MAX_SAME_NAME} more rows")
+    assert len(people) == n + 1  # nobody dropped

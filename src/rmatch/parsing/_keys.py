@@ -12,7 +12,12 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from rmatch.parsing._text import is_missing, normalize_email, normalize_token
+from rmatch.parsing._text import (
+    MISSING_TEXT,
+    is_missing,
+    normalize_email,
+    normalize_token,
+)
 
 
 def _per_distinct(values: np.ndarray, fn: Callable[[object], str]) -> np.ndarray:
@@ -42,7 +47,23 @@ def email_keys(values: np.ndarray) -> np.ndarray:
     >>> email_keys(np.array([" Ana@Corp.COM", None], dtype=object)).tolist()
     ['ana@corp.com', '']
     """
-    return _per_distinct(values, normalize_email)
+    values = np.asarray(values, dtype=object)
+    series = pd.Series(values, dtype=object)
+    # Fast path, the same result as normalize_email: plain ASCII text needs only
+    # strip + lower (ASCII has no invisible characters and casefold == lower).
+    is_str = np.fromiter((type(v) is str for v in values), bool, len(values))
+    ascii_ = np.zeros(len(values), dtype=bool)
+    if is_str.any():
+        ascii_[is_str] = series[is_str].str.isascii().to_numpy(dtype=bool)
+    out = np.empty(len(values), dtype=object)
+    if ascii_.any():
+        text = series[ascii_].str.strip().str.lower()
+        blank = text.eq("") | (text.str.len().le(4) & text.isin(MISSING_TEXT))
+        out[ascii_] = text.mask(blank, "").to_numpy(dtype=object)
+    rest = ~ascii_
+    if rest.any():
+        out[rest] = _per_distinct(values[rest], normalize_email)
+    return out
 
 
 def name_keys(values: np.ndarray) -> np.ndarray:

@@ -16,7 +16,8 @@ MAX_LEN = 200  # longest time zone / timestamp / number text worth reading
 
 # --------------------------------------------------------------------------- helpers
 
-_MISSING_TEXT = frozenset({"nan", "na", "n/a", "#n/a", "null", "<na>", "nat"})
+#: Cell texts that mean "no answer" (compared case-folded).
+MISSING_TEXT = frozenset({"nan", "na", "n/a", "#n/a", "null", "<na>", "nat"})
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 
 
@@ -194,7 +195,7 @@ def is_missing(value: object) -> bool:
         return bool(np.isnan(value))
     if isinstance(value, str):
         text = value.strip().strip(_INVISIBLE).strip()
-        return not text or (len(text) <= 4 and text.casefold() in _MISSING_TEXT)
+        return not text or (len(text) <= 4 and text.casefold() in MISSING_TEXT)
     if isinstance(value, bytes | bytearray):
         return not value.strip()
     if isinstance(value, np.datetime64 | np.timedelta64):

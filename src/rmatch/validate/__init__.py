@@ -24,7 +24,6 @@ from rmatch.parsing import (
     AvailabilityMasks,
     ParseError,
     SkillsParser,
-    email_keys,
     offset_slots,
     parse_float,
     parse_int,
@@ -310,7 +309,7 @@ def validate_people(
         )
     if "id" in frame.columns:
         check_ids(c)
-    check_people(c, names=canonical)
+    emails = check_people(c, names=canonical)
     if canonical:
         check_blank_roles(c)
     roles = _roles(c)
@@ -325,8 +324,8 @@ def validate_people(
     report.issues = sorted(c.issues, key=lambda i: (i.row is not None, i.row or 0))
     if report.errors:
         return report
-    if "email" in frame.columns:
-        frame["email"] = email_keys(frame["email"].to_numpy(dtype=object))
+    if emails is not None:
+        frame["email"] = emails
     report.people = People(
         ids=np.asarray(c.ids, dtype=object),
         roles=roles,

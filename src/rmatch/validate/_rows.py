@@ -46,26 +46,43 @@ def _where(c: Collector, position: int, other: int) -> str:
     return f"row {c.rows[other]}"
 
 
-def _repeats(keys: np.ndarray) -> list[tuple[int, int]]:
-    """``(first, position)`` of every non-blank key seen before at ``first``."""
-    series = pd.Series(keys, dtype=object)
-    repeated = (series.duplicated(keep=False) & (series != "")).to_numpy()
-    seen: dict[object, int] = {}
-    out = []
-    for position in np.flatnonzero(repeated).tolist():
-        first = seen.setdefault(keys[position], position)
-        if first != position:
-            out.append((first, position))
-    return out
+def _repeats(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(first, position)`` of every non-blank key seen before at ``first``.
+
+    Vectorized: positions in ascending order, each paired with the first row of
+    its key.
+    """
+    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
+    if codes.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    _, first_of = np.unique(codes, return_index=True)
+    first = first_of[codes]
+    position = np.arange(codes.size)
+    later = (first != position) & (np.asarray(keys, dtype=object) != "")
+    return first[later].astype(np.int64), position[later].astype(np.int64)
 
 
-def check_people(c: Collector, *, names: bool) -> None:
-    """One person on two rows: same e-mail (error), same name (warning)."""
+#: Same-name warnings listed one by one; the rest are counted in one warning (in a
+#: large organization many people share a name, and 100,000 warnings help nobody).
+MAX_SAME_NAME = 20
+
+
+def check_people(c: Collector, *, names: bool) -> np.ndarray | None:
+    """One person on two rows: same e-mail (error), same name (warning).
+
+    Returns the normalized e-mails (``None`` without an e-mail column), so the
+    caller stores them without normalizing twice.
+    """
+    keys: np.ndarray | None = None
     if "email" in c.frame.columns:
         emails = c.frame["email"].to_numpy(dtype=object)
-        for first, position in _repeats(email_keys(emails)):
-            if c.ids[first] == c.ids[position]:
-                continue  # the same id twice is a duplicate_id already
+        keys = email_keys(emails)
+        firsts, positions = _repeats(keys)
+        other_id = c.ids[firsts] != c.ids[positions]  # same id twice: duplicate_id
+        for first, position in zip(
+            firsts[other_id].tolist(), positions[other_id].tolist(), strict=True
+        ):
             c.add(
                 position,
                 "email",
@@ -78,11 +95,16 @@ def check_people(c: Collector, *, names: bool) -> None:
                 code="duplicate_email",
             )
     if not names or "name" not in c.frame.columns:
-        return
+        return keys
     values = c.frame["name"].to_numpy(dtype=object)
-    for first, position in _repeats(name_keys(values)):
-        if c.ids[first] == c.ids[position] or not c.ids[position]:
-            continue
+    firsts, positions = _repeats(name_keys(values))
+    ids = np.asarray(c.ids, dtype=object)
+    keep = (ids[firsts] != ids[positions]) & (ids[positions] != "")
+    firsts, positions = firsts[keep], positions[keep]
+    more = max(0, int(firsts.size) - MAX_SAME_NAME)
+    for first, position in zip(
+        firsts[:MAX_SAME_NAME].tolist(), positions[:MAX_SAME_NAME].tolist(), strict=True
+    ):
         c.add(
             position,
             "name",
@@ -94,6 +116,18 @@ def check_people(c: Collector, *, names: bool) -> None:
             code="same_name",
             severity="warning",
         )
+    if more:
+        c.add(
+            None,
+            "name",
+            f"{more} more rows have the same name as an earlier row but a different "
+            f"id (only the first {MAX_SAME_NAME} are listed); all rows are kept",
+            "check for people who signed up twice under two ids (rmatch validate "
+            "lists the first ones); two people may share a name",
+            code="same_name",
+            severity="warning",
+        )
+    return keys
 
 
 def check_blank_roles(c: Collector) -> None:
