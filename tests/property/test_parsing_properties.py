@@ -314,3 +314,23 @@ def test_parse_datetime_round_trips_iso_and_us_forms(when: dt.datetime) -> None:
     assert parse_datetime(when.isoformat()) == when
     us_form = f"{when.month}/{when.day}/{when.year} {when:%H:%M:%S}"  # Google Forms
     assert parse_datetime(us_form) == when
+
+
+_EMAIL_CELLS = st.one_of(
+    st.text(max_size=12),
+    st.text(alphabet=" \t\nAbCnN/a@.#<>\u200b\x1cé", max_size=8),
+    st.sampled_from(["nan", "N/A", " NULL ", "<NA>", "None", "", "  ", "Ana@X.com "]),
+    st.none(),
+    st.floats(allow_nan=True),
+    st.integers(),
+)
+
+
+@given(st.lists(_EMAIL_CELLS, max_size=20))
+def test_email_keys_equal_normalize_email_cell_by_cell(cells):
+    """The vectorized ASCII path of email_keys gives normalize_email's answer."""
+    from rmatch.parsing import email_keys, normalize_email
+
+    values = np.empty(len(cells), dtype=object)
+    values[:] = cells
+    assert email_keys(values).tolist() == [normalize_email(v) for v in cells]
