@@ -6,11 +6,11 @@ from typing import Any
 
 from rmatch.errors import ConfigError
 from rmatch.people import People
+from rmatch.rules import positive_int
 
 __all__ = [
     "check_column",
     "check_count",
-    "check_int",
     "check_range",
     "check_share",
     "check_side",
@@ -23,15 +23,6 @@ def param_error(owner: str, name: str, must: str, value: object) -> ConfigError:
     return ConfigError(
         f"The {name!r} parameter of {owner} must be {must}. Got {value!r} instead."
     )
-
-
-def check_int(owner: str, name: str, value: object, minimum: int = 0) -> None:
-    """Require an int (not a bool) ``>= minimum``."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ConfigError(
-            f"The {name!r} parameter of {owner} must be an int >= {minimum}. "
-            f"Got {value!r} instead."
-        )
 
 
 def check_side(owner: str, side: object) -> None:
@@ -55,7 +46,7 @@ def check_share(owner: str, name: str, value: object) -> None:
 def check_count(owner: str, name: str, value: object) -> None:
     """Require None or an int ``>= 0``."""
     if value is not None:
-        check_int(owner, name, value)
+        positive_int(owner, name, value)
 
 
 def check_column(owner: str, column: object, people: People | None) -> None:
