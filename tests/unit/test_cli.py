@@ -222,13 +222,13 @@ def test_progress_is_one_line_on_a_terminal_and_plain_lines_in_a_log(
 ) -> None:
     import io
 
-    from rmatch import cli
+    from rmatch.cli import _common as cli
 
     clock = _Clock()
     monkeypatch.setattr(cli.time, "perf_counter", clock)
     stream = io.StringIO()
     monkeypatch.setattr(stream, "isatty", lambda: tty)
-    progress = cli._Progress(stream, enabled=True)
+    progress = cli.Progress(stream, enabled=True)
     for step in range(1, 101):  # 100 blocks over 50 s
         clock.now = step * 0.5
         progress("score", step, 100)
@@ -244,7 +244,7 @@ def test_progress_is_one_line_on_a_terminal_and_plain_lines_in_a_log(
         assert 5 <= len(lines) <= 8  # every 10 s and at each stage's end
         assert all(line.startswith("[") for line in lines)
     quiet = io.StringIO()
-    cli._Progress(quiet, enabled=False)("score", 1, 1)
+    cli.Progress(quiet, enabled=False)("score", 1, 1)
     assert quiet.getvalue() == ""
 
 
