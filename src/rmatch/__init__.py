@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from rmatch import datasets
-from rmatch.analysis import price_of_rules
+from rmatch.analysis import PairsCheck, check_pairs, price_of_rules
 from rmatch.constraints import (
     Constraint,
     CrossShare,
@@ -110,6 +110,7 @@ __all__ = [
     "MinSharedHours",
     "NoReportingLine",
     "PairShare",
+    "PairsCheck",
     "People",
     "Program",
     "Quota",
@@ -131,6 +132,7 @@ __all__ = [
     "ValidationError",
     "ValidationReport",
     "__version__",
+    "check_pairs",
     "criterion",
     "datasets",
     "plan_rounds",

@@ -1,4 +1,5 @@
-"""Command line: ``rmatch demo``, ``match``, ``shortlist``, ``rounds``, ``validate``.
+"""Command line: ``rmatch demo``, ``match``, ``shortlist``, ``rounds``, ``validate``,
+``check``.
 
 Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an infeasible
 program ([`ValidationError`][rmatch.errors.ValidationError],
@@ -24,6 +25,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from rmatch import __version__
+from rmatch.cli._check import register as check
 from rmatch.cli._common import DEBUG_HELP
 from rmatch.cli._demo import register as demo
 from rmatch.cli._match import register as match
@@ -35,7 +37,7 @@ from rmatch.errors import ConfigError, InfeasibleError, ValidationError
 __all__ = ["main"]
 
 #: Each subcommand's ``register``, in the order ``rmatch --help`` lists them.
-COMMANDS = (demo, match, shortlist, rounds, validate)
+COMMANDS = (demo, match, shortlist, rounds, validate, check)
 
 
 def _parser() -> argparse.ArgumentParser:

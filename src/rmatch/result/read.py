@@ -81,7 +81,9 @@ def _numeric(column: pd.Series) -> pd.Series:
     return column
 
 
-def read_matching(source: Source | Matching | Mapping[str, Any]) -> pd.DataFrame:
+def read_matching(
+    source: Source | Matching | Mapping[str, Any], *, keep_repeats: bool = False
+) -> pd.DataFrame:
     """Read a previous round's pairs.
 
     Parameters
@@ -99,7 +101,8 @@ def read_matching(source: Source | Matching | Mapping[str, Any]) -> pd.DataFrame
         ``mentor_id`` and ``mentee_id`` (text) first, then the other columns of the
         file (numbers where every cell is one, e.g. ``score``). The apostrophe
         rmatch's CSV writer put before a cell a spreadsheet would run as a formula
-        is removed. ``frame.attrs["source"]`` is the file name.
+        is removed. ``frame.attrs["source"]`` is the file name and
+        ``frame.attrs["rows"]`` the file row of each pair (header = row 1).
 
     Raises
     ------
@@ -167,6 +170,8 @@ def read_matching(source: Source | Matching | Mapping[str, Any]) -> pd.DataFrame
     if issues:
         raise ValidationError(issues)
     repeated = frame.duplicated(list(PAIR_COLUMNS))
+    if keep_repeats:
+        repeated[:] = False
     if repeated.any():
         rows = raw.rows[repeated.to_numpy()].tolist()
         warnings.warn(
@@ -181,4 +186,5 @@ def read_matching(source: Source | Matching | Mapping[str, Any]) -> pd.DataFrame
     for c in others:
         out[c] = _numeric(out[c])
     out.attrs["source"] = raw.name
+    out.attrs["rows"] = raw.rows[~repeated.to_numpy()].tolist()
     return out
