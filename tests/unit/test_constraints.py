@@ -468,7 +468,7 @@ def test_soft_rule_detail_says_why_it_is_broken(people):
     soft = Soft(DifferentValue("department"), weight=1)
     m, e = people.positions(["M1", "E1"])
     assert soft.describe(0.0) == "broken" and soft.describe(1.0) == "holds"
-    assert soft.detail(people, int(m), int(e)) == "forbidden by 'different department'"
+    assert soft.detail(people, int(m), int(e)) == "department 'IT' and 'IT'"
     m3 = int(people.position("M3"))
     assert soft.detail(people, m3, int(e)) == ""
 

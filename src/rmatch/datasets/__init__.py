@@ -10,8 +10,10 @@ Examples
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import pandas as pd
 
@@ -20,8 +22,11 @@ from rmatch.datasets.synthetic import COLUMNS, DEMO_KWARGS, synthetic_org
 __all__ = [
     "COLUMNS",
     "DEMO_KWARGS",
+    "EXAMPLES",
+    "copy_example",
     "demo_path",
     "demo_program_path",
+    "example_files",
     "load_demo",
     "synthetic_org",
 ]
@@ -29,6 +34,15 @@ __all__ = [
 _DATA = "data"
 _DEMO_CSV = "demo_org.csv"
 _DEMO_PROGRAM = "demo_program.toml"
+
+#: Real sign-up exports shipped with rmatch, by name: what they are. Each folder holds
+#: the files unchanged, their licence and a README naming the source.
+EXAMPLES = {
+    "google_forms": "a Google Forms export (mozilla/matchmaker's mentorship example, "
+    "ISC licence) and its HR file, whose managers give reporting lines",
+    "cogsci": "the Cognitive Science Society's 2024 mentoring sign-ups (CC0): two "
+    "forms, one for mentees and one for mentors, names redacted upstream",
+}
 
 
 def demo_path() -> Traversable:
@@ -74,3 +88,62 @@ def load_demo() -> pd.DataFrame:
             keep_default_na=False,
             na_filter=False,
         )
+
+
+def example_files(name: str) -> list[Traversable]:
+    """Return the files of the shipped example export ``name`` (sorted by name).
+
+    Parameters
+    ----------
+    name : str
+        A key of [`EXAMPLES`][rmatch.datasets.EXAMPLES].
+
+    Returns
+    -------
+    list of importlib.resources.abc.Traversable
+        Data files, licence and README.
+
+    Raises
+    ------
+    KeyError
+        Unknown name (the message lists the names).
+
+    Examples
+    --------
+    >>> [f.name for f in example_files("cogsci")]
+    ['LICENSE', 'README.md', 'example_mentees.csv', 'example_mentors.csv']
+    """
+    if name not in EXAMPLES:
+        raise KeyError(
+            f"no example export {name!r}; choose one of {', '.join(sorted(EXAMPLES))}"
+        )
+    folder = resources.files(__package__ or "rmatch.datasets") / _DATA / name
+    return sorted((f for f in folder.iterdir() if f.is_file()), key=lambda f: f.name)
+
+
+def copy_example(name: str, target: str | os.PathLike[str] = ".") -> list[Path]:
+    """Copy the shipped example export ``name`` into the folder ``target``.
+
+    The tutorial starts here: the copied files are a raw export to validate and
+    match, as if downloaded from the form.
+
+    Parameters
+    ----------
+    name : str
+        A key of [`EXAMPLES`][rmatch.datasets.EXAMPLES].
+    target : path, default "."
+        Folder to copy into (created when missing); existing files are replaced.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    folder = Path(target)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in example_files(name):
+        path = folder / source.name
+        path.write_bytes(source.read_bytes())
+        written.append(path)
+    return written

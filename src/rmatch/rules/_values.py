@@ -157,6 +157,11 @@ class _AttributeRule(Rule):
         codes = np.where(raw < 0, raw.max(initial=0) + 1, raw)
         return KeyPlan.from_keys(self, context, codes)
 
+    def why_forbidden(self, people: People, mentor: int, mentee: int) -> str:
+        """Say both values of the column."""
+        a, b = people.value(mentor, self.column), people.value(mentee, self.column)
+        return f"{self.column} {a or '(empty)'!r} and {b or '(empty)'!r}"
+
     def _compare(self, block: Block) -> tuple[np.ndarray, np.ndarray]:
         """Return (equal, known) masks; set columns compare by sharing a token."""
         people = block.people
