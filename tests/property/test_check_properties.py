@@ -1,4 +1,4 @@
-"""check_pairs on random organizations: rmatch's own output is clean, edits are caught."""
+"""check_pairs on random organizations: rmatch's output is clean, edits are caught."""
 
 from __future__ import annotations
 
