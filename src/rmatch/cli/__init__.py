@@ -5,9 +5,10 @@ Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an infea
 program ([`ValidationError`][rmatch.errors.ValidationError],
 [`ConfigError`][rmatch.errors.ConfigError],
 [`InfeasibleError`][rmatch.errors.InfeasibleError]) or a file that cannot be read or
-written (every problem is printed, never a traceback); 1 anything else, which is a bug
-in rmatch: one line ``rmatch: internal error: ...``, and the traceback with ``--debug``
-or the environment variable ``RMATCH_DEBUG=1``.
+written (every problem is printed, never a traceback); 1 from ``rmatch check`` when
+the pairs break a rule, a capacity or a constraint; 1 from anything else is a bug in
+rmatch: one line ``rmatch: internal error: ...``, and the traceback with ``--debug`` or
+the environment variable ``RMATCH_DEBUG=1``.
 
 Each subcommand is a module of this package with ``register(subparsers)`` (which sets
 ``run`` as the parser's default) and ``run(args, out, err) -> exit code``; adding a

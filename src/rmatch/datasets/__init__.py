@@ -1,4 +1,8 @@
-"""Example data: synthetic organizations and the bundled demo organization.
+"""Example data: synthetic organizations, the bundled demo, and real sign-up exports.
+
+The exports ([`EXAMPLES`][rmatch.datasets.EXAMPLES]) are third-party files shipped
+unchanged with their licence; [`copy_example()`][rmatch.datasets.copy_example] puts one
+in a folder to work on, as the tutorial does.
 
 Examples
 --------
