@@ -200,3 +200,16 @@ def test_the_command_line_exits_2_on_unreadable_input(tmp_path, capsys) -> None:
     assert main(["check", str(bad), str(signups)]) == 2
     assert "mentor_id" in capsys.readouterr().err
     assert main(["check", str(tmp_path / "missing.csv"), str(signups)]) == 2
+
+
+def test_above_the_work_limit_the_pairs_behind_a_quota_are_not_searched(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(
+        "rmatch.analysis._pairs_findings.MAX_INVOLVED_PAIRS", len(BROKEN) - 1
+    )
+    check = rmatch.check_pairs(_program(), _people(), BROKEN, optimum=1.0)
+    quota = check.findings[check.findings["code"] == "constraint"].iloc[0]
+    assert quota["people"] == ()
+    assert "not searched for above 3 pairs" in quota["message"]
+    assert "fails for 'IT': 3 pairs" in quota["message"]

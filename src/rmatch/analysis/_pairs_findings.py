@@ -14,9 +14,10 @@ from rmatch.people import People
 #: Columns of [`PairsCheck.findings`][rmatch.analysis.PairsCheck].
 FINDING_COLUMNS = ("kind", "code", "rule", "people", "message")
 
-#: Above this many pairs, the people behind a broken quota are not searched for (it
-#: re-checks the quota once per pair).
+#: Above this many pairs, or pairs × people, the pairs behind a broken quota are not
+#: searched for (the search re-checks the quota once per pair, from the people data).
 MAX_INVOLVED_PAIRS = 2_000
+MAX_INVOLVED_CELLS = 20_000_000
 
 
 class Findings:
@@ -136,22 +137,37 @@ def constraint_findings(
             continue
         messages = list(check(people, cs, mentors, mentees))
         title = c.title() if hasattr(c, "title") else repr(c)
+        behind = involved_pairs(check, people, cs, mentors, mentees, messages)
         for message in messages:
-            involved = involved_pairs(check, people, cs, mentors, mentees, message)
-            ids: list[str] = []
-            for i in involved.tolist():
-                ids += [str(people.ids[mentors[i]]), str(people.ids[mentees[i]])]
-            text = message
-            if involved.size and involved.size < mentors.size:
-                shown = ", ".join(
-                    f"{people.ids[mentors[i]]} → {people.ids[mentees[i]]}"
-                    for i in involved[:20].tolist()
-                )
-                more = f" and {involved.size - 20} more" if involved.size > 20 else ""
-                text += f" (pairs: {shown}{more})"
-            elif involved.size:
-                ids = []  # it concerns the matching as a whole
-            found.add("constraint", title, list(dict.fromkeys(ids)), text)
+            found.add(
+                "constraint", title, *_worded(people, mentors, mentees, message, behind)
+            )
+
+
+def _worded(
+    people: People,
+    mentors: np.ndarray,
+    mentees: np.ndarray,
+    message: str,
+    behind: dict[str, list[int]] | None,
+) -> tuple[list[str], str]:
+    """The people behind a violation and its message with the pairs named."""
+    if behind is None:
+        return [], (
+            f"{message} (the pairs behind it are not searched for above "
+            f"{MAX_INVOLVED_PAIRS} pairs or {MAX_INVOLVED_CELLS:,} pair-person checks)"
+        )
+    involved = behind.get(message, [])
+    if not involved or len(involved) == mentors.size:
+        return [], message  # none found, or it concerns the matching as a whole
+    ids: list[str] = []
+    for i in involved:
+        ids += [str(people.ids[mentors[i]]), str(people.ids[mentees[i]])]
+    shown = ", ".join(
+        f"{people.ids[mentors[i]]} → {people.ids[mentees[i]]}" for i in involved[:20]
+    )
+    more = f" and {len(involved) - 20} more" if len(involved) > 20 else ""
+    return list(dict.fromkeys(ids)), f"{message} (pairs: {shown}{more})"
 
 
 def involved_pairs(
@@ -160,17 +176,25 @@ def involved_pairs(
     cs: CandidateSet,
     mentors: np.ndarray,
     mentees: np.ndarray,
-    message: str,
-) -> np.ndarray:
-    """Pairs whose removal changes ``message`` (they count in the broken bound)."""
+    messages: Sequence[str],
+) -> dict[str, list[int]] | None:
+    """Per message, the pairs whose removal changes it (they count in the bound).
+
+    One re-check per pair, for all the constraint's messages at once; None when
+    that is above the work limits (the answer does not depend on time).
+    """
     n = mentors.size
-    if n > MAX_INVOLVED_PAIRS:
-        return np.zeros(0, dtype=np.int64)
+    if not messages:
+        return {}
+    if n > MAX_INVOLVED_PAIRS or n * len(people) > MAX_INVOLVED_CELLS:
+        return None
     keep = np.ones(n, dtype=bool)
-    out = []
+    out: dict[str, list[int]] = {m: [] for m in messages}
     for i in range(n):
         keep[i] = False
-        if message not in check(people, cs, mentors[keep], mentees[keep]):
-            out.append(i)
+        still = set(check(people, cs, mentors[keep], mentees[keep]))
+        for m in messages:
+            if m not in still:
+                out[m].append(i)
         keep[i] = True
-    return np.asarray(out, dtype=np.int64)
+    return out
