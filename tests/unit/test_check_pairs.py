@@ -213,3 +213,26 @@ def test_above_the_work_limit_the_pairs_behind_a_quota_are_not_searched(
     assert quota["people"] == ()
     assert "not searched for above 3 pairs" in quota["message"]
     assert "fails for 'IT': 3 pairs" in quota["message"]
+
+
+def test_an_id_typed_with_other_capitals_gets_a_suggestion_and_empty_pairs_pass() -> (
+    None
+):
+    pairs = pd.DataFrame({"mentor_id": [" m2 "], "mentee_id": ["E4"]})
+    check = rmatch.check_pairs(_program(), _people(), pairs, optimum=1.0)
+    assert check.findings["code"].tolist() == ["unknown_id"]
+    assert "did you mean 'M2'?" in check.findings["message"][0]
+    empty = pd.DataFrame({"mentor_id": [], "mentee_id": []})
+    check = rmatch.check_pairs(_program(), _people(), empty, optimum=1.0)
+    assert check.ok and check.objective == 0.0 and check.ratio == 0.0
+
+
+def test_the_command_line_checks_against_past_pairs(tmp_path, capsys) -> None:
+    signups = tmp_path / "signups.csv"
+    signups.write_text("id,role\nA,mentor\nB,mentee\n", encoding="utf-8")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("mentor_id,mentee_id\nA,B\n", encoding="utf-8")
+    assert main(["check", str(pairs), str(signups)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(pairs), str(signups), "--history", str(pairs)]) == 1
+    assert "they were paired in an earlier round" in capsys.readouterr().out

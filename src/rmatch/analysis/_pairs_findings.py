@@ -59,12 +59,23 @@ def unknown_ids(
         status[missing] = "unknown id"
         for i in missing.tolist():
             by_id.setdefault(str(ids[i]), []).append(f"{side} on row {rows[i]}")
+    folded: dict[str, str] = {}
+    if by_id:
+        for known in people.ids.tolist():
+            folded.setdefault(_fold(known), str(known))
     for pid, at in by_id.items():
         if pid in rejected:
             why = f"their sign-up was rejected ({rejected[pid]})"
         else:
             why = f"no one with this id signed up in {people.source}"
+            if _fold(pid) in folded:
+                why += f" (did you mean {folded[_fold(pid)]!r}?)"
         found.add("unknown_id", "unknown id", (pid,), f"{pid} ({', '.join(at)}): {why}")
+
+
+def _fold(value: object) -> str:
+    """An id without case and surrounding spaces (``" B1@x.org "`` -> ``b1@x.org``)."""
+    return str(value).strip().casefold()
 
 
 def wrong_sides(

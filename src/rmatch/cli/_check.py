@@ -24,6 +24,9 @@ def register(sub: Any) -> None:
     check.add_argument("input", help="the sign-up file the pairs were made from")
     check.add_argument("--config", help="program TOML (criteria, rules, mapping)")
     check.add_argument("--json", help="also write the findings and scores as JSON")
+    check.add_argument(
+        "--history", help="CSV of past pairs never to repeat (as for rmatch match)"
+    )
     debug_option(check)
     check.set_defaults(run=run)
 
