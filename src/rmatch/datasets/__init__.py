@@ -39,14 +39,17 @@ _DATA = "data"
 _DEMO_CSV = "demo_org.csv"
 _DEMO_PROGRAM = "demo_program.toml"
 
-#: Real sign-up exports shipped with rmatch, by name: what they are. Each folder holds
-#: the files unchanged, their licence and a README naming the source.
 EXAMPLES = {
     "google_forms": "a Google Forms export (mozilla/matchmaker's mentorship example, "
-    "ISC licence) and its HR file, whose managers give reporting lines",
+    "ISC licence) and its HR file (managers and organizations, joined by e-mail)",
     "cogsci": "the Cognitive Science Society's 2024 mentoring sign-ups (CC0): two "
     "forms, one for mentees and one for mentors, names redacted upstream",
 }
+"""Real sign-up exports shipped with rmatch, by name: what they are.
+
+Each one is a folder of files copied unchanged, with their licence and a README naming
+the source.
+"""
 
 
 def demo_path() -> Traversable:
