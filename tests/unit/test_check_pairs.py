@@ -236,3 +236,16 @@ def test_the_command_line_checks_against_past_pairs(tmp_path, capsys) -> None:
     capsys.readouterr()
     assert main(["check", str(pairs), str(signups), "--history", str(pairs)]) == 1
     assert "they were paired in an earlier round" in capsys.readouterr().out
+
+
+def test_a_rule_on_the_score_is_checked_with_the_criteria() -> None:
+    program = rmatch.Program(
+        criteria=[rmatch.Interests()], rules=[rmatch.MinScore(0.5)], name="min"
+    )
+    # M2 (chess) and E2 (golf) share nothing: score 0 < 0.5; M2 and E4 share chess
+    pairs = pd.DataFrame({"mentor_id": ["M2", "M2"], "mentee_id": ["E2", "E4"]})
+    check = rmatch.check_pairs(program, _people(), pairs, optimum=1.0)
+    assert check.findings["code"].tolist() == ["forbidden"]
+    assert check.findings["people"][0] == ("M2", "E2")
+    assert check.pairs["status"].tolist() == ["forbidden", "ok"]
+    assert check.pairs["score"].tolist() == [0.0, 1.0]

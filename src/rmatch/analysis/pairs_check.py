@@ -313,7 +313,9 @@ def check_pairs(
         free = Scorer(people, criteria, [], cs.mentors, cs.mentees)
         score[bad], crit[bad] = _score(free, li[bad], rj[bad])
         for rule in cs.rules:
-            alone = Scorer(people, criteria, [rule], cs.mentors, cs.mentees)
+            # the criteria only matter to a rule on the score (e.g. a minimum score)
+            needs = criteria if rule.needs_score else []
+            alone = Scorer(people, needs, [rule], cs.mentors, cs.mentees)
             w_rule, _ = _score(alone, li[bad], rj[bad])
             for i in bad[np.isneginf(w_rule)].tolist():
                 why = rule.why_forbidden(people, int(mpos[i]), int(epos[i]))
