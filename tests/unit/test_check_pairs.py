@@ -249,3 +249,15 @@ def test_a_rule_on_the_score_is_checked_with_the_criteria() -> None:
     assert check.findings["people"][0] == ("M2", "E2")
     assert check.pairs["status"].tolist() == ["forbidden", "ok"]
     assert check.pairs["score"].tolist() == [0.0, 1.0]
+
+
+def test_scores_in_the_file_from_other_settings_get_a_note() -> None:
+    program, people = _program(), _people()
+    result = program.match(people)
+    pairs = result.pairs[["mentor_id", "mentee_id", "score"]].copy()
+    assert rmatch.check_pairs(program, people, pairs, optimum=result).findings.empty
+    pairs.loc[0, "score"] = pairs.loc[0, "score"] + 0.25
+    check = rmatch.check_pairs(program, people, pairs, optimum=result)
+    assert check.ok  # a note, not an error
+    assert check.findings["code"].tolist() == ["stale_scores"]
+    assert "1 pair(s) have another score in the file" in check.findings["message"][0]

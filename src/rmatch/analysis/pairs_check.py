@@ -94,7 +94,9 @@ class PairsCheck:
     findings : pandas.DataFrame
         Every problem: ``kind`` (``error``, or ``note`` for what is not a problem
         of the pairs), ``code`` (``duplicate``, ``unknown_id``, ``wrong_side``,
-        ``forbidden``, ``capacity``, ``constraint``, ``infeasible``), ``rule`` (the
+        ``forbidden``, ``capacity``, ``constraint``; notes: ``infeasible``,
+        ``stale_scores`` when the file's own ``score`` column is not the program's),
+        ``rule`` (the
         rule, capacity or constraint concerned), ``people`` (tuple of ids) and
         ``message``.
     """
@@ -328,6 +330,8 @@ def check_pairs(
                 )
 
     scored = np.flatnonzero((status_col == "ok") | (status_col == "forbidden"))
+    if "score" in frame.columns:
+        _stale_scores(found, frame["score"], score, rows, status_col == "ok")
     capacities(people, cs, found, li, rj, mentor_ids, mentee_ids, scored)
     constraints = [r for r in program.rules if is_constraint(r)]
     constraint_findings(people, cs, found, constraints, mpos[scored], epos[scored])
@@ -352,6 +356,28 @@ def check_pairs(
         objective_name=program.objective,
         optimum_status=status,
         program_name=program.name,
+    )
+
+
+def _stale_scores(
+    found: Findings, given: pd.Series, score: np.ndarray, rows: list[int], ok: Any
+) -> None:
+    """A note when the file's own scores are not the program's (another program?)."""
+    old = pd.to_numeric(given, errors="coerce").to_numpy(dtype=np.float64)
+    off = np.flatnonzero(ok & ~np.isnan(old) & (np.abs(old - score) > 1e-4))
+    if not off.size:
+        return
+    shown = ", ".join(
+        f"row {rows[i]}: {old[i]:.4f} in the file, {score[i]:.4f} now"
+        for i in off[:3].tolist()
+    )
+    found.add(
+        "stale_scores",
+        "",
+        (),
+        f"{off.size} pair(s) have another score in the file than under this program "
+        f"({shown}): the file was scored under other settings or data",
+        kind="note",
     )
 
 
