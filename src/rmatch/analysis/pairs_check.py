@@ -96,9 +96,8 @@ class PairsCheck:
         of the pairs), ``code`` (``duplicate``, ``unknown_id``, ``wrong_side``,
         ``forbidden``, ``capacity``, ``constraint``; notes: ``infeasible``,
         ``stale_scores`` when the file's own ``score`` column is not the program's),
-        ``rule`` (the
-        rule, capacity or constraint concerned), ``people`` (tuple of ids) and
-        ``message``.
+        ``rule`` (the rule, capacity or constraint concerned), ``people`` (tuple of
+        ids) and ``message``.
     """
 
     def __init__(
