@@ -25,6 +25,7 @@ from rmatch.result.summary import Summary, quality, summary
 if TYPE_CHECKING:
     from rmatch.candidates import CandidateSet
     from rmatch.people import People
+    from rmatch.report import Comparison, Report
     from rmatch.scoring import Criterion
     from rmatch.solvers import Solution
 
@@ -182,9 +183,48 @@ class Matching:
             str(person_id),
         )
 
+    # ------------------------------------------------------------------ report
+    def report(
+        self,
+        *,
+        prices: pd.DataFrame | None = None,
+        compare: Comparison | None = None,
+        explain: bool = True,
+    ) -> Report:
+        """Return the program owner's report (tables, charts, a shareable page).
+
+        Parameters
+        ----------
+        prices : pandas.DataFrame, optional
+            The table of [`price_of_rules()`][rmatch.analysis.price_of_rules], shown
+            as the price of each rule.
+        compare : Comparison, optional
+            Another matching of the same people, shown side by side
+            ([`Comparison`][rmatch.report.Comparison]).
+        explain : bool, default True
+            Give every pair its explanation text (criteria, values, details).
+
+        Returns
+        -------
+        Report
+            ``.coverage``, ``.scores``, ``.criteria``... are DataFrames;
+            ``.to_html(path)`` writes the page.
+        """
+        from rmatch.report import build_report
+        from rmatch.result.reporting import report_inputs
+
+        data = report_inputs(self, explain=explain)
+        return build_report(**data, prices=prices, compare=compare)
+
     # ------------------------------------------------------------------ export
-    def to_records(self) -> dict[str, Any]:
-        """Return pairs, unmatched, rejected and the summary as JSON-safe data."""
+    def to_records(self, *, report: bool = True) -> dict[str, Any]:
+        """Return pairs, unmatched, rejected and the summary as JSON-safe data.
+
+        With ``report`` (the default) the records also hold a ``report`` part (the
+        participants' groups and skills, the weights, one explanation per pair) from
+        which [`report_from_records()`][rmatch.report.report_from_records] rebuilds
+        the report (``rmatch report result.json``).
+        """
         out: dict[str, Any] = to_json_safe(
             {
                 "pairs": self.pairs.to_dict(orient="records"),
@@ -193,6 +233,10 @@ class Matching:
                 "summary": self.summary().to_dict(),
             }
         )
+        if report:
+            from rmatch.result.reporting import report_section
+
+            out["report"] = report_section(self)
         return out
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
