@@ -33,10 +33,15 @@ Examples
 ...     pairs, unmatched, rejected, participants,
 ...     weights={"skills": 1.0}, summary={"objective": 0.8, "gap": 0.0},
 ... )
->>> report.coverage[["by", "group", "participants", "matched"]].values.tolist()
-[['all', 'all', 3, 2], ['role', 'mentee', 2, 1], ['role', 'mentor', 1, 1], \
-['department', 'IT', 2, 1], ['department', 'Sales', 1, 1], ['seniority', '(unknown)', 3, 2], \
-['location', '(blank)', 3, 2]]
+>>> for row in report.coverage[["by", "group", "participants", "matched"]].values:
+...     print(*row)
+all all 3 2
+role mentee 2 1
+role mentor 1 1
+department IT 2 1
+department Sales 1 1
+seniority (unknown) 3 2
+location (blank) 3 2
 >>> report.mix.loc[0, ["measure", "pairs", "share"]].tolist()
 ['cross-department', 1, 1.0]
 """

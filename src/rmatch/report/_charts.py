@@ -12,23 +12,24 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from rmatch.report._report import Report
+#: A [`Report`][rmatch.report.Report] (not imported: its module imports this one).
+Report = Any
 
 #: At most this many bars in a chart; the rest of the groups stay in the tables.
 MAX_BARS = 15
 #: Width of a chart in inches.
 WIDTH = 6.0
 _COLORS = ("#2f6db5", "#e08a2e", "#9aa5b1")
-_RC = {
+FONT_SIZE = 11
+_RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "rmatch",
     "text.parse_math": False,
-    "font.size": 9,
+    "font.size": FONT_SIZE,
     "font.family": "sans-serif",
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -61,7 +62,9 @@ def _svg(fig: Any, prefix: str) -> str:
     return text.strip()
 
 
-def _barh(ax: Any, labels: list[str], series: dict[str, np.ndarray], xlabel: str) -> None:
+def _barh(
+    ax: Any, labels: list[str], series: dict[str, np.ndarray], xlabel: str
+) -> None:
     """Horizontal bars, first label on top; one bar per series and label."""
     y = np.arange(len(labels))[::-1]
     height = 0.8 / max(len(series), 1)
@@ -79,8 +82,10 @@ def _barh(ax: Any, labels: list[str], series: dict[str, np.ndarray], xlabel: str
     ax.figure.set_size_inches(WIDTH, height)
     # room for the longest label (about 0.6 em per character) instead of a tight
     # bounding box, which would draw the figure twice
-    left = min(0.55, 0.04 + 0.6 * _RC["font.size"] / 72 * max(map(len, shown)) / WIDTH)
-    ax.figure.subplots_adjust(left=left, right=0.97, top=1 - 0.15 / height, bottom=0.55 / height)
+    left = min(0.55, 0.04 + 0.6 * FONT_SIZE / 72 * max(map(len, shown)) / WIDTH)
+    ax.figure.subplots_adjust(
+        left=left, right=0.97, top=1 - 0.15 / height, bottom=0.55 / height
+    )
     ax.set_xlabel(xlabel)
     if len(series) > 1:
         ax.legend(frameon=False, loc="lower right")
@@ -92,7 +97,12 @@ def _coverage(report: Report, by: str) -> Callable[[Any], None] | None:
         return None
 
     def draw(ax: Any) -> None:
-        _barh(ax, rows["group"].tolist(), {"coverage": rows["coverage"].to_numpy() * 100}, "% matched")
+        _barh(
+            ax,
+            rows["group"].tolist(),
+            {"coverage": rows["coverage"].to_numpy() * 100},
+            "% matched",
+        )
         ax.set_xlim(0, 100)
 
     return draw
@@ -104,7 +114,14 @@ def _scores(report: Report) -> Callable[[Any], None] | None:
         return None
 
     def draw(ax: Any) -> None:
-        ax.bar(table["low"], table["pairs"], width=table["high"] - table["low"], align="edge", color=_COLORS[0], edgecolor="white")
+        ax.bar(
+            table["low"],
+            table["pairs"],
+            width=table["high"] - table["low"],
+            align="edge",
+            color=_COLORS[0],
+            edgecolor="white",
+        )
         ax.set_xlabel("pair score")
         ax.set_ylabel("pairs")
 
@@ -117,7 +134,12 @@ def _criteria(report: Report) -> Callable[[Any], None] | None:
         return None
 
     def draw(ax: Any) -> None:
-        _barh(ax, table["criterion"].tolist(), {"contribution": table["contribution"].to_numpy()}, "mean contribution to the score")
+        _barh(
+            ax,
+            table["criterion"].tolist(),
+            {"contribution": table["contribution"].to_numpy()},
+            "mean contribution to the score",
+        )
 
     return draw
 
@@ -147,7 +169,12 @@ def _reasons(report: Report) -> Callable[[Any], None] | None:
         return None
 
     def draw(ax: Any) -> None:
-        _barh(ax, table["reason"].tolist(), {"people": table["people"].to_numpy()}, "people")
+        _barh(
+            ax,
+            table["reason"].tolist(),
+            {"people": table["people"].to_numpy()},
+            "people",
+        )
 
     return draw
 
@@ -159,7 +186,12 @@ def _capacity(report: Report) -> Callable[[Any], None] | None:
 
     def draw(ax: Any) -> None:
         slots = table["slots"].fillna(0).to_numpy()
-        _barh(ax, table["side"].tolist(), {"slots": slots, "used": table["used"].to_numpy()}, "slots")
+        _barh(
+            ax,
+            table["side"].tolist(),
+            {"slots": slots, "used": table["used"].to_numpy()},
+            "slots",
+        )
 
     return draw
 
@@ -172,7 +204,12 @@ def _comparison(report: Report) -> Callable[[Any], None] | None:
 
     def draw(ax: Any) -> None:
         names = [c for c in table.columns if c != "measure"]
-        _barh(ax, rows["measure"].tolist(), {str(n): rows[n].to_numpy(dtype=float) for n in names}, "")
+        _barh(
+            ax,
+            rows["measure"].tolist(),
+            {str(n): rows[n].to_numpy(dtype=float) for n in names},
+            "",
+        )
 
     return draw
 
@@ -204,7 +241,7 @@ def make_charts(report: Report) -> dict[str, str]:
         "comparison": _comparison(report),
     }
     out: dict[str, str] = {}
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(rc=_RC):  # type: ignore[arg-type]
         for name, draw in plans.items():
             if draw is None:
                 continue

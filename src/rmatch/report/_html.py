@@ -15,92 +15,31 @@ import hashlib
 import html
 import json
 import math
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from rmatch.report._report import Report
+#: A [`Report`][rmatch.report.Report] (not imported: its module imports this one).
+Report = Any
 
 #: Columns shown as percentages.
 PERCENT = {"coverage", "mentee_coverage", "share", "use", "answered"}
 #: Rows (``measure`` / ``field``) shown as percentages.
 PERCENT_ROWS = {"coverage", "mentee coverage", "gap"}
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
-CSS = """
-:root{--fg:#1d2330;--muted:#5b6472;--line:#dde1e7;--bg:#fff;--band:#f5f7fa;--accent:#2f6db5}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-header,main{max-width:1100px;margin:0 auto;padding:0 16px}
-header{padding-top:20px}
-h1{font-size:1.6em;margin:.2em 0}
-h2{font-size:1.25em;margin:1.6em 0 .4em;border-bottom:2px solid var(--line);padding-bottom:.2em}
-p.note{color:var(--muted);margin:.2em 0 .8em}
-nav{display:flex;flex-wrap:wrap;gap:6px 14px;margin:8px 0 0;font-size:.92em}
-nav a{color:var(--accent);text-decoration:none}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin:12px 0}
-.card{background:var(--band);border-radius:8px;padding:10px 12px}
-.card b{display:block;font-size:1.35em}
-.card span{color:var(--muted);font-size:.85em}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px;margin:8px 0}
-.chart{margin:0}.chart svg{display:block;width:100%;height:auto}
-figcaption{font-weight:600;font-size:.9em;margin:0 0 4px}
-details{margin:6px 0}summary{cursor:pointer;color:var(--accent)}
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:6px 0 10px}
-table{border-collapse:collapse;width:100%;font-size:.9em}
-th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-th{background:var(--band);position:sticky;top:0}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td{overflow-wrap:break-word}
-#pairs-table td:last-child{white-space:pre-line;min-width:16em}
-input[type=search]{width:100%;max-width:420px;font-size:1em;padding:8px 10px;border:1px solid var(--line);border-radius:6px}
-footer{max-width:1100px;margin:30px auto;padding:0 16px;color:var(--muted);font-size:.85em}
-@media (max-width:600px){body{font-size:14px}th,td{padding:4px 5px}.charts{grid-template-columns:1fr}}
-"""
-
-SCRIPT = """
-(function () {
-  var data = JSON.parse(document.getElementById("report-data").textContent);
-  var LIMIT = 500;
-  function setup(key) {
-    var t = data[key];
-    var table = document.getElementById(key + "-table");
-    if (!t || !table) return;
-    var body = table.tBodies[0];
-    var box = document.getElementById(key + "-filter");
-    var count = document.getElementById(key + "-count");
-    var text = t.rows.map(function (r) { return r.join(" ").toLowerCase(); });
-    function show() {
-      var terms = box.value.trim().toLowerCase().split(/\\s+/).filter(Boolean);
-      var found = 0, shown = 0, frag = document.createDocumentFragment();
-      for (var i = 0; i < t.rows.length; i++) {
-        if (!terms.every(function (q) { return text[i].indexOf(q) >= 0; })) continue;
-        found++;
-        if (shown >= LIMIT) continue;
-        shown++;
-        var tr = document.createElement("tr");
-        t.rows[i].forEach(function (v, j) {
-          var td = document.createElement("td");
-          td.textContent = v;
-          if (t.numeric[j]) td.className = "num";
-          tr.appendChild(td);
-        });
-        frag.appendChild(tr);
-      }
-      while (body.firstChild) body.removeChild(body.firstChild);
-      body.appendChild(frag);
-      count.textContent = found + " of " + t.rows.length + " shown" +
-        (found > shown ? " (the first " + shown + "; type to narrow)" : "");
-    }
-    box.addEventListener("input", show);
-    show();
-  }
-  setup("pairs");
-  setup("unmatched");
-})();
-"""
+_STATIC = Path(__file__).parent / "static"
+#: The page's styles and script (inlined: the page loads nothing).
+CSS = (_STATIC / "report.css").read_text(encoding="utf-8")
+SCRIPT = (_STATIC / "report.js").read_text(encoding="utf-8")
 
 #: What each section says about its table.
 NOTES = {
@@ -113,7 +52,8 @@ NOTES = {
     "answered) and its mean contribution to a pair's score; the contributions add up "
     "to the mean score.",
     "mix": "Pairs across departments and locations; in reverse mentoring, the pairs "
-    "where the mentor is the junior one. Share of the pairs where both values are known.",
+    "where the mentor is the junior one. Share of the pairs where both values are "
+    "known.",
     "skills": "For each skill: mentees who want it, those of them with a mentor, and "
     "those whose mentor offers it.",
     "reasons": "Why people are left out, counted by reason (the per-person reasons are "
@@ -177,14 +117,20 @@ def cell(value: Any, column: str = "") -> str:
     if isinstance(value, float):
         if column in PERCENT:
             return f"{value:.1%}"
-        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else f"{value:.4g}"
+        return (
+            f"{value:,.0f}"
+            if value.is_integer() and abs(value) >= 1000
+            else f"{value:.4g}"
+        )
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10000 else str(value)
     return str(value)
 
 
 def _is_number(series: pd.Series) -> bool:
-    return bool(pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series))
+    return bool(
+        pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    )
 
 
 def _percent_row(label: str) -> bool:
@@ -201,17 +147,22 @@ def table(frame: pd.DataFrame, *, table_id: str = "") -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     body = []
     columns = [str(c) for c in frame.columns]
-    label_at = next((i for i, c in enumerate(columns) if c in ("measure", "field")), None)
+    label_at = next(
+        (i for i, c in enumerate(columns) if c in ("measure", "field")), None
+    )
     for row in frame.itertuples(index=False):
         percent = label_at is not None and _percent_row(str(row[label_at]))
-        tds = "".join(
-            f'<td{" class=num" if num or isinstance(v, float | int) and not isinstance(v, bool) else ""}>'
-            f"{html.escape(cell(v, 'share' if percent and j != label_at else c))}</td>"
-            for j, (v, c, num) in enumerate(zip(row, columns, numeric, strict=True))
-        )
-        body.append(f"<tr>{tds}</tr>")
+        tds = []
+        for j, (v, c, num) in enumerate(zip(row, columns, numeric, strict=True)):
+            is_num = num or (isinstance(v, float | int) and not isinstance(v, bool))
+            text = html.escape(cell(v, "share" if percent and j != label_at else c))
+            tds.append(f"<td class=num>{text}</td>" if is_num else f"<td>{text}</td>")
+        body.append(f"<tr>{''.join(tds)}</tr>")
     attr = f' id="{html.escape(table_id)}"' if table_id else ""
-    return f'<div class="scroll"><table{attr}><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+    return (
+        f'<div class="scroll"><table{attr}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def script_json(value: Any) -> str:
@@ -234,14 +185,15 @@ def _person(ids: pd.Series, names: pd.Series | None) -> list[str]:
         return id_text.tolist()
     name_text = names.fillna("").astype(str).str.strip()
     same = (name_text == "") | (name_text == id_text)
-    return np.where(same, id_text, name_text + " (" + id_text + ")").tolist()
+    out: list[str] = np.where(same, id_text, name_text + " (" + id_text + ")").tolist()
+    return out
 
 
 def _rows(frame: pd.DataFrame, columns: dict[str, Any]) -> dict[str, Any]:
     """``{"columns", "numeric", "rows"}`` of text cells for the page's script."""
     texts = []
     numeric = []
-    for column, values in columns.items():
+    for values in columns.values():
         if isinstance(values, list):
             texts.append(values)
             numeric.append(False)
@@ -250,7 +202,9 @@ def _rows(frame: pd.DataFrame, columns: dict[str, Any]) -> dict[str, Any]:
             numeric.append(_is_number(series))
             if _is_number(series):
                 arr = series.to_numpy(dtype=np.float64)
-                texts.append(["–" if math.isnan(v) else f"{v:.3f}" for v in arr.tolist()])
+                texts.append(
+                    ["–" if math.isnan(v) else f"{v:.3f}" for v in arr.tolist()]
+                )
             else:
                 texts.append(series.fillna("").astype(str).tolist())
     rows = [list(r) for r in zip(*texts, strict=True)] if texts else []
@@ -259,8 +213,10 @@ def _rows(frame: pd.DataFrame, columns: dict[str, Any]) -> dict[str, Any]:
 
 def _pairs_data(report: Report, names: bool) -> dict[str, Any]:
     pairs = report.pairs
+
     def name(col: str) -> pd.Series | None:
         return pairs[col] if names and col in pairs else None
+
     columns: dict[str, Any] = {
         "mentor": _person(pairs["mentor_id"], name("mentor_name")),
         "mentee": _person(pairs["mentee_id"], name("mentee_name")),
@@ -276,13 +232,22 @@ def _pairs_data(report: Report, names: bool) -> dict[str, Any]:
 
 def _unmatched_data(report: Report, names: bool) -> dict[str, Any]:
     u, r = report.unmatched, report.rejected
-    status_r = np.where(r["reason_code"].astype(str) == "not_participating", "not participating", "rejected")
+    status_r = np.where(
+        r["reason_code"].astype(str) == "not_participating",
+        "not participating",
+        "rejected",
+    )
     frame = pd.DataFrame(
         {
-            "person": _person(u["id"], u["name"] if names and "name" in u else None) + r["id"].astype(str).tolist(),
-            "role": pd.concat([u["role"].astype(str), pd.Series([""] * len(r))], ignore_index=True),
+            "person": _person(u["id"], u["name"] if names and "name" in u else None)
+            + r["id"].astype(str).tolist(),
+            "role": pd.concat(
+                [u["role"].astype(str), pd.Series([""] * len(r))], ignore_index=True
+            ),
             "status": ["unmatched"] * len(u) + status_r.tolist(),
-            "reason": pd.concat([u["reason"].astype(str), r["reason"].astype(str)], ignore_index=True),
+            "reason": pd.concat(
+                [u["reason"].astype(str), r["reason"].astype(str)], ignore_index=True
+            ),
         }
     )
     return _rows(frame, {c: c for c in frame.columns})
@@ -290,12 +255,24 @@ def _unmatched_data(report: Report, names: bool) -> dict[str, Any]:
 
 def _cards(report: Report) -> str:
     figures = report.overview.set_index("measure")["value"]
-    shown = ["participants", "pairs", "coverage", "mentee coverage", "unmatched", "mean score", "gap", "status"]
+    shown = [
+        "participants",
+        "pairs",
+        "coverage",
+        "mentee coverage",
+        "unmatched",
+        "mean score",
+        "gap",
+        "status",
+    ]
     out = []
     for key in shown:
         if key in figures.index:
             column = "coverage" if key in ("coverage", "mentee coverage", "gap") else ""
-            out.append(f"<div class=card><b>{html.escape(cell(figures[key], column))}</b><span>{html.escape(key)}</span></div>")
+            value = html.escape(cell(figures[key], column))
+            out.append(
+                f"<div class=card><b>{value}</b><span>{html.escape(key)}</span></div>"
+            )
     return f'<div class="cards">{"".join(out)}</div>'
 
 
@@ -304,7 +281,8 @@ def _section(name: str, frame: pd.DataFrame, charts: dict[str, str]) -> str:
     figure = (
         '<div class="charts">'
         + "".join(
-            f'<figure class="chart"><figcaption>{html.escape(CAPTIONS[c])}</figcaption>{s}</figure>'
+            f'<figure class="chart"><figcaption>{html.escape(CAPTIONS[c])}'
+            f"</figcaption>{s}</figure>"
             for c, s in svgs
         )
         + "</div>"
@@ -321,11 +299,14 @@ def _section(name: str, frame: pd.DataFrame, charts: dict[str, str]) -> str:
 def _searchable(key: str, title: str, note: str, columns: list[str]) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     return (
-        f'<section id="{key}"><h2>{html.escape(title)}</h2><p class="note">{html.escape(note)}</p>'
-        f'<input type="search" id="{key}-filter" placeholder="Filter: type a name, an id or a word" '
+        f'<section id="{key}"><h2>{html.escape(title)}</h2>'
+        f'<p class="note">{html.escape(note)}</p>'
+        f'<input type="search" id="{key}-filter" '
+        'placeholder="Filter: type a name, an id or a word" '
         f'aria-label="Filter the {key}" autocomplete="off">'
         f'<p class="note" id="{key}-count"></p>'
-        f'<div class="scroll"><table id="{key}-table"><thead><tr>{head}</tr></thead><tbody></tbody></table></div>'
+        f'<div class="scroll"><table id="{key}-table"><thead><tr>{head}</tr></thead>'
+        "<tbody></tbody></table></div>"
         "<noscript><p class=note>The table needs JavaScript.</p></noscript></section>"
     )
 
@@ -336,29 +317,58 @@ def render(report: Report, *, names: bool = True) -> str:
     pairs = _pairs_data(report, names)
     unmatched = _unmatched_data(report, names)
     tables = report.tables()
-    sections = [_section(name, frame, charts) for name, frame in tables.items() if name in TITLES]
+    sections = [
+        _section(name, frame, charts)
+        for name, frame in tables.items()
+        if name in TITLES
+    ]
     nav_names = [n for n in tables if n in TITLES] + ["pairs", "unmatched"]
     nav = "".join(
-        f'<a href="#{n}">{html.escape(TITLES.get(n, n.capitalize()))}</a>' for n in nav_names
+        f'<a href="#{n}">{html.escape(TITLES.get(n, n.capitalize()))}</a>'
+        for n in nav_names
     )
-    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
-    csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src data:"
+    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode(
+        "ascii"
+    )
+    csp = (
+        "default-src 'none'; style-src 'unsafe-inline'; "
+        f"script-src 'sha256-{digest}'; img-src data:"
+    )
     note = report.charts_note
+    title = html.escape(report.title)
     chart_note = f'<p class="note">{html.escape(note)}</p>' if note else ""
-    privacy = "" if names else '<p class="note">Names are left out: people are shown by id.</p>'
+    privacy = (
+        ""
+        if names
+        else '<p class="note">Names are left out: people are shown by id.</p>'
+    )
     return "".join(
         [
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
-            f"<title>{html.escape(report.title)}</title><style>{CSS}</style></head><body>",
-            f"<header><h1>{html.escape(report.title)}</h1>{privacy}{chart_note}<nav>{nav}</nav></header>",
-            f'<main><section id="overview">{_cards(report)}<details><summary>All figures</summary>'
-            f"{table(report.overview)}</details></section>",
+            f"<title>{title}</title><style>{CSS}</style></head><body>",
+            f"<header><h1>{title}</h1>{privacy}{chart_note}<nav>{nav}</nav></header>",
+            f'<main><section id="overview">{_cards(report)}',
+            "<details><summary>All figures</summary>",
+            f"{table(report.overview)}</details>",
+            "</section>",
             *sections,
-            _searchable("pairs", "Pairs", "Every pair, best first, with the reasons for it.", pairs["columns"]),
-            _searchable("unmatched", "Unmatched", "Everyone without a partner, and why; rows of the input that were not used.", unmatched["columns"]),
-            "</main><footer>Made by rmatch. This page loads nothing from the network.</footer>",
+            _searchable(
+                "pairs",
+                "Pairs",
+                "Every pair, best first, with the reasons for it.",
+                pairs["columns"],
+            ),
+            _searchable(
+                "unmatched",
+                "Unmatched",
+                "Everyone without a partner, and why; rows of the input that were not "
+                "used.",
+                unmatched["columns"],
+            ),
+            "</main><footer>Made by rmatch. This page loads nothing from the "
+            "network.</footer>",
             '<script type="application/json" id="report-data">',
             script_json({"pairs": pairs, "unmatched": unmatched}),
             f"</script><script>{SCRIPT}</script></body></html>\n",

@@ -58,7 +58,9 @@ class Comparison:
     pairs: pd.DataFrame
     objective: float = float("nan")
     findings: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["kind", "rule", "people", "message"])
+        default_factory=lambda: pd.DataFrame(
+            columns=["kind", "rule", "people", "message"]
+        )
     )
 
 
@@ -237,7 +239,11 @@ def _overview(
     coverage: pd.DataFrame,
     summary: Mapping[str, Any],
 ) -> pd.DataFrame:
-    codes = rejected["reason_code"].astype(str) if len(rejected) else pd.Series([], dtype=str)
+    codes = (
+        rejected["reason_code"].astype(str)
+        if len(rejected)
+        else pd.Series([], dtype=str)
+    )
     n_not = int((codes == NOT_PARTICIPATING).sum())
     everyone = coverage.iloc[0]
     scores = pd.to_numeric(pairs["score"], errors="coerce") if len(pairs) else None
@@ -254,7 +260,11 @@ def _overview(
         ("median score", float(scores.median()) if scores is not None else np.nan),
         ("min score", float(scores.min()) if scores is not None else np.nan),
     ]
-    for key, label in (("objective", "objective"), ("gap", "gap"), ("status", "status")):
+    for key, label in (
+        ("objective", "objective"),
+        ("gap", "gap"),
+        ("status", "status"),
+    ):
         if key in summary:
             rows.append((label, summary[key]))
     return pd.DataFrame(rows, columns=["measure", "value"])
@@ -273,12 +283,20 @@ def _comparison(
     mine["objective"] = float(summary.get("objective", np.nan))
     theirs["objective"] = float(compare.objective)
     key = ["mentor_id", "mentee_id"]
-    common = pairs[key].astype(str).merge(compare.pairs[key].astype(str).drop_duplicates())
+    common = (
+        pairs[key].astype(str).merge(compare.pairs[key].astype(str).drop_duplicates())
+    )
     mine["pairs in both"] = theirs["pairs in both"] = float(len(common))
     mine["findings"] = 0.0
     theirs["findings"] = float(len(compare.findings))
     name = compare.name if compare.name != "rmatch" else "rmatch (compared)"
-    return pd.DataFrame({"measure": list(mine), "rmatch": list(mine.values()), name: [theirs[k] for k in mine]})
+    return pd.DataFrame(
+        {
+            "measure": list(mine),
+            "rmatch": list(mine.values()),
+            name: [theirs[k] for k in mine],
+        }
+    )
 
 
 def build_report(
@@ -345,11 +363,17 @@ def build_report(
         overview=_overview(people, pairs, unmatched, rejected, coverage, summary),
         people=people,
         coverage=coverage,
-        scores=t.score_distribution(pairs["score"] if len(pairs) else pd.Series([], dtype=float)),
+        scores=t.score_distribution(
+            pairs["score"] if len(pairs) else pd.Series([], dtype=float)
+        ),
         criteria=t.criterion_contributions(pairs, weights),
         mix=t.mix(pairs, people, reverse=reverse),
         skills=t.skills_covered(
-            pairs, people, skills if skills is not None else pd.DataFrame(columns=["id", "kind", "skill"])
+            pairs,
+            people,
+            skills
+            if skills is not None
+            else pd.DataFrame(columns=["id", "kind", "skill"]),
         ),
         reasons=t.reasons(unmatched, rejected, reason_labels or {}),
         capacity=t.capacity_use(people, participants.reset_index(drop=True)),
@@ -383,7 +407,7 @@ def report_from_records(
     prices: pd.DataFrame | None = None,
     compare: Comparison | None = None,
 ) -> Report:
-    """Rebuild the report from [`Matching.to_records()`][rmatch.result.Matching.to_records].
+    """Rebuild a report from the records of a matching (or its JSON file).
 
     Parameters
     ----------
@@ -404,10 +428,12 @@ def report_from_records(
     if pairs.empty:
         pairs = pd.DataFrame(columns=["mentor_id", "mentee_id", "score"])
     unmatched = pd.DataFrame(
-        data.get("unmatched") or [], columns=["id", "name", "role", "reason", "reason_code"]
+        data.get("unmatched") or [],
+        columns=["id", "name", "role", "reason", "reason_code"],
     )
     rejected = pd.DataFrame(
-        data.get("rejected") or [], columns=["file", "row", "id", "reason", "reason_code"]
+        data.get("rejected") or [],
+        columns=["file", "row", "id", "reason", "reason_code"],
     )
     section: Mapping[str, Any] = data.get("report") or {}
     if section.get("participants"):
@@ -430,7 +456,9 @@ def report_from_records(
         if c in pairs:
             pairs[c] = pd.to_numeric(pairs[c], errors="coerce").astype(np.float64)
     if "score" in pairs:
-        pairs["score"] = pd.to_numeric(pairs["score"], errors="coerce").astype(np.float64)
+        pairs["score"] = pd.to_numeric(pairs["score"], errors="coerce").astype(
+            np.float64
+        )
     explanations = section.get("explanations")
     return build_report(
         pairs,
@@ -441,7 +469,9 @@ def report_from_records(
         summary=data.get("summary") or {},
         skills=_skills_long(section.get("skills") or {}),
         reason_labels=section.get("reason_labels") or {},
-        explanations=explanations if explanations and len(explanations) == len(pairs) else None,
+        explanations=explanations
+        if explanations and len(explanations) == len(pairs)
+        else None,
         reverse=bool(section.get("reverse", False)),
         prices=prices,
         compare=compare,

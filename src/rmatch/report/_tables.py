@@ -68,8 +68,12 @@ def seniority_bands(seniority: pd.Series, max_bands: int = 6) -> pd.Series:
         out[s.notna()] = known.map(lambda v: f"{v:g}")
         return out
     edges = np.linspace(distinct[0], distinct[-1], max_bands + 1)
-    codes = np.clip(np.searchsorted(edges, known.to_numpy(), side="right") - 1, 0, max_bands - 1)
-    labels = np.array([f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(max_bands)], dtype=object)
+    codes = np.clip(
+        np.searchsorted(edges, known.to_numpy(), side="right") - 1, 0, max_bands - 1
+    )
+    labels = np.array(
+        [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(max_bands)], dtype=object
+    )
     out[s.notna()] = labels[codes]
     return out
 
@@ -97,7 +101,9 @@ def people_status(pairs: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFra
     mentee_count = pairs["mentee_id"].astype(str).value_counts()
     as_mentor = ids.map(mentor_count).fillna(0).astype(np.int64)
     as_mentee = ids.map(mentee_count).fillna(0).astype(np.int64)
-    out = pd.DataFrame({"id": ids.to_numpy(), "role": _text(participants["role"]).to_numpy()})
+    out = pd.DataFrame(
+        {"id": ids.to_numpy(), "role": _text(participants["role"]).to_numpy()}
+    )
     for column in ("department", "location"):
         out[column] = (
             _text(participants[column]).to_numpy()
@@ -152,16 +158,16 @@ def coverage(people: pd.DataFrame) -> pd.DataFrame:
     frame["unmatched"] = 1 - frame["matched"]
     frame["mentees_matched"] = frame["mentees"] * (people["as_mentee"].to_numpy() > 0)
     counts = ["participants", "matched", "unmatched", "mentees", "mentees_matched"]
-    parts = [pd.DataFrame([{"by": "all", "group": "all", **frame[counts].sum().to_dict()}])]
+    parts = [
+        pd.DataFrame([{"by": "all", "group": "all", **frame[counts].sum().to_dict()}])
+    ]
     for by, column in GROUPINGS:
         if column not in people:
             continue
         grouped = frame[counts].groupby(people[column].to_numpy(), sort=False).sum()
         grouped = grouped.rename_axis("group").reset_index()
         if by == "seniority":  # bands in order of seniority, unknown last
-            low = pd.to_numeric(
-                grouped["group"].str.split("–").str[0], errors="coerce"
-            )
+            low = pd.to_numeric(grouped["group"].str.split("–").str[0], errors="coerce")
             grouped = grouped.iloc[np.lexsort((grouped["group"], low.fillna(np.inf)))]
         else:
             grouped = grouped.sort_values(
@@ -221,7 +227,9 @@ def score_distribution(scores: pd.Series, bins: int = 10) -> pd.DataFrame:
     )
 
 
-def criterion_contributions(pairs: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+def criterion_contributions(
+    pairs: pd.DataFrame, weights: Mapping[str, float]
+) -> pd.DataFrame:
     """What each criterion adds to the pair scores.
 
     A pair's score is the weighted mean of its criteria that have data:
@@ -245,7 +253,9 @@ def criterion_contributions(pairs: pd.DataFrame, weights: Mapping[str, float]) -
     """
     names = [c for c in weights if c in pairs]
     w = np.array([float(weights[c]) for c in names], dtype=np.float64)
-    values = pairs[names].to_numpy(dtype=np.float64) if names else np.zeros((len(pairs), 0))
+    values = (
+        pairs[names].to_numpy(dtype=np.float64) if names else np.zeros((len(pairs), 0))
+    )
     ok = ~np.isnan(values)
     den = (ok * w).sum(axis=1)
     terms = np.where(ok, values, 0.0) * w / np.where(den > 0, den, 1.0)[:, None]
@@ -258,7 +268,9 @@ def criterion_contributions(pairs: pd.DataFrame, weights: Mapping[str, float]) -
             "criterion": names,
             "weight": w,
             "mean": np.where(ok.sum(axis=0) > 0, means, np.nan),
-            "answered": ok.sum(axis=0) / n if len(pairs) else np.full(len(names), np.nan),
+            "answered": ok.sum(axis=0) / n
+            if len(pairs)
+            else np.full(len(names), np.nan),
             "contribution": terms.sum(axis=0) / n,
         }
     )
@@ -308,11 +320,12 @@ def mix(pairs: pd.DataFrame, people: pd.DataFrame, *, reverse: bool) -> pd.DataF
         known = (a != BLANK) & (b != BLANK)
         rows.append((measure, int((known & (a != b)).sum()), int(known.sum())))
     if reverse:
-        a = mentor.map(by_id["seniority"]).to_numpy(dtype=np.float64)
-        b = mentee.map(by_id["seniority"]).to_numpy(dtype=np.float64)
-        known_s = ~np.isnan(a) & ~np.isnan(b)
+        sa = mentor.map(by_id["seniority"]).to_numpy(dtype=np.float64)
+        sb = mentee.map(by_id["seniority"]).to_numpy(dtype=np.float64)
+        known_s = ~np.isnan(sa) & ~np.isnan(sb)
         with np.errstate(invalid="ignore"):
-            rows.append(("mentor junior", int((known_s & (a < b)).sum()), int(known_s.sum())))
+            junior = int((known_s & (sa < sb)).sum())
+        rows.append(("mentor junior", junior, int(known_s.sum())))
     out = pd.DataFrame(rows, columns=["measure", "pairs", "known"])
     out["share"] = _share(out["pairs"], out["known"])
     return out
@@ -351,18 +364,24 @@ def skills_covered(
     links = pairs[["mentor_id", "mentee_id"]].astype(str)
     got = wanted.merge(links, left_on="id", right_on="mentee_id", how="inner")
     got = got.merge(
-        offered.rename(columns={"id": "mentor_id"}), on=["mentor_id", "skill"], how="inner"
+        offered.rename(columns={"id": "mentor_id"}),
+        on=["mentor_id", "skill"],
+        how="inner",
     )
     covered = got.drop_duplicates(["id", "skill"]).groupby("skill").size()
-    table = wanted.assign(matched=wanted["as_mentee"] > 0).groupby("skill").agg(
-        wanted=("id", "size"), wanted_matched=("matched", "sum")
+    table = (
+        wanted.assign(matched=wanted["as_mentee"] > 0)
+        .groupby("skill")
+        .agg(wanted=("id", "size"), wanted_matched=("matched", "sum"))
     )
     table["covered"] = covered.reindex(table.index).fillna(0)
     table = table.reset_index()
     for c in ("wanted", "wanted_matched", "covered"):
         table[c] = table[c].astype(np.int64)
     table["coverage"] = _share(table["covered"], table["wanted_matched"])
-    table = table.sort_values(["wanted", "skill"], ascending=[False, True], kind="mergesort")
+    table = table.sort_values(
+        ["wanted", "skill"], ascending=[False, True], kind="mergesort"
+    )
     return table[cols].reset_index(drop=True)
 
 
@@ -383,7 +402,9 @@ def reasons(
     """
     parts = []
     if len(unmatched):
-        parts.append(pd.DataFrame({"status": UNMATCHED, "reason_code": unmatched["reason_code"]}))
+        parts.append(
+            pd.DataFrame({"status": UNMATCHED, "reason_code": unmatched["reason_code"]})
+        )
     if len(rejected):
         codes = rejected["reason_code"].astype(str)
         status = np.where(codes == not_participating, "not participating", "rejected")
@@ -393,15 +414,16 @@ def reasons(
         return pd.DataFrame(columns=cols)
     frame = pd.concat(parts, ignore_index=True)
     frame["reason_code"] = frame["reason_code"].astype(str)
-    out = frame.groupby(["status", "reason_code"], sort=False).size().rename("people")
-    out = out.reset_index()
+    sizes = frame.groupby(["status", "reason_code"], sort=False).size()
+    out = sizes.rename("people").reset_index()
     order = {UNMATCHED: 0, "rejected": 1, "not participating": 2}
     out = out.assign(_o=out["status"].map(order)).sort_values(
         ["_o", "people", "reason_code"], ascending=[True, False, True], kind="mergesort"
     )
     out["reason"] = [labels.get(c, c) for c in out["reason_code"]]
     out["people"] = out["people"].astype(np.int64)
-    return out[cols].reset_index(drop=True)
+    result: pd.DataFrame = out[cols].reset_index(drop=True)
+    return result
 
 
 def capacity_use(people: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
@@ -431,14 +453,18 @@ def capacity_use(people: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFra
         mask = members.to_numpy()
         used = people[load].to_numpy(dtype=np.int64)[mask]
         if column in participants:
-            cap = pd.to_numeric(participants[column], errors="coerce").to_numpy(np.float64)[mask]
+            cap = pd.to_numeric(participants[column], errors="coerce").to_numpy(
+                np.float64
+            )[mask]
             slots = float(np.nansum(cap))
             full = int(np.count_nonzero((cap > 0) & (used >= cap)))
             idle = int(np.count_nonzero((cap > 0) & (used == 0)))
         else:
             slots, full, idle = np.nan, 0, int(np.count_nonzero(used == 0))
         rows.append((side, int(mask.sum()), slots, int(used.sum()), full, idle))
-    out = pd.DataFrame(rows, columns=["side", "people", "slots", "used", "full", "idle"])
+    out = pd.DataFrame(
+        rows, columns=["side", "people", "slots", "used", "full", "idle"]
+    )
     out.insert(4, "use", _share(out["used"], out["slots"]))
     return out
 
@@ -456,7 +482,9 @@ def matching_figures(
         "mentees matched": float(mentee_side.isin(matched).sum()),
         "mentors used": float(pairs["mentor_id"].nunique()),
         "total score": float(score.sum()) if score is not None else np.nan,
-        "mean score": float(score.mean()) if score is not None and len(pairs) else np.nan,
+        "mean score": float(score.mean())
+        if score is not None and len(pairs)
+        else np.nan,
     }
     out.update({f"{k} share": float(v) for k, v in shares.items()})
     return out

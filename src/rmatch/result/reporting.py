@@ -21,7 +21,9 @@ from rmatch.scoring import criterion_label
 
 if TYPE_CHECKING:
     from rmatch.people import People
-    from rmatch.result.matching import Matching
+
+#: A [`Matching`][rmatch.result.Matching] (not imported: it imports this module).
+Matching = Any
 
 __all__ = ["pair_explanations", "participants_frame", "report_inputs", "report_section"]
 
@@ -133,9 +135,7 @@ def report_inputs(matching: Matching, *, explain: bool = True) -> dict[str, Any]
     """
     cs = matching.candidates
     codes = sorted(set(matching.unmatched["reason_code"].astype(str)))
-    weights = {
-        criterion_label(c): float(c.weight) for c in matching.criteria
-    }
+    weights = {criterion_label(c): float(c.weight) for c in matching.criteria}
     title = str(matching.program.get("program", {}).get("name") or "")
     return {
         "pairs": matching.pairs,
@@ -148,7 +148,9 @@ def report_inputs(matching: Matching, *, explain: bool = True) -> dict[str, Any]
         "reason_labels": {c: reason_label(c, cs.rules) for c in codes},
         "explanations": pair_explanations(matching) if explain else None,
         "reverse": _reverse(matching),
-        "title": f"Mentoring program report: {title}" if title else "Mentoring program report",
+        "title": f"Mentoring program report: {title}"
+        if title
+        else "Mentoring program report",
     }
 
 
