@@ -42,8 +42,10 @@ department IT 2 1
 department Sales 1 1
 seniority (unknown) 3 2
 location (blank) 3 2
->>> report.mix.loc[0, ["measure", "pairs", "share"]].tolist()
-['cross-department', 1, 1.0]
+>>> print(report.mix[["measure", "pairs", "known", "share"]].to_string(index=False))
+         measure  pairs  known  share
+cross-department      1      1    1.0
+  cross-location      0      0    NaN
 """
 
 from __future__ import annotations
