@@ -424,9 +424,20 @@ def report_from_records(
     -------
     Report
     """
-    pairs = pd.DataFrame(data.get("pairs") or [], columns=None)
-    if pairs.empty:
-        pairs = pd.DataFrame(columns=["mentor_id", "mentee_id", "score"])
+    section: Mapping[str, Any] = data.get("report") or {}
+    pairs = pd.DataFrame(data.get("pairs") or [])
+    if pairs.empty:  # no pairs: the columns still tell the criteria
+        names = list(section.get("weights") or {})
+        pairs = pd.DataFrame(
+            columns=[
+                "mentor_id",
+                "mentee_id",
+                "score",
+                *names,
+                "mentor_name",
+                "mentee_name",
+            ]
+        )
     unmatched = pd.DataFrame(
         data.get("unmatched") or [],
         columns=["id", "name", "role", "reason", "reason_code"],
@@ -435,7 +446,6 @@ def report_from_records(
         data.get("rejected") or [],
         columns=["file", "row", "id", "reason", "reason_code"],
     )
-    section: Mapping[str, Any] = data.get("report") or {}
     if section.get("participants"):
         participants = pd.DataFrame(section["participants"])
     else:
