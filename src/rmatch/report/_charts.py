@@ -45,6 +45,13 @@ class ChartsUnavailable(ImportError):
     """matplotlib is not installed."""
 
 
+def _locator(**kwargs: Any) -> Any:
+    """A tick locator with few ticks (tick objects are most of a chart's cost)."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(**kwargs)
+
+
 def _short(label: Any, limit: int = 28) -> str:
     text = str(label)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -87,6 +94,7 @@ def _barh(
         left=left, right=0.97, top=1 - 0.15 / height, bottom=0.55 / height
     )
     ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_locator(_locator(nbins=4))  # few ticks: they cost most
     if len(series) > 1:
         ax.legend(frameon=False, loc="lower right")
 
@@ -122,6 +130,8 @@ def _scores(report: Report) -> Callable[[Any], None] | None:
             color=_COLORS[0],
             edgecolor="white",
         )
+        ax.xaxis.set_major_locator(_locator(nbins=5))
+        ax.yaxis.set_major_locator(_locator(nbins=4, integer=True))
         ax.set_xlabel("pair score")
         ax.set_ylabel("pairs")
 
@@ -179,23 +189,6 @@ def _reasons(report: Report) -> Callable[[Any], None] | None:
     return draw
 
 
-def _capacity(report: Report) -> Callable[[Any], None] | None:
-    table = report.capacity
-    if table["slots"].isna().all():
-        return None
-
-    def draw(ax: Any) -> None:
-        slots = table["slots"].fillna(0).to_numpy()
-        _barh(
-            ax,
-            table["side"].tolist(),
-            {"slots": slots, "used": table["used"].to_numpy()},
-            "slots",
-        )
-
-    return draw
-
-
 def _comparison(report: Report) -> Callable[[Any], None] | None:
     table = report.comparison
     if table is None:
@@ -237,7 +230,6 @@ def make_charts(report: Report) -> dict[str, str]:
         "criteria": _criteria(report),
         "skills": _skills(report),
         "reasons": _reasons(report),
-        "capacity": _capacity(report),
         "comparison": _comparison(report),
     }
     out: dict[str, str] = {}

@@ -92,7 +92,6 @@ CAPTIONS = {
     "criteria": "Mean contribution of each criterion",
     "skills": "Skills wanted and covered",
     "reasons": "Why people are unmatched",
-    "capacity": "Slots offered and used",
     "comparison": "Side by side",
 }
 CHARTS_OF = {
@@ -101,7 +100,6 @@ CHARTS_OF = {
     "criteria": ("criteria",),
     "skills": ("skills",),
     "reasons": ("reasons",),
-    "capacity": ("capacity",),
     "comparison": ("comparison",),
 }
 

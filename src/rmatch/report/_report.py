@@ -13,7 +13,17 @@ import numpy as np
 import pandas as pd
 
 from rmatch.people import NOT_PARTICIPATING
-from rmatch.report import _tables as t
+from rmatch.report._tables import (
+    capacity_use,
+    coverage,
+    criterion_contributions,
+    matching_figures,
+    mix,
+    people_status,
+    reasons,
+    score_distribution,
+    skills_covered,
+)
 
 __all__ = ["CHARTS_HINT", "Comparison", "Report", "build_report", "report_from_records"]
 
@@ -278,8 +288,8 @@ def _comparison(
     *,
     reverse: bool,
 ) -> pd.DataFrame:
-    mine = t.matching_figures(pairs, people, reverse=reverse)
-    theirs = t.matching_figures(compare.pairs, people, reverse=reverse)
+    mine = matching_figures(pairs, people, reverse=reverse)
+    theirs = matching_figures(compare.pairs, people, reverse=reverse)
     mine["objective"] = float(summary.get("objective", np.nan))
     theirs["objective"] = float(compare.objective)
     key = ["mentor_id", "mentee_id"]
@@ -352,31 +362,31 @@ def build_report(
     -------
     Report
     """
-    people = t.people_status(pairs, participants)
-    coverage = t.coverage(people)
+    people = people_status(pairs, participants)
+    groups = coverage(people)
     rules = summary.get("rules") or {}
     pairs_out = pairs.reset_index(drop=True).copy()
     if explanations is not None:
         pairs_out["explanation"] = list(explanations)
     return Report(
         title=title,
-        overview=_overview(people, pairs, unmatched, rejected, coverage, summary),
+        overview=_overview(people, pairs, unmatched, rejected, groups, summary),
         people=people,
-        coverage=coverage,
-        scores=t.score_distribution(
+        coverage=groups,
+        scores=score_distribution(
             pairs["score"] if len(pairs) else pd.Series([], dtype=float)
         ),
-        criteria=t.criterion_contributions(pairs, weights),
-        mix=t.mix(pairs, people, reverse=reverse),
-        skills=t.skills_covered(
+        criteria=criterion_contributions(pairs, weights),
+        mix=mix(pairs, people, reverse=reverse),
+        skills=skills_covered(
             pairs,
             people,
             skills
             if skills is not None
             else pd.DataFrame(columns=["id", "kind", "skill"]),
         ),
-        reasons=t.reasons(unmatched, rejected, reason_labels or {}),
-        capacity=t.capacity_use(people, participants.reset_index(drop=True)),
+        reasons=reasons(unmatched, rejected, reason_labels or {}),
+        capacity=capacity_use(people, participants.reset_index(drop=True)),
         certificate=_certificate(summary),
         rules=pd.DataFrame(list(rules.items()), columns=["rule", "pairs_removed"]),
         pairs=pairs_out,
@@ -389,16 +399,6 @@ def build_report(
         findings=None if compare is None else compare.findings.reset_index(drop=True),
         compare_name=None if compare is None else compare.name,
     )
-
-
-def _skills_long(section: Mapping[str, Any]) -> pd.DataFrame:
-    parts = []
-    for kind in ("wanted", "offered"):
-        by_id: Mapping[str, list[str]] = section.get(kind) or {}
-        ids = [pid for pid, tokens in by_id.items() for _ in tokens]
-        tokens = [tok for values in by_id.values() for tok in values]
-        parts.append(pd.DataFrame({"id": ids, "kind": kind, "skill": tokens}))
-    return pd.concat(parts, ignore_index=True)
 
 
 def report_from_records(
@@ -477,7 +477,9 @@ def report_from_records(
         participants,
         weights=weights,
         summary=data.get("summary") or {},
-        skills=_skills_long(section.get("skills") or {}),
+        skills=pd.DataFrame(
+            section.get("skills") or {}, columns=["id", "kind", "skill"]
+        ),
         reason_labels=section.get("reason_labels") or {},
         explanations=explanations
         if explanations and len(explanations) == len(pairs)

@@ -217,13 +217,17 @@ class Matching:
         return build_report(**data, prices=prices, compare=compare)
 
     # ------------------------------------------------------------------ export
-    def to_records(self, *, report: bool = True) -> dict[str, Any]:
+    def to_records(
+        self, *, report: bool = True, explain: bool = False
+    ) -> dict[str, Any]:
         """Return pairs, unmatched, rejected and the summary as JSON-safe data.
 
         With ``report`` (the default) the records also hold a ``report`` part (the
-        participants' groups and skills, the weights, one explanation per pair) from
+        participants' groups, capacities and skills, the criterion weights) from
         which [`report_from_records()`][rmatch.report.report_from_records] rebuilds
-        the report (``rmatch report result.json``).
+        the report; with ``explain`` it holds one explanation text per pair too (as
+        [`to_json()`][rmatch.result.Matching.to_json] writes by default, for
+        ``rmatch report result.json``).
         """
         out: dict[str, Any] = to_json_safe(
             {
@@ -236,14 +240,15 @@ class Matching:
         if report:
             from rmatch.result.reporting import report_section
 
-            out["report"] = report_section(self)
+            out["report"] = report_section(self, explain=explain)
         return out
 
-    def to_json(self, path: str | os.PathLike[str]) -> Path:
-        """Write `to_records()` as JSON."""
+    def to_json(self, path: str | os.PathLike[str], *, explain: bool = True) -> Path:
+        """Write `to_records()` as JSON (with an explanation per pair: ``explain``)."""
         target = Path(path)
         target.write_text(
-            json.dumps(self.to_records(), ensure_ascii=False, indent=1) + "\n",
+            json.dumps(self.to_records(explain=explain), ensure_ascii=False, indent=1)
+            + "\n",
             encoding="utf-8",
         )
         return target

@@ -154,30 +154,37 @@ def report_inputs(matching: Matching, *, explain: bool = True) -> dict[str, Any]
     }
 
 
+def _columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """A table as JSON-safe columns (NaN as None), without a per-cell recursion."""
+    out: dict[str, list[Any]] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values):
+            out[str(column)] = [
+                None if v != v else v for v in values.to_numpy(np.float64).tolist()
+            ]
+        else:
+            out[str(column)] = [
+                None if v is None or v != v else str(v)
+                for v in values.to_numpy(dtype=object).tolist()
+            ]
+    return out
+
+
 def report_section(matching: Matching, *, explain: bool = True) -> dict[str, Any]:
     """The ``report`` part of the JSON: what a report needs beyond the pairs.
 
-    ``participants`` (records), ``skills`` (``wanted`` and ``offered``: id -> list
-    of skills), ``weights``, ``reason_labels``, ``reverse``, ``title`` and
+    ``participants`` and ``skills`` (``id``, ``kind``, ``skill``) as columns (name
+    -> list), ``weights``, ``reason_labels``, ``reverse``, ``title`` and
     ``explanations`` (one text per pair, or None).
     """
     data = report_inputs(matching, explain=explain)
-    skills: dict[str, dict[str, list[str]]] = {"wanted": {}, "offered": {}}
-    frame = data["skills"]
-    for kind in ("wanted", "offered"):
-        part = frame[frame["kind"] == kind]
-        skills[kind] = {
-            str(k): list(v) for k, v in part.groupby("id", sort=True)["skill"]
-        }
-    out: dict[str, Any] = to_json_safe(
-        {
-            "participants": data["participants"].to_dict(orient="records"),
-            "skills": skills,
-            "weights": data["weights"],
-            "reason_labels": data["reason_labels"],
-            "reverse": data["reverse"],
-            "title": data["title"],
-            "explanations": data["explanations"],
-        }
-    )
-    return out
+    return {
+        "participants": _columns(data["participants"]),
+        "skills": _columns(data["skills"]),
+        "weights": to_json_safe(data["weights"]),
+        "reason_labels": data["reason_labels"],
+        "reverse": bool(data["reverse"]),
+        "title": data["title"],
+        "explanations": data["explanations"],
+    }
