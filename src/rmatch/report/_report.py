@@ -74,7 +74,7 @@ class Comparison:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Report:
     """The program owner's report: every part a DataFrame, plus charts and a page.
 
@@ -222,6 +222,12 @@ class Report:
         target = Path(path)
         target.write_text(render(self, names=names), encoding="utf-8")
         return target
+
+    def __repr__(self) -> str:
+        return (
+            f"Report({self.title!r}, participants={len(self.people)}, "
+            f"pairs={len(self.pairs)}, tables={list(self.tables())})"
+        )
 
     def __str__(self) -> str:
         figures = self.overview.set_index("measure")["value"]
