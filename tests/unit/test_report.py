@@ -308,3 +308,18 @@ def test_seniority_bands_are_ordered_and_unknown_last() -> None:
     assert bands[-1] == "(unknown)"
     lows = [float(b.split("–")[0]) for b in bands[:-1]]
     assert lows == sorted(lows) and len(bands) == 7
+
+
+def test_a_matching_without_pairs_still_makes_a_page(tmp_path: Path) -> None:
+    people = rmatch.read_people(
+        [{"id": "A", "role": "mentee", "name": "Ana"}, {"id": "B", "role": "mentee"}]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # everyone is unmatched: said as a warning
+        result = rmatch.Program().match(people)
+    report = result.report()
+    assert len(report.pairs) == 0
+    assert report.coverage.iloc[0][["participants", "unmatched"]].tolist() == [2, 2]
+    assert report.reasons["people"].sum() == 2
+    page = report.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Ana (A)" in page and 'id="pairs-table"' in page
