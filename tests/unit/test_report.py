@@ -323,3 +323,14 @@ def test_a_matching_without_pairs_still_makes_a_page(tmp_path: Path) -> None:
     assert report.reasons["people"].sum() == 2
     page = report.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Ana (A)" in page and 'id="pairs-table"' in page
+
+
+def test_cli_says_what_to_install_for_charts(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # not installed
+    page = tmp_path / "report.html"
+    argv = ["match", str(DEMO), "-q", "-o", str(tmp_path / "p.csv")]
+    assert main([*argv, "--report", str(page)]) == 0
+    out, err = capsys.readouterr()
+    assert f"note: {CHARTS_HINT}" in out
+    assert "warning" not in err  # said once, as the note
+    assert 'id="pairs-table"' in page.read_text(encoding="utf-8")
