@@ -47,7 +47,9 @@ JSON (``--json``): one object for one size, else a list of objects, each with
 process; with ``--repeat``, the largest over the runs), ``mentor_rate``,
 ``mentee_rate`` and ``top_k``. With ``--shortlist K``, ``shortlist`` holds the time
 of ``program.shortlist(people, k=K)`` on the same instance and its exposure figures
-with and without the cap (see ``docs/shortlists.md``).
+with and without the cap (see ``docs/shortlists.md``). ``owner_report`` holds the
+time of ``result.report()`` and ``Report.to_html()`` (no rule prices) and its
+``ratio`` to the match (score + solve + certify).
 """
 
 from __future__ import annotations
@@ -176,6 +178,7 @@ def run_pipeline(employees: int, args: argparse.Namespace) -> dict[str, Any]:
     records = result.to_records()  # what an HR tool would store
     t4 = time.perf_counter()
     shortlist = _shortlist(program, people, args.shortlist) if args.shortlist else None
+    owner_report = _owner_report(result)
     seconds = dict(result.seconds)
     stages = {
         "generate": t1 - t0,
@@ -216,7 +219,56 @@ def run_pipeline(employees: int, args: argparse.Namespace) -> dict[str, Any]:
         "pairs_matched": summary.pairs,
         "records": len(records["pairs"]),
         "shortlist": shortlist,
+        "owner_report": owner_report,
     }
+
+
+def _owner_report(result: Any) -> dict[str, Any]:
+    """Time ``result.report()`` and ``to_html`` (no rule prices), against the match.
+
+    ``ratio`` is report seconds / match seconds (score + solve + certify), the
+    import of matplotlib (once per process, ``seconds_import``) included.
+    """
+    import importlib
+    import tempfile
+
+    t_import = time.perf_counter()
+    with contextlib.suppress(ImportError):  # without it: tables only
+        importlib.import_module("matplotlib.figure")
+    t0 = time.perf_counter()
+    report = result.report()
+    t1 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        size = report.to_html(Path(tmp) / "report.html").stat().st_size
+    t2 = time.perf_counter()
+    match = sum(result.seconds.get(k, 0.0) for k in ("score", "solve", "certify"))
+    seconds = t2 - t_import
+    return {
+        "seconds_import": t0 - t_import,
+        "seconds_tables": t1 - t0,
+        "seconds_html": t2 - t1,
+        "seconds": seconds,
+        "seconds_match": match,
+        "ratio": seconds / match if match else None,
+        "html_bytes": size,
+        "charts": len(report.charts),
+    }
+
+
+def _print_owner_report(res: dict[str, Any]) -> None:
+    r = res.get("owner_report")
+    if not r:
+        return
+    print(
+        f"  owner's report         {r['seconds']:9.3f} s   ({_fmt(r['ratio'], '.2f')}× "
+        f"the match's {r['seconds_match']:.3f} s score + solve + certify)"
+    )
+    print(
+        f"    import matplotlib {r['seconds_import']:.3f} s (once per process), "
+        f"report() {r['seconds_tables']:.3f} s, charts + to_html "
+        f"{r['seconds_html']:.3f} s; {r['html_bytes'] / 1024:,.0f} KiB page, "
+        f"{r['charts']} charts"
+    )
 
 
 def _shortlist(program: Any, people: Any, k: int) -> dict[str, Any]:
@@ -604,6 +656,7 @@ def print_table(res: dict[str, Any]) -> None:
         f"{res['pairs_matched']:,} pairs"
     )
     _print_shortlist(res)
+    _print_owner_report(res)
     base = res.get("baselines", {})
     if base:
         print(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rmatch import datasets
+from rmatch import datasets, report
 from rmatch.analysis import PairsCheck, check_pairs, price_of_rules
 from rmatch.constraints import (
     Constraint,
@@ -142,6 +142,7 @@ __all__ = [
     "read_survey",
     "register_criterion",
     "register_rule",
+    "report",
     "rule",
     "validate_people",
     "validate_survey",

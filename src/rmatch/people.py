@@ -104,10 +104,13 @@ class SetField:
 
     def tokens(self, position: int) -> dict[str, int]:
         """Return ``{token: level}`` for one person."""
-        row = self.matrix.getrow(position)
+        m = self.matrix  # the row's slice of the CSR arrays (getrow builds a matrix)
+        start, end = int(m.indptr[position]), int(m.indptr[position + 1])
         return {
-            self.vocabulary[int(c)]: int(v)
-            for c, v in zip(row.indices, row.data, strict=True)
+            self.vocabulary[c]: int(v)
+            for c, v in zip(
+                m.indices[start:end].tolist(), m.data[start:end].tolist(), strict=True
+            )
         }
 
 

@@ -1,5 +1,5 @@
 """Command line: ``rmatch demo``, ``match``, ``shortlist``, ``rounds``, ``validate``,
-``check``.
+``check``, ``report``.
 
 Exit codes: 0 success (warnings allowed); 2 bad input, configuration or an infeasible
 program ([`ValidationError`][rmatch.errors.ValidationError],
@@ -30,6 +30,7 @@ from rmatch.cli._check import register as check
 from rmatch.cli._common import DEBUG_HELP
 from rmatch.cli._demo import register as demo
 from rmatch.cli._match import register as match
+from rmatch.cli._report import register as report
 from rmatch.cli._rounds import register as rounds
 from rmatch.cli._shortlist import register as shortlist
 from rmatch.cli._validate import register as validate
@@ -38,7 +39,7 @@ from rmatch.errors import ConfigError, InfeasibleError, ValidationError
 __all__ = ["main"]
 
 #: Each subcommand's ``register``, in the order ``rmatch --help`` lists them.
-COMMANDS = (demo, match, shortlist, rounds, validate, check)
+COMMANDS = (demo, match, shortlist, rounds, validate, check, report)
 
 
 def _parser() -> argparse.ArgumentParser:

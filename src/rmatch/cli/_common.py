@@ -171,3 +171,15 @@ def solver_options(p: argparse.ArgumentParser) -> None:
         metavar="ADDRESS",
         help="score on this Dask cluster, e.g. tcp://10.0.0.5:8786",
     )
+
+
+def write_report(report: Any, path: str, names: bool, out: TextIO) -> None:
+    """Write ``report`` as HTML; say where (and what to install for charts)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the page and the line below say it
+        target = report.to_html(path, names=names)
+    out.write(f"wrote the report to {target}" + ("" if names else " (ids only)") + "\n")
+    if report.charts_note:
+        out.write(f"note: {report.charts_note}\n")

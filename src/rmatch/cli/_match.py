@@ -14,6 +14,7 @@ from rmatch.cli._common import (
     print_pairs,
     read_input,
     solver_options,
+    write_report,
 )
 
 
@@ -56,6 +57,18 @@ def register(sub: Any) -> None:
         help="also re-solve without each rule and print what each rule costs",
     )
     match.add_argument(
+        "--report",
+        metavar="HTML",
+        help="also write the program owner's report as one HTML page (with --price: "
+        "the price of each rule on it too)",
+    )
+    match.add_argument(
+        "--no-names",
+        dest="names",
+        action="store_false",
+        help="with --report: leave names out of the page (ids only)",
+    )
+    match.add_argument(
         "--bom",
         action="store_true",
         help="write CSV as UTF-8 with a byte-order mark (Excel)",
@@ -76,9 +89,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(str(result.summary()) + "\n")
     if not args.quiet:
         print_pairs(result, out)
+    prices = None
     if args.price:
+        prices = price_of_rules(program, people)
         out.write("\nprice of each rule (re-solved without it):\n")
-        out.write(format_price_table(price_of_rules(program, people)) + "\n")
+        out.write(format_price_table(prices) + "\n")
     target = result.to_csv(args.output, unmatched=args.unmatched, bom=args.bom)
     out.write(f"\nwrote {len(result.pairs)} pairs to {target}\n")
     if args.unmatched:
@@ -86,4 +101,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         result.to_json(args.json)
         out.write(f"wrote {args.json}\n")
+    if args.report:
+        write_report(result.report(prices=prices), args.report, args.names, out)
     return 0

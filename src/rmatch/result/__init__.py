@@ -10,6 +10,8 @@ Modules, from the top of the flow down:
 * `export`: CSV, Excel and JSON that never run a formula.
 * `read`: [`read_matching()`][rmatch.result.read_matching], a previous round's pairs
   back.
+* `reporting`: what [`Matching.report()`][rmatch.result.Matching.report] hands to
+  [`rmatch.report`][rmatch.report]: [`report_inputs()`][rmatch.result.report_inputs].
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from rmatch.result.reasons import (
     reason_label,
     unmatched_reasons,
 )
+from rmatch.result.reporting import (
+    pair_explanations,
+    participants_frame,
+    report_inputs,
+    report_section,
+)
 from rmatch.result.summary import Summary, quality, summary
 
 __all__ = [
@@ -35,9 +43,13 @@ __all__ = [
     "explain_person",
     "neutralize",
     "ordinal",
+    "pair_explanations",
+    "participants_frame",
     "quality",
     "read_matching",
     "reason_label",
+    "report_inputs",
+    "report_section",
     "safe_frame",
     "summary",
     "to_json_safe",

@@ -25,6 +25,7 @@ from rmatch.result.summary import Summary, quality, summary
 if TYPE_CHECKING:
     from rmatch.candidates import CandidateSet
     from rmatch.people import People
+    from rmatch.report import Comparison, Report
     from rmatch.scoring import Criterion
     from rmatch.solvers import Solution
 
@@ -182,9 +183,52 @@ class Matching:
             str(person_id),
         )
 
+    # ------------------------------------------------------------------ report
+    def report(
+        self,
+        *,
+        prices: pd.DataFrame | None = None,
+        compare: Comparison | None = None,
+        explain: bool = True,
+    ) -> Report:
+        """Return the program owner's report (tables, charts, a shareable page).
+
+        Parameters
+        ----------
+        prices : pandas.DataFrame, optional
+            The table of [`price_of_rules()`][rmatch.analysis.price_of_rules], shown
+            as the price of each rule.
+        compare : Comparison, optional
+            Another matching of the same people, shown side by side
+            ([`Comparison`][rmatch.report.Comparison]).
+        explain : bool, default True
+            Give every pair its explanation text (criteria, values, details).
+
+        Returns
+        -------
+        Report
+            ``.coverage``, ``.scores``, ``.criteria``... are DataFrames;
+            ``.to_html(path)`` writes the page.
+        """
+        from rmatch.report import build_report
+        from rmatch.result.reporting import report_inputs
+
+        data = report_inputs(self, explain=explain)
+        return build_report(**data, prices=prices, compare=compare)
+
     # ------------------------------------------------------------------ export
-    def to_records(self) -> dict[str, Any]:
-        """Return pairs, unmatched, rejected and the summary as JSON-safe data."""
+    def to_records(
+        self, *, report: bool = True, explain: bool = False
+    ) -> dict[str, Any]:
+        """Return pairs, unmatched, rejected and the summary as JSON-safe data.
+
+        With ``report`` (the default) the records also hold a ``report`` part (the
+        participants' groups, capacities and skills, the criterion weights) from
+        which [`report_from_records()`][rmatch.report.report_from_records] rebuilds
+        the report; with ``explain`` it holds one explanation text per pair too (as
+        [`to_json()`][rmatch.result.Matching.to_json] writes by default, for
+        ``rmatch report result.json``).
+        """
         out: dict[str, Any] = to_json_safe(
             {
                 "pairs": self.pairs.to_dict(orient="records"),
@@ -193,13 +237,18 @@ class Matching:
                 "summary": self.summary().to_dict(),
             }
         )
+        if report:
+            from rmatch.result.reporting import report_section
+
+            out["report"] = report_section(self, explain=explain)
         return out
 
-    def to_json(self, path: str | os.PathLike[str]) -> Path:
-        """Write `to_records()` as JSON."""
+    def to_json(self, path: str | os.PathLike[str], *, explain: bool = True) -> Path:
+        """Write `to_records()` as JSON (with an explanation per pair: ``explain``)."""
         target = Path(path)
         target.write_text(
-            json.dumps(self.to_records(), ensure_ascii=False, indent=1) + "\n",
+            json.dumps(self.to_records(explain=explain), ensure_ascii=False, indent=1)
+            + "\n",
             encoding="utf-8",
         )
         return target

@@ -1,0 +1,111 @@
+"""The report's tables agree with the matching, on random small organizations.
+
+Coverage adds up to the pairs and the unmatched (the rejected rows are counted
+apart), every participant appears once, every grouping adds up to the totals, and
+the other tables count the same pairs and people as the matching.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rmatch
+
+from .strategies import organizations
+
+LOCATIONS = ["Berlin", "Hanoi", ""]
+
+
+def _match(records: list[dict[str, str]], reverse: bool) -> rmatch.Matching:
+    rules: list[rmatch.Rule] = [rmatch.NoReportingLine(1)]
+    if reverse:
+        rules.append(rmatch.ReverseSeniority(min_gap=1))
+    program = rmatch.Program(rules=rules, mentor_capacity=2)
+    return program.match(rmatch.read_people(records))
+
+
+@st.composite
+def located(draw: st.DrawFn) -> list[dict[str, str]]:
+    records = draw(organizations())
+    for r in records:
+        r["location"] = draw(st.sampled_from(LOCATIONS))
+    return records
+
+
+@given(located(), st.booleans())
+def test_report_tables_agree_with_the_matching(records, reverse) -> None:
+    result = _match(records, reverse)
+    report = result.report(explain=False)
+    people = result.people
+    participants = set(people.ids[people.is_participant].astype(str))
+    in_pairs = set(result.pairs["mentor_id"]) | set(result.pairs["mentee_id"])
+
+    # every participant appears once, matched exactly when in a pair
+    assert report.people["id"].is_unique
+    assert set(report.people["id"]) == participants
+    matched = set(report.people.loc[report.people["status"] == "matched", "id"])
+    assert matched == in_pairs
+    assert set(report.people.loc[report.people["status"] == "unmatched", "id"]) == set(
+        result.unmatched["id"]
+    )
+
+    # coverage adds up to the pairs and the unmatched; groups add up to the totals
+    cov = report.coverage
+    everyone = cov[cov["by"] == "all"].iloc[0]
+    assert everyone["participants"] == len(participants)
+    assert everyone["matched"] == len(in_pairs)
+    assert everyone["unmatched"] == len(result.unmatched)
+    assert everyone["matched"] + everyone["unmatched"] == everyone["participants"]
+    assert everyone["mentees_matched"] == result.pairs["mentee_id"].nunique()
+    counts = ["participants", "matched", "unmatched", "mentees", "mentees_matched"]
+    for by in ("role", "department", "seniority", "location"):
+        part = cov[cov["by"] == by]
+        assert part["group"].is_unique, by
+        assert (part[counts].sum() == everyone[counts]).all(), by
+    figures = report.overview.set_index("measure")["value"]
+    assert figures["rejected rows"] + figures["not participating"] == len(
+        result.rejected
+    )
+    assert figures["pairs"] == len(result.pairs)
+
+    # the other tables count the same pairs and people
+    assert report.scores["pairs"].sum() == len(result.pairs)
+    unmatched_reasons = report.reasons[report.reasons["status"] == "unmatched"]
+    assert unmatched_reasons["people"].sum() == len(result.unmatched)
+    capacity = report.capacity.set_index("side")
+    assert (capacity["used"] == len(result.pairs)).all()
+    assert (capacity["used"] <= capacity["slots"]).all()
+    skills = report.skills
+    assert (skills["covered"] <= skills["wanted_matched"]).all()
+    assert (skills["wanted_matched"] <= skills["wanted"]).all()
+    if len(result.pairs):
+        assert report.criteria["contribution"].sum() == pytest.approx(
+            result.pairs["score"].mean(), abs=1e-6
+        )
+    mix = report.mix.set_index("measure")
+    assert (mix["pairs"] <= mix["known"]).all()
+    assert (mix["known"] <= len(result.pairs)).all()
+    assert ("mentor junior" in mix.index) == reverse
+    if reverse and len(result.pairs):
+        assert mix.loc["mentor junior", "share"] == 1.0  # the rule is hard
+
+
+@settings(max_examples=15)
+@given(located())
+def test_the_report_from_json_has_the_same_tables(records) -> None:
+    result = _match(records, reverse=True)
+    report = result.report()
+    again = rmatch.report.report_from_records(
+        json.loads(json.dumps(result.to_records()))
+    )
+    for name, table in report.tables().items():
+        pd.testing.assert_frame_equal(
+            getattr(again, name), table, check_dtype=False, obj=name
+        )
+    assert np.array_equal(again.people["id"], report.people["id"])
