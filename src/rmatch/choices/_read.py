@@ -299,6 +299,11 @@ def read_choices(
     if isinstance(source, Choices):
         return source
     raw = read_raw(source)
+    if not len(raw.frame) and not len(raw.frame.columns):  # [] or an empty file
+        empty = pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in _TABLE_COLUMNS}
+        ).astype({"rank": np.int64, "stated_rank": np.int64, "row": np.int64})
+        return Choices(table=empty, source=raw.name)
     long, found = _columns(raw, mapping)
     resolver = _Resolver(people)
     issues: list[Issue] = []
