@@ -6,6 +6,7 @@ import argparse
 from typing import Any, TextIO
 
 from rmatch.analysis import format_price_table, price_of_rules
+from rmatch.choices import read_choices
 from rmatch.cli._common import (
     Progress,
     engine,
@@ -28,6 +29,14 @@ def register(sub: Any) -> None:
     match.add_argument("--unmatched", help="write who was left out and why")
     match.add_argument("--json", help="also write everything as JSON for HR tools")
     match.add_argument("--history", help="CSV of past pairs never to repeat")
+    match.add_argument(
+        "--choices",
+        metavar="FILE",
+        help="ranked choices (person_id, candidate_id, rank; 1 = first choice), e.g. "
+        "from a form where people ranked their shortlist: with --method stable a "
+        "stable matching on them (stable:mentor for mentor-optimal), otherwise the "
+        "best ranks, ties broken by score; see docs/shortlists.md",
+    )
     match.add_argument(
         "--time-limit",
         dest="time_limit",
@@ -72,7 +81,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     program = load_program(args)
     people = read_input(args.input, program, getattr(args, "config", None))
     progress = Progress(err, not args.quiet)
-    result = program.match(people, progress=progress, **engine(args))
+    choices = read_choices(args.choices, people) if args.choices else None
+    result = program.match(people, choices=choices, progress=progress, **engine(args))
     out.write(str(result.summary()) + "\n")
     if not args.quiet:
         print_pairs(result, out)

@@ -58,6 +58,7 @@ class Summary:
     seconds: dict[str, float] = field(default_factory=dict)
     blocking_pairs: int | None = None
     preferences: str = "scores"
+    choices: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict."""
@@ -94,6 +95,16 @@ class Summary:
             lines.append(
                 f"blocking pairs    {self.blocking_pairs} "
                 f"(preferences: {self.preferences})"
+            )
+        if self.choices:
+            c = self.choices
+            mean = c.get("mean_rank")
+            lines.append(
+                f"choices           {c.get('first_choices', 0)} first choices, "
+                f"{c.get('ranked_pairs', 0)} of {self.pairs} pairs ranked by "
+                "someone"
+                + ("" if mean is None else f", mean rank {mean:.2f}")
+                + f", forbidden by rules: {c.get('dropped_forbidden', 0)}"
             )
         if self.rules:
             lines.append("rules (pairs removed):")
@@ -221,4 +232,5 @@ def summary(
         seconds={k: round(v, 4) for k, v in (seconds or {}).items()},
         blocking_pairs=None if blocking is None else int(blocking[0]),
         preferences="scores" if blocking is None else blocking[1],
+        choices=dict(sol.stats.get("choices", {})),
     )
