@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from rmatch.candidates import CandidateSet, Scorer
 from rmatch.certify import rescore
@@ -189,6 +190,21 @@ def preferences(
                 DataQualityWarning,
                 stacklevel=4,
             )
+    # a choice between two people with role "both" that fits both sides: the side
+    # a rule forbids is dropped silently when the other side is allowed
+    key = (
+        t["row"].astype(str) + "|" + t["person_id"] + "|" + t["candidate_id"]
+    ).to_numpy()
+    twin = pd.Series(key).duplicated(keep=False).to_numpy()
+    found = pd.Series(edge >= 0).groupby(key).transform("any").to_numpy(dtype=bool)
+    keep = ~(twin & (edge < 0) & found)
+    if not keep.all():
+        t = t[keep].reset_index(drop=True)
+        li, rj, edge, key = li[keep], rj[keep], edge[keep], key[keep]
+        as_mentee, mentor_pos, mentee_pos = (
+            as_mentee[keep], mentor_pos[keep], mentee_pos[keep],
+        )  # fmt: skip
+    missing = np.flatnonzero((edge < 0) & ~pd.Series(key).duplicated().to_numpy())
     forbidden: dict[str, int] = {}
     if missing.size:
         lines = []

@@ -446,17 +446,43 @@ def read_choices(
                     "stated_rank": stated,
                     "side": s,
                     "row": row,
+                    "ambiguous": len(fits) > 1,
                 }
             )
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationError(errors, header=f"{len(errors)} problem(s) in {raw.name}")
-    table = pd.DataFrame(rows, columns=[c for c in _TABLE_COLUMNS if c != "rank"])
+    table = _settle_sides(
+        pd.DataFrame(
+            rows, columns=[*(c for c in _TABLE_COLUMNS if c != "rank"), "ambiguous"]
+        )
+    )
     warned = _warn_dropped(raw.name, dropped)
     table, more = _tidy(table, raw.name)
     table["rank"] = _dense_ranks(table)
     table = table[_TABLE_COLUMNS].reset_index(drop=True)
     return Choices(table=table, source=raw.name, issues=tuple(warned + more))
+
+
+def _settle_sides(table: pd.DataFrame) -> pd.DataFrame:
+    """Choices between two people with role ``both`` (no ``side`` column).
+
+    Such a row fits both sides; it takes the side(s) the person's other choices
+    show (a person who ranked mentors ranks as a mentee), and both sides when
+    nothing shows one.
+    """
+    amb = table["ambiguous"].to_numpy(dtype=bool)
+    if amb.any():
+        clear = table[~amb]
+        shown = clear.groupby("person_id")["side"].agg(set).to_dict()
+        keep = [
+            not a or side in shown.get(pid, {side})
+            for a, pid, side in zip(
+                amb.tolist(), table["person_id"], table["side"], strict=True
+            )
+        ]
+        table = table[np.asarray(keep, dtype=bool)]
+    return table.drop(columns="ambiguous")
 
 
 def _warn(issue: Issue) -> Issue:
