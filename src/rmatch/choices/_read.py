@@ -201,41 +201,32 @@ def _missing(raw: RawTable, missing: Sequence[str]) -> ValidationError:
     )
 
 
-def _whole_rank(text: str) -> int | None:
-    """``"2"``, ``"2.0"``, ``"#2"`` -> 2; anything else (or < 1) -> None."""
-    cleaned = text.strip().lstrip("#")
-    try:
-        number = float(cleaned)
-    except ValueError:
-        return None
-    if not np.isfinite(number) or number != int(number) or number < 1:
-        return None
-    return int(number)
+def _whole_ranks(values: np.ndarray) -> np.ndarray:
+    """``"2"``, ``"2.0"``, ``"#2"`` -> 2; anything else (or < 1) -> 0."""
+    text = pd.Series(values, dtype=object).astype(str).str.strip().str.lstrip("#")
+    number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+    ok = np.isfinite(number) & (number >= 1)
+    ok &= np.where(ok, number, 0) == np.floor(np.where(ok, number, 0))
+    ok &= np.where(ok, number, 0) < 2**31
+    return np.where(ok, np.where(ok, number, 0), 0).astype(np.int64)
 
 
-class _Resolver:
-    """Find a person by id, or by normalized e-mail."""
-
-    def __init__(self, people: People) -> None:
-        self.people = people
-        self.emails: dict[str, int] = {}
-        if "email" in people.table.columns:
-            for pos, value in enumerate(people.table["email"].tolist()):
-                key = normalize_email(value)
-                if key:
-                    self.emails.setdefault(key, pos)
-        self.rejected = {
-            str(r.get("id", "")): str(r.get("reason", "")) for r in people.rejected
-        }
-
-    def find(self, value: str) -> int:
-        pos = int(self.people.positions([value])[0])
-        if pos < 0 and "@" in value:
-            key = normalize_email(value)
-            pos = int(self.people.positions([key])[0])
-            if pos < 0:
-                pos = self.emails.get(key, -1)
-        return pos
+def _find(people: People, values: np.ndarray) -> np.ndarray:
+    """Positions of ids (or e-mails), -1 when unknown."""
+    pos = people.positions(values.tolist())
+    miss = np.flatnonzero((pos < 0) & (np.char.find(values.astype(str), "@") >= 0))
+    if miss.size:
+        keys = [normalize_email(v) for v in values[miss].tolist()]
+        found = people.positions(keys)
+        if "email" in people.table.columns and (found < 0).any():
+            emails: dict[str, int] = {}
+            for i, value in enumerate(people.table["email"].tolist()):
+                emails.setdefault(normalize_email(value), i)
+            found = np.where(
+                found >= 0, found, [emails.get(k, -1) for k in keys]
+            ).astype(np.int64)
+        pos[miss] = found
+    return pos
 
 
 def read_choices(
@@ -305,78 +296,90 @@ def read_choices(
         ).astype({"rank": np.int64, "stated_rank": np.int64, "row": np.int64})
         return Choices(table=empty, source=raw.name)
     long, found = _columns(raw, mapping)
-    resolver = _Resolver(people)
     issues: list[Issue] = []
     dropped: list[tuple[int, str]] = []
-    rows: list[dict[str, Any]] = []
-    is_mentor, is_mentee = people.is_mentor, people.is_mentee
-    for rec in long.to_dict("records"):
-        row = int(rec["row"])
-        ids: dict[str, int] = {}
-        bad = False
-        for col in ("person_id", "candidate_id"):
-            value = str(rec[col]).strip()
-            where: dict[str, Any] = {
-                "file": raw.name,
-                "row": row,
-                "column": found.get(col, col),
-            }
+    rows_no = long["row"].to_numpy(dtype=np.int64)
+    text = {
+        c: long[c].astype(str).str.strip().to_numpy(dtype=object)
+        for c in ("person_id", "candidate_id")
+    }
+    pos = {c: _find(people, text[c]) for c in text}
+    rejected = {str(r.get("id", "")): str(r.get("reason", "")) for r in people.rejected}
+    bad = np.zeros(len(long), dtype=bool)
+    for col in ("person_id", "candidate_id"):
+        column = found.get(col, col)
+        for i in np.flatnonzero(pos[col] < 0).tolist():
+            value, row = str(text[col][i]), int(rows_no[i])
+            bad[i] = True
             if not value:
                 issues.append(
                     Issue(
                         f"the {col} is blank",
                         "fill in the id or delete the row",
+                        file=raw.name,
+                        row=row,
+                        column=column,
                         value="",
                         code="blank_id",
-                        **where,
                     )
                 )
-                bad = True
-                continue
-            pos = resolver.find(value)
-            if pos < 0 and value in resolver.rejected:
+            elif value in rejected:
                 dropped.append(
-                    (
-                        row,
-                        f"{value}'s sign-up row was rejected "
-                        f"({resolver.rejected[value]})",
-                    )
+                    (row, f"{value}'s sign-up row was rejected ({rejected[value]})")
                 )
-                bad = True
-            elif pos < 0:
+            else:
                 issues.append(
                     Issue(
                         f"unknown id {value!r}: nobody in {people.source} has it",
                         "use the ids (or e-mails) of the sign-up file",
+                        file=raw.name,
+                        row=row,
+                        column=column,
                         value=value,
                         person_id=value if col == "person_id" else None,
                         code="unknown_id",
-                        **where,
                     )
                 )
-                bad = True
-            else:
-                ids[col] = pos
-        stated = _whole_rank(str(rec["rank"]))
-        if stated is None:
-            issues.append(
-                Issue(
-                    f"the rank {str(rec['rank'])!r} is not a whole number >= 1",
-                    "write 1 for the first choice, 2 for the second, ...",
-                    file=raw.name,
-                    row=row,
-                    column=found.get("rank", "rank"),
-                    value=str(rec["rank"]),
-                    code="bad_rank",
-                )
+    stated = _whole_ranks(long["rank"].to_numpy(dtype=object))
+    for i in np.flatnonzero(stated == 0).tolist():
+        value = str(long["rank"].iat[i])
+        bad[i] = True
+        issues.append(
+            Issue(
+                f"the rank {value!r} is not a whole number >= 1",
+                "write 1 for the first choice, 2 for the second, ...",
+                file=raw.name,
+                row=int(rows_no[i]),
+                column=found.get("rank", "rank"),
+                value=value,
+                code="bad_rank",
             )
-            bad = True
-        if bad:
+        )
+    p = np.where(bad, 0, pos["person_id"])
+    c = np.where(bad, 0, pos["candidate_id"])
+    side_text = long["side"].fillna("").astype(str).str.strip().str.lower()
+    side = side_text.map(lambda v: _SIDE_WORDS.get(v, "?") if v else "").to_numpy(
+        dtype=object
+    )
+    given = side_text.to_numpy(dtype=object) != ""
+    participant = people.is_participant
+    inactive = ~bad & ~(participant[p] & participant[c])
+    is_mentor, is_mentee = people.is_mentor, people.is_mentee
+    as_mentee = is_mentee[p] & is_mentor[c] & ((side == "") | (side == "mentee"))
+    as_mentor = is_mentor[p] & is_mentee[c] & ((side == "") | (side == "mentor"))
+    ids = people.ids.astype(str)
+    for i in np.flatnonzero(~bad).tolist():
+        if (
+            not inactive[i]
+            and p[i] != c[i]
+            and side[i] != "?"
+            and (as_mentee[i] or as_mentor[i])
+        ):
             continue
-        p, c = ids["person_id"], ids["candidate_id"]
-        pid, cid = str(people.ids[p]), str(people.ids[c])
-        where = {"file": raw.name, "row": row, "person_id": pid}
-        if p == c:
+        pid, cid, row = str(ids[p[i]]), str(ids[c[i]]), int(rows_no[i])
+        bad[i] = True
+        where: dict[str, Any] = {"file": raw.name, "row": row, "person_id": pid}
+        if p[i] == c[i]:
             issues.append(
                 Issue(
                     f"{pid} chose themselves",
@@ -387,48 +390,27 @@ def read_choices(
                     **where,
                 )
             )
-            continue
-        inactive = [x for x in (p, c) if not people.is_participant[x]]
-        if inactive:
-            names = " and ".join(str(people.ids[x]) for x in inactive)
-            dropped.append((row, f"{names} take(s) part as neither mentor nor mentee"))
-            continue
-        side_text = str(rec.get("side", "") or "").strip().lower()
-        sides: list[str] = []
-        if side_text:
-            side = _SIDE_WORDS.get(side_text)
-            if side is None:
-                issues.append(
-                    Issue(
-                        f"the side {side_text!r} is neither mentee nor mentor",
-                        "write mentee (the person ranks mentors) or mentor",
-                        column=found.get("side"),
-                        value=side_text,
-                        code="bad_side",
-                        **where,
-                    )
-                )
-                continue
-            sides = [side]
-        else:
-            if is_mentee[p] and is_mentor[c]:
-                sides.append("mentee")
-            if is_mentor[p] and is_mentee[c]:
-                sides.append("mentor")
-        fits = [
-            s
-            for s in sides
-            if (
-                is_mentee[p] and is_mentor[c]
-                if s == "mentee"
-                else is_mentor[p] and is_mentee[c]
+        elif inactive[i]:
+            names = " and ".join(
+                str(ids[x]) for x in (p[i], c[i]) if not participant[x]
             )
-        ]
-        if not fits:
+            dropped.append((row, f"{names} take(s) part as neither mentor nor mentee"))
+        elif side[i] == "?":
             issues.append(
                 Issue(
-                    f"{pid} ({people.roles[p]}) chose {cid} ({people.roles[c]})"
-                    + (f" as a {sides[0]}" if side_text else ": both on the same side"),
+                    f"the side {side_text.iat[i]!r} is neither mentee nor mentor",
+                    "write mentee (the person ranks mentors) or mentor",
+                    column=found.get("side"),
+                    value=str(side_text.iat[i]),
+                    code="bad_side",
+                    **where,
+                )
+            )
+        else:
+            issues.append(
+                Issue(
+                    f"{pid} ({people.roles[p[i]]}) chose {cid} ({people.roles[c[i]]})"
+                    + (f" as a {side[i]}" if given[i] else ": both on the same side"),
                     "a mentee ranks mentors and a mentor ranks mentees; fix the ids "
                     "(or the side)",
                     column=found.get("candidate_id"),
@@ -437,26 +419,28 @@ def read_choices(
                     **where,
                 )
             )
-            continue
-        for s in fits:
-            rows.append(
+    ok = ~bad
+    both_fit = as_mentee & as_mentor & ~given
+    parts = []
+    for name, fits in (("mentee", as_mentee), ("mentor", as_mentor)):
+        keep = ok & fits
+        parts.append(
+            pd.DataFrame(
                 {
-                    "person_id": pid,
-                    "candidate_id": cid,
-                    "stated_rank": stated,
-                    "side": s,
-                    "row": row,
-                    "ambiguous": len(fits) > 1,
+                    "person_id": ids[p[keep]],
+                    "candidate_id": ids[c[keep]],
+                    "stated_rank": stated[keep],
+                    "side": name,
+                    "row": rows_no[keep],
+                    "ambiguous": both_fit[keep],
                 }
             )
+        )
+    issues.sort(key=lambda i: (i.row or 0, i.code))
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationError(errors, header=f"{len(errors)} problem(s) in {raw.name}")
-    table = _settle_sides(
-        pd.DataFrame(
-            rows, columns=[*(c for c in _TABLE_COLUMNS if c != "rank"), "ambiguous"]
-        )
-    )
+    table = _settle_sides(pd.concat(parts, ignore_index=True))
     warned = _warn_dropped(raw.name, dropped)
     table, more = _tidy(table, raw.name)
     table["rank"] = _dense_ranks(table)
