@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rmatch
+from tests.property.strategies_graph import graphs
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -258,3 +259,62 @@ def test_flow_maximizes_rank_utility_then_score(case: dict[str, Any]) -> None:
     )
     assert sum(ref.score[p] for p in got) == pytest.approx(best_score, abs=1e-6)
     assert result.blocking_pairs == len(ref.blocking(got))
+
+
+def _loop_blocking(graph: Any, chosen: list[int], ranks: Any) -> list[int]:
+    """Blocking edges by plain loops; preferences: ranks (ties by edge) or weight."""
+
+    def key(e: int, side: str) -> tuple[float, int]:
+        if ranks is not None:
+            return (int(ranks[0 if side == "l" else 1][e]), e)
+        partner = int(graph.right[e] if side == "l" else graph.left[e])
+        return (-float(graph.weight[e]), partner)
+
+    mine: dict[tuple[str, int], list[int]] = {}
+    for e in chosen:
+        mine.setdefault(("l", int(graph.left[e])), []).append(e)
+        mine.setdefault(("r", int(graph.right[e])), []).append(e)
+    out = []
+    for e in range(graph.n_edges):
+        if e in chosen:
+            continue
+        wants = []
+        for side, node, cap in (
+            ("l", int(graph.left[e]), graph.left_capacity),
+            ("r", int(graph.right[e]), graph.right_capacity),
+        ):
+            held = mine.get((side, node), [])
+            if cap[node] == 0:
+                wants.append(False)
+            elif len(held) < cap[node]:
+                wants.append(True)
+            else:
+                worst = max(key(h, side) for h in held)
+                wants.append(key(e, side) < worst)
+        if all(wants):
+            out.append(e)
+    return out
+
+
+@SETTINGS
+@given(graphs(max_side=5, max_edges=14), st.data())
+def test_vectorized_blocking_pairs_equal_plain_loops(graph: Any, data: Any) -> None:
+    import numpy as np
+
+    from rmatch.solvers import blocking_pairs
+
+    chosen = sorted(
+        data.draw(st.sets(st.integers(0, max(graph.n_edges - 1, 0)), max_size=8))
+        if graph.n_edges
+        else set()
+    )
+    got = blocking_pairs(graph, np.asarray(chosen, dtype=np.int64)).tolist()
+    assert got == _loop_blocking(graph, chosen, None)
+    ranks = (
+        np.asarray(data.draw(st.lists(st.integers(0, 2), min_size=graph.n_edges,
+                                      max_size=graph.n_edges)), dtype=np.int64),
+        np.asarray(data.draw(st.lists(st.integers(0, 2), min_size=graph.n_edges,
+                                      max_size=graph.n_edges)), dtype=np.int64),
+    )  # fmt: skip
+    got = blocking_pairs(graph, np.asarray(chosen, dtype=np.int64), ranks).tolist()
+    assert got == _loop_blocking(graph, chosen, ranks)

@@ -53,6 +53,13 @@ class Matching:
         mentor nor mentee (``not_participating``; they stay in the org chart).
     solution : Solution
         Raw solver output (objective, bound, gap, status, method, stats).
+
+    Notes
+    -----
+    A program matched with choices ([`rmatch.choices`][rmatch.choices]) passes
+    ``reasons`` (person id -> ``(reason_code, reason)``, replacing the default reason
+    of an unmatched person) and ``pair_columns`` (extra ``pairs`` columns, one value
+    per chosen edge in ``solution.edges`` order) to the constructor.
     """
 
     def __init__(
