@@ -295,3 +295,35 @@ def test_no_warning_for_a_clean_file() -> None:
         warnings.simplefilter("error")
         ch = _choices("person_id,candidate_id,rank\nE2,M1,1\nE2,M2,2\n", people)
         _program().match(people, choices=ch)
+
+
+def test_both_role_choice_takes_the_side_other_choices_show() -> None:
+    people = _people({"id": "B1", "role": "both"}, {"id": "B2", "role": "both"})
+    # B1 also ranked a mentor, so their choice of B2 is as a mentee too
+    ch = _choices("person_id,candidate_id,rank\nB1,M2,1\nB1,B2,2\nB2,B1,1\n", people)
+    rows = set(map(tuple, ch.table[["person_id", "candidate_id", "side"]].values))
+    assert rows == {
+        ("B1", "M2", "mentee"),
+        ("B1", "B2", "mentee"),
+        ("B2", "B1", "mentee"),
+        ("B2", "B1", "mentor"),
+    }
+
+
+def test_both_role_forbidden_direction_is_dropped_silently() -> None:
+    people = _people(
+        {"id": "B1", "role": "both", "seniority": "1"},
+        {"id": "B2", "role": "both", "seniority": "5"},
+    )
+    program = rmatch.Program(
+        criteria=[rmatch.Interests()],
+        rules=[rmatch.ReverseSeniority()],  # B2 (senior) may not mentor B1
+        method="flow",
+    )
+    ch = _choices("person_id,candidate_id,rank\nB1,B2,1\n", people)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the allowed direction stays: no warning
+        result = program.match(people, choices=ch)
+    stats = result.solution.stats["choices"]
+    assert (stats["mentee_choosers"], stats["mentor_choosers"]) == (0, 1)
+    assert ["B1", "B2"] in result.pairs[["mentor_id", "mentee_id"]].values.tolist()
