@@ -327,3 +327,14 @@ def test_both_role_forbidden_direction_is_dropped_silently() -> None:
     stats = result.solution.stats["choices"]
     assert (stats["mentee_choosers"], stats["mentor_choosers"]) == (0, 1)
     assert ["B1", "B2"] in result.pairs[["mentor_id", "mentee_id"]].values.tolist()
+
+
+def test_capacity_zero_chooser_keeps_that_reason_and_coverage_objective() -> None:
+    people = _people({"id": "E9", "role": "mentee", "capacity": "0"})
+    ch = _choices("person_id,candidate_id,rank\nE9,M2,1\nE2,M2,1\n", people)
+    result = _program().match(people, choices=ch)
+    reasons = dict(result.unmatched[["id", "reason_code"]].values.tolist())
+    assert reasons["E9"] == "capacity_zero"
+    result = _program("flow", objective="coverage").match(people, choices=ch)
+    s = result.summary()
+    assert (s.objective_name, s.objective) == ("coverage", float(s.pairs))

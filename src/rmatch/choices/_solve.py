@@ -178,16 +178,19 @@ class ChoiceMatch:
         matched[cs.mentors[g.left[e]]] = True
         matched[cs.mentees[g.right[e]]] = True
         acc = prefs.acceptable
-        for nodes_of, node_arr, chooser, choice, other in (
-            (cs.mentees, g.right, prefs.chooser_r, prefs.choice_r, "mentor"),
-            (cs.mentors, g.left, prefs.chooser_l, prefs.choice_l, "mentee"),
-        ):
+        for nodes_of, node_arr, cap, chooser, choice, other in (
+            (cs.mentees, g.right, g.right_capacity, prefs.chooser_r, prefs.choice_r,
+             "mentor"),
+            (cs.mentors, g.left, g.left_capacity, prefs.chooser_l, prefs.choice_l,
+             "mentee"),
+        ):  # fmt: skip
             n_nodes = nodes_of.size
             ranked = np.bincount(node_arr[choice > 0], minlength=n_nodes)
             accepted = np.bincount(node_arr[acc & (choice > 0)], minlength=n_nodes)
             degree = np.bincount(node_arr, minlength=n_nodes)
             open_ = np.bincount(node_arr[acc], minlength=n_nodes)
-            for node in np.flatnonzero(~matched[nodes_of]).tolist():
+            # capacity 0 keeps its own reason
+            for node in np.flatnonzero(~matched[nodes_of] & (cap > 0)).tolist():
                 pid = str(people.ids[nodes_of[node]])
                 if pid in out:
                     continue
