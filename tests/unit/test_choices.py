@@ -338,3 +338,14 @@ def test_capacity_zero_chooser_keeps_that_reason_and_coverage_objective() -> Non
     result = _program("flow", objective="coverage").match(people, choices=ch)
     s = result.summary()
     assert (s.objective_name, s.objective) == ("coverage", float(s.pairs))
+
+
+def test_explanation_names_the_choice() -> None:
+    people = _people()
+    ch = _choices("person_id,candidate_id,rank\nE2,M1,2\nE2,M2,1\n", people)
+    result = _program().match(people, choices=ch)
+    pair = result.explain("E2").to_dict()["pairs"][0]
+    assert (pair["partner_id"], pair["choice"]) == ("M2", 1)
+    assert pair["rank_text"].endswith("their 1st choice") and pair["better"] is None
+    other = result.explain("M2").to_dict()["pairs"][0]
+    assert other["choice"] is None and "not ranked by them" in other["rank_text"]

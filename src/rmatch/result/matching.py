@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rmatch.people import NOT_PARTICIPATING
-from rmatch.result.explanation import Explanation
+from rmatch.result.explanation import Explanation, ordinal
 from rmatch.result.export import to_json_safe, write_table
 from rmatch.result.reasons import explain_person, unmatched_reasons
 from rmatch.result.summary import Summary, quality, summary
@@ -213,7 +213,7 @@ class Matching:
         Explanation
             ``print()`` it for text; ``.to_dict()`` for HR tools.
         """
-        return explain_person(
+        out = explain_person(
             self.people,
             self.candidates,
             self.solution,
@@ -221,6 +221,27 @@ class Matching:
             self.unmatched,
             str(person_id),
         )
+        if "mentee_choice" in self._pair_columns:  # matched on stated choices
+            self._add_choices(out)
+        return out
+
+    def _add_choices(self, out: Explanation) -> None:
+        """Say which of their choices each partner was (the scores did not decide)."""
+        for pair in out.pairs:
+            me, other = out.person_id, pair["partner_id"]
+            ids = (other, me) if pair["as"] == "mentee" else (me, other)
+            row = self.pairs[
+                (self.pairs["mentor_id"] == ids[0])
+                & (self.pairs["mentee_id"] == ids[1])
+            ]
+            rank = row[f"{pair['as']}_choice"].iloc[0] if len(row) else np.nan
+            pair["choice"] = None if np.isnan(rank) else int(rank)
+            pair["rank_text"] += (
+                "; not ranked by them"
+                if pair["choice"] is None
+                else f"; their {ordinal(pair['choice'])} choice"
+            )
+            pair["better"] = None  # the stated preferences chose, not the scores
 
     # ------------------------------------------------------------------ export
     def to_records(self) -> dict[str, Any]:
