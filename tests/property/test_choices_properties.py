@@ -318,3 +318,44 @@ def test_vectorized_blocking_pairs_equal_plain_loops(graph: Any, data: Any) -> N
     )  # fmt: skip
     got = blocking_pairs(graph, np.asarray(chosen, dtype=np.int64), ranks).tolist()
     assert got == _loop_blocking(graph, chosen, ranks)
+
+
+@SETTINGS
+@given(
+    programs(),
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "person_id": st.sampled_from(["M0", "M1", "E0", "E1", "E2", "", "Zz"]),
+                "candidate_id": st.sampled_from(["M0", "M1", "E0", "E1", "", "m0"]),
+                "rank": st.sampled_from(["1", "2", "2.0", "0", "-1", "x", "", "1.5"]),
+                "side": st.sampled_from(["", "", "mentee", "mentor", "both"]),
+            }
+        ),
+        max_size=8,
+    ),
+)
+def test_messy_choices_never_crash_and_lose_nobody(
+    case: dict[str, Any], rows: list[dict[str, str]]
+) -> None:
+    people = rmatch.read_people(case["records"])
+    error: rmatch.ValidationError | None = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", rmatch.DataQualityWarning)
+            choices = rmatch.read_choices(rows, people)
+    except rmatch.ValidationError as err:  # the only exception allowed
+        error = err
+    if error is not None:
+        assert error.issues and all(i.row is not None for i in error.issues)
+        return
+    for method in ("stable", "flow"):
+        program = rmatch.Program(
+            criteria=[rmatch.Interests()],
+            rules=[rmatch.ForbiddenPairs(case["forbidden"])],
+            method=method,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", rmatch.DataQualityWarning)
+            result = program.match(people, choices=choices)
+        check_nobody_lost(case, result)
