@@ -349,3 +349,23 @@ def test_explanation_names_the_choice() -> None:
     assert pair["rank_text"].endswith("their 1st choice") and pair["better"] is None
     other = result.explain("M2").to_dict()["pairs"][0]
     assert other["choice"] is None and "not ranked by them" in other["rank_text"]
+
+
+def test_cli_choices_columns_map_a_form_export(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(rmatch.datasets.demo_path(), "signups.csv")
+    Path("form.csv").write_text(
+        "Your id,First choice,Second choice\nE000001,E000150,E000063\n",
+        encoding="utf-8",
+    )
+    argv = ["match", "signups.csv", "--choices", "form.csv", "-q", "--method", "stable"]
+    columns = ["person_id=Your id", "ranked=First choice", "ranked=Second choice"]
+    code = main([*argv, *(f"--choices-column={c}" for c in columns)])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    pairs = pd.read_csv("pairs.csv", dtype=str)
+    mine = pairs[pairs["mentee_id"] == "E000001"]
+    assert mine["mentee_choice"].tolist() in (["1.0000"], ["2.0000"])
+    code = main([*argv, "--choices-column", "person_id"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "FIELD=COLUMN" in err
