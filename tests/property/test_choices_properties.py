@@ -33,7 +33,9 @@ Pair = tuple[str, str]  # (mentor id, mentee id)
 
 
 @st.composite
-def programs(draw: Any, mentor_cap_max: int = 2, full: bool = False) -> dict[str, Any]:
+def programs(
+    draw: Any, mentor_cap_max: int = 2, full: bool = False, mentee_cap_max: int = 1
+) -> dict[str, Any]:
     """Small organizations with forbidden pairs and choices from both sides.
 
     ``full``: everyone ranks everyone (strict lists), where several stable
@@ -52,8 +54,10 @@ def programs(draw: Any, mentor_cap_max: int = 2, full: bool = False) -> dict[str
                 "id": pid,
                 "role": "mentor" if pid.startswith("M") else "mentee",
                 "capacity": 1
-                if full or not pid.startswith("M")
-                else draw(st.sampled_from([1, 1, 1, mentor_cap_max, 0])),
+                if full
+                else draw(st.sampled_from([1, 1, 1, mentor_cap_max, 0]))
+                if pid.startswith("M")
+                else draw(st.integers(1, mentee_cap_max)),
                 "interests": "; ".join(interests),
             }
         )
@@ -224,6 +228,16 @@ def test_stable_has_no_blocking_pair_and_is_mentee_optimal(
             if theirs:
                 assert mine, f"{mentee} is matched in another stable matching"
                 assert ref.key(mentee, mine[0]) <= ref.key(mentee, theirs[0])
+
+
+@SETTINGS
+@given(programs(mentor_cap_max=3, mentee_cap_max=2))
+def test_stable_many_to_many_has_no_blocking_pair(case: dict[str, Any]) -> None:
+    for method in ("stable", "stable:mentor"):
+        result = run(case, method)
+        ref = Referee(case, result)
+        check_nobody_lost(case, result)
+        assert ref.blocking(pairs_of(result)) == [] and result.blocking_pairs == 0
 
 
 @SETTINGS
