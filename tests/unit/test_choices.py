@@ -369,3 +369,17 @@ def test_cli_choices_columns_map_a_form_export(tmp_path: Path, capsys, monkeypat
     code = main([*argv, "--choices-column", "person_id"])
     _, err = capsys.readouterr()
     assert code == 2 and "FIELD=COLUMN" in err
+
+
+def test_many_forbidden_choices_are_named_then_counted() -> None:
+    people = _people(
+        *({"id": f"R{i}", "role": "mentee", "manager_id": "M1"} for i in range(8))
+    )
+    text = "person_id,candidate_id,rank\n" + "".join(f"R{i},M1,1\n" for i in range(8))
+    with pytest.warns(rmatch.DataQualityWarning) as record:
+        result = _program().match(people, choices=_choices(text, people))
+    message = str(record[0].message)
+    assert message.count("no reporting line") == 5 and message.endswith("and 3 more")
+    assert set(
+        result.unmatched.set_index("id").loc[[f"R{i}" for i in range(8)], "reason_code"]
+    ) == {"choices_forbidden"}

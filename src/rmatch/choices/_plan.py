@@ -21,7 +21,7 @@ from rmatch.scoring import Block, Criterion
 __all__ = ["Preferences", "preferences"]
 
 #: Forbidden choices named one by one in the warning (the rest are counted).
-NAMED_FORBIDDEN = 100
+NAMED_FORBIDDEN = 5
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,9 +220,8 @@ def preferences(
         warnings.warn(
             f"{choices.source}: {missing.size} choice(s) are pairs the program's "
             "rules forbid and are dropped (hard rules always hold): "
-            + "; ".join(lines[:5])
-            + (f"; ... {len(lines) - 5} more named in err" if len(lines) > 5 else "")
-            + (f" and {more} more" if more > 0 else ""),
+            + "; ".join(lines)
+            + (f"; and {more} more" if more > 0 else ""),
             DataQualityWarning,
             stacklevel=4,
         )
