@@ -47,6 +47,8 @@ class Preferences:
     utility : numpy.ndarray
         ``int64``: the rank utility of the pair, ``(K + 1 - rank)`` from each end
         that ranked the other (``K`` = the longest list).
+    longest : int
+        ``K``: the longest list (the largest renumbered rank).
     forbidden : dict
         Person id -> number of their choices that the rules forbid.
     chosen_rows : dict
