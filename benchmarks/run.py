@@ -47,9 +47,12 @@ JSON (``--json``): one object for one size, else a list of objects, each with
 process; with ``--repeat``, the largest over the runs), ``mentor_rate``,
 ``mentee_rate`` and ``top_k``. With ``--shortlist K``, ``shortlist`` holds the time
 of ``program.shortlist(people, k=K)`` on the same instance and its exposure figures
-with and without the cap (see ``docs/shortlists.md``). ``owner_report`` holds the
-time of ``result.report()`` and ``Report.to_html()`` (no rule prices) and its
-``ratio`` to the match (score + solve + certify).
+with and without the cap (see ``docs/shortlists.md``), and ``shortlist["choices"]``
+the time of matching on the shortlist as choices (everyone keeps the suggested
+order) with ``stable`` and with the program's method: pairs, first choices, rank
+utility and blocking pairs. ``owner_report`` holds the time of ``result.report()``
+and ``Report.to_html()`` (no rule prices) and its ``ratio`` to the match (score +
+solve + certify).
 """
 
 from __future__ import annotations
@@ -275,7 +278,38 @@ def _shortlist(program: Any, people: Any, k: int) -> dict[str, Any]:
     """Time ``program.shortlist(people, k=k)``; its exposure figures."""
     t0 = time.perf_counter()
     lists = program.shortlist(people, k=k)
-    return {"k": k, "seconds": time.perf_counter() - t0, "exposure": lists.exposure}
+    out = {"k": k, "seconds": time.perf_counter() - t0, "exposure": lists.exposure}
+    out["choices"] = _choices(program, people, lists.table)
+    return out
+
+
+def _choices(program: Any, people: Any, table: Any) -> dict[str, Any]:
+    """Match on the shortlist as choices (everyone keeps the suggested order)."""
+    import copy
+
+    import rmatch
+
+    t0 = time.perf_counter()
+    choices = rmatch.read_choices(table[["person_id", "candidate_id", "rank"]], people)
+    out: dict[str, Any] = {
+        "rows": len(choices),
+        "read_seconds": time.perf_counter() - t0,
+    }
+    for method in ("stable", program.method):
+        settings = copy.copy(program)
+        settings.method = method
+        t1 = time.perf_counter()
+        result = settings.match(people, choices=choices)
+        summary = result.summary()
+        out[method] = {
+            "seconds": time.perf_counter() - t1,
+            "solve_seconds": result.seconds.get("solve"),
+            "pairs": summary.pairs,
+            "blocking_pairs": summary.blocking_pairs,
+            "rank_utility": summary.choices.get("rank_utility"),
+            "first_choices": summary.choices.get("first_choices"),
+        }
+    return out
 
 
 def _print_shortlist(res: dict[str, Any]) -> None:
@@ -299,6 +333,15 @@ def _print_shortlist(res: dict[str, Any]) -> None:
             f"    {name:<12} max {f['max']:>4}  median {f['median']:>5g}  "
             f"Gini {f['gini']:.3f}  total {f['total_score']:.3f}"
         )
+    c = s.get("choices") or {}
+    for method, r in c.items():
+        if isinstance(r, dict):
+            print(
+                f"    choices {method:<12} {r['seconds']:7.3f} s (solve "
+                f"{r['solve_seconds']:.3f} s)  {r['pairs']:,} pairs, "
+                f"{r['first_choices']:,} first choices, utility {r['rank_utility']:,}, "
+                f"blocking pairs {r['blocking_pairs']:,}"
+            )
 
 
 # --------------------------------------------------------------------------- baselines

@@ -278,6 +278,39 @@ check.findings""",
             ),
         ],
     ),
+    (
+        "choices",
+        [
+            (
+                "md",
+                """\
+## 8. Shortlists, then pairs from what people chose
+
+Instead of imposing pairs, show each mentee a few suggested mentors, spread so that
+the most popular mentors are not suggested to everyone, and let them rank them. The
+ranked choices then feed a **stable** matching: no mentor and mentee would both
+rather be together than with the partners they got.""",
+            ),
+            (
+                "code",
+                """\
+lists = program.shortlist(people, k=2)
+print(lists.summary())
+lists.table[["person_id", "rank", "candidate_id", "score", "reason"]]""",
+            ),
+            (
+                "code",
+                """\
+# as if every mentee ranked their shortlist in the suggested order
+form = lists.table[["person_id", "candidate_id", "rank"]]
+choices = rmatch.read_choices(form, people)
+program.method = "stable"
+chosen = program.match(people, choices=choices)
+print("blocking pairs:", chosen.blocking_pairs)
+chosen.pairs[["mentor_name", "mentee_name", "mentee_choice", "score"]]""",
+            ),
+        ],
+    ),
 ]
 
 

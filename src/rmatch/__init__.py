@@ -24,6 +24,7 @@ from typing import Any
 
 from rmatch import datasets, report
 from rmatch.analysis import PairsCheck, check_pairs, price_of_rules
+from rmatch.choices import Choices, read_choices
 from rmatch.constraints import (
     Constraint,
     CrossShare,
@@ -85,6 +86,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Block",
+    "Choices",
     "ConfigError",
     "Constraint",
     "Criterion",
@@ -137,6 +139,7 @@ __all__ = [
     "datasets",
     "plan_rounds",
     "price_of_rules",
+    "read_choices",
     "read_matching",
     "read_people",
     "read_survey",

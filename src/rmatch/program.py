@@ -33,6 +33,7 @@ from typing import Any, Unpack
 
 from rmatch.candidates import CandidateSet, build_candidates
 from rmatch.certify import certify
+from rmatch.choices import match_choices
 from rmatch.config_file import dumps as toml_dumps
 from rmatch.constraints import (
     Soft,
@@ -272,6 +273,7 @@ class Program:
         self,
         people: People,
         *,
+        choices: Any = None,
         progress: Callable[[str, int, int], None] | None = None,
         engine: str = "local",
         client: Any = None,
@@ -281,6 +283,10 @@ class Program:
         Parameters
         ----------
         people : People
+        choices : Choices or file, optional
+            Stated preferences ([`rmatch.read_choices()`][rmatch.choices.read_choices]
+            or what it reads): ``method="stable"`` gives a stable matching on them,
+            other methods the best rank utility ([`rmatch.choices`][rmatch.choices]).
         progress : callable, optional
             ``progress(stage, done, total)``; the library is silent otherwise.
         engine : {"local", "dask"}
@@ -309,13 +315,21 @@ class Program:
         cs, owners = self._constrained_candidates(
             people, self, engine, client, progress
         )
+        plan = None
+        if choices is not None:
+            rules = [r for r in self.rules if isinstance(r, Rule)]
+            plan = match_choices(
+                choices, people, cs, criteria=self.scoring_criteria(), rules=rules,
+                owners=owners,
+            )  # fmt: skip
+            cs = plan.candidates
         seconds["score"] = time.perf_counter() - t0
         if progress is not None:
             progress("solve", 0, 1)
         t1 = time.perf_counter()
-        solution = self._solve(people, cs, owners)
+        solution = self._solve(people, cs, owners) if plan is None else plan.solve(self)
         seconds["solve"] = time.perf_counter() - t1
-        if cs.top_k is not None and self.objective == "total":
+        if plan is None and cs.top_k is not None and self.objective == "total":
             t3 = time.perf_counter()
             cs, solution = self._certify(
                 people, cs, solution, progress=progress, engine=engine, client=client
@@ -335,6 +349,7 @@ class Program:
             seconds=seconds,
             program=self.to_dict(),
             constraints=constraints,
+            **({} if plan is None else plan.report(solution)),
         )
         seconds["report"] = time.perf_counter() - t2
         result.seconds.update(seconds)

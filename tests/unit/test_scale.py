@@ -130,6 +130,8 @@ def test_benchmark_runner_writes_the_figures(tmp_path: Path) -> None:
             str(out),
             "--baselines",
             "scipy_lsa,pulp,python_loop",
+            "--shortlist",
+            "3",
         ],
         capture_output=True,
         text=True,
@@ -161,6 +163,9 @@ def test_benchmark_runner_writes_the_figures(tmp_path: Path) -> None:
         )
     assert data["baselines"]["python_loop"]["max_abs_diff_vs_rmatch"] < 1e-6
     assert data["gap"] == pytest.approx(0.0, abs=1e-12)
+    choices = data["shortlist"]["choices"]  # the shortlist matched as choices
+    assert choices["stable"]["blocking_pairs"] == 0
+    assert choices["auto"]["rank_utility"] >= choices["stable"]["rank_utility"]
 
 
 @pytest.mark.slow  # the runner in a subprocess with Dask worker processes

@@ -153,7 +153,8 @@ def solver_options(p: argparse.ArgumentParser) -> None:
         "--method",
         type=method,
         metavar="{" + ",".join(METHODS) + "}[:VARIANT]",
-        help="solver (default: the program's, usually auto); e.g. ilp:cbc",
+        help="solver (default: the program's, usually auto); e.g. ilp:cbc; "
+        "stable (mentees propose) or stable:mentor (mentors propose)",
     )
     p.add_argument(
         "--objective",

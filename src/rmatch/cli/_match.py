@@ -6,6 +6,7 @@ import argparse
 from typing import Any, TextIO
 
 from rmatch.analysis import format_price_table, price_of_rules
+from rmatch.choices import read_choices
 from rmatch.cli._common import (
     Progress,
     engine,
@@ -16,6 +17,7 @@ from rmatch.cli._common import (
     solver_options,
     write_report,
 )
+from rmatch.errors import ConfigError
 
 
 def register(sub: Any) -> None:
@@ -29,6 +31,24 @@ def register(sub: Any) -> None:
     match.add_argument("--unmatched", help="write who was left out and why")
     match.add_argument("--json", help="also write everything as JSON for HR tools")
     match.add_argument("--history", help="CSV of past pairs never to repeat")
+    match.add_argument(
+        "--choices",
+        metavar="FILE",
+        help="ranked choices (person_id, candidate_id, rank; 1 = first choice), e.g. "
+        "from a form where people ranked their shortlist: with --method stable a "
+        "stable matching on them (stable:mentor for mentor-optimal), otherwise the "
+        "best ranks, ties broken by score; see docs/shortlists.md",
+    )
+    match.add_argument(
+        "--choices-column",
+        dest="choices_columns",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="map a column of the choices file: person_id=, candidate_id=, rank= or "
+        "side=; for one column per place repeat ranked=COLUMN, first choice first "
+        '(e.g. --choices-column "person_id=Your e-mail" --choices-column '
+        '"ranked=First choice" --choices-column "ranked=Second choice")',
+    )
     match.add_argument(
         "--time-limit",
         dest="time_limit",
@@ -80,12 +100,34 @@ def register(sub: Any) -> None:
     match.set_defaults(run=run)
 
 
+def choices_mapping(items: list[str]) -> dict[str, Any]:
+    """``["person_id=Email", "ranked=A", "ranked=B"]`` -> the read_choices mapping."""
+    mapping: dict[str, Any] = {}
+    for item in items:
+        field, sep, column = item.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise ConfigError(
+                f"--choices-column needs FIELD=COLUMN (e.g. person_id=Email); "
+                f"got {item!r}"
+            )
+        if field == "ranked":
+            mapping.setdefault("ranked", []).append(column)
+        else:
+            mapping[field] = column
+    return mapping
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Match, print the summary, write the files asked for."""
     program = load_program(args)
     people = read_input(args.input, program, getattr(args, "config", None))
     progress = Progress(err, not args.quiet)
-    result = program.match(people, progress=progress, **engine(args))
+    choices = None
+    if args.choices:
+        mapping = choices_mapping(args.choices_columns or [])
+        choices = read_choices(args.choices, people, mapping=mapping)
+    result = program.match(people, choices=choices, progress=progress, **engine(args))
     out.write(str(result.summary()) + "\n")
     if not args.quiet:
         print_pairs(result, out)

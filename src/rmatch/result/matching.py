@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +18,11 @@ import numpy as np
 import pandas as pd
 
 from rmatch.people import NOT_PARTICIPATING
-from rmatch.result.explanation import Explanation
+from rmatch.result.explanation import Explanation, ordinal
 from rmatch.result.export import to_json_safe, write_table
 from rmatch.result.reasons import explain_person, unmatched_reasons
 from rmatch.result.summary import Summary, quality, summary
+from rmatch.solvers import blocking_pairs
 
 if TYPE_CHECKING:
     from rmatch.candidates import CandidateSet
@@ -43,13 +45,22 @@ class Matching:
     unmatched : pandas.DataFrame
         ``id``, ``name``, ``role``, ``reason`` and a stable ``reason_code``
         (``capacity_zero``, ``no_partners``, ``rule:<name>``, ``rules``, ``pruned``,
-        ``slots_exhausted``, ``taken``, ``objective``).
+        ``slots_exhausted``, ``taken``, ``objective``; with choices
+        ``choices_forbidden``, ``choices_unacceptable``, ``choices_taken``,
+        ``not_chosen``, see [`rmatch.choices`][rmatch.choices]).
     rejected : pandas.DataFrame
         ``file``, ``row``, ``id``, ``reason``, ``reason_code``: input rows that
         were not used (``rejected``), and survey respondents who answered neither
         mentor nor mentee (``not_participating``; they stay in the org chart).
     solution : Solution
         Raw solver output (objective, bound, gap, status, method, stats).
+
+    Notes
+    -----
+    A program matched with choices ([`rmatch.choices`][rmatch.choices]) passes
+    ``reasons`` (person id -> ``(reason_code, reason)``, replacing the default reason
+    of an unmatched person) and ``pair_columns`` (extra ``pairs`` columns, one value
+    per chosen edge in ``solution.edges`` order) to the constructor.
     """
 
     def __init__(
@@ -62,7 +73,11 @@ class Matching:
         seconds: dict[str, float] | None = None,
         program: dict[str, Any] | None = None,
         constraints: Sequence[Any] = (),
+        reasons: Mapping[str, tuple[str, str]] | None = None,
+        pair_columns: Mapping[str, np.ndarray] | None = None,
     ) -> None:
+        self._reasons = dict(reasons or {})  # id -> (code, text) replacing the default
+        self._pair_columns = dict(pair_columns or {})  # per chosen edge, edge order
         self.people = people
         self.constraints = list(constraints)
         self.candidates = candidates
@@ -103,6 +118,7 @@ class Matching:
         }
         for c, name in enumerate(cs.criteria):
             data[name] = cs.criterion_scores[e, c].astype(np.float64)
+        data.update(self._pair_columns)
         data["mentor_name"] = [people.name_of(int(i)) for i in mentor_pos]
         data["mentee_name"] = [people.name_of(int(i)) for i in mentee_pos]
         frame = pd.DataFrame(data)
@@ -116,6 +132,9 @@ class Matching:
 
     def _unmatched_frame(self) -> pd.DataFrame:
         rows = unmatched_reasons(self.people, self.candidates, self.solution)
+        for row in rows:
+            if row["id"] in self._reasons:
+                row["reason_code"], row["reason"] = self._reasons[row["id"]]
         return pd.DataFrame(
             rows, columns=["id", "name", "role", "reason", "reason_code"]
         )
@@ -159,7 +178,28 @@ class Matching:
             self.rejected,
             constraints=self.constraints,
             seconds=self.seconds,
+            blocking=(self.blocking_pairs, self.preferences),
         )
+
+    @property
+    def preferences(self) -> str:
+        """Whose preferences `blocking_pairs` uses: ``"scores"`` or ``"choices"``."""
+        return str(self.solution.stats.get("preferences", "scores"))
+
+    @cached_property
+    def blocking_pairs(self) -> int:
+        """Pairs not chosen that would both rather be together (0: stable).
+
+        A candidate pair blocks when each of the two has a free place or prefers
+        the other to their worst partner. Preferences are the stated choices when
+        the program matched with choices ([`rmatch.choices`][rmatch.choices]), else
+        the scores (ties by position), as ``method="stable"`` uses. Only candidate
+        pairs are checked (on a pruned graph, pruned pairs are not).
+        """
+        stats = self.solution.stats
+        if "blocking_pairs" in stats:
+            return int(stats["blocking_pairs"])
+        return int(blocking_pairs(self.candidates.graph, self._chosen()).size)
 
     # ------------------------------------------------------------------ explain
     def explain(self, person_id: str) -> Explanation:
@@ -174,7 +214,7 @@ class Matching:
         Explanation
             ``print()`` it for text; ``.to_dict()`` for HR tools.
         """
-        return explain_person(
+        out = explain_person(
             self.people,
             self.candidates,
             self.solution,
@@ -182,6 +222,27 @@ class Matching:
             self.unmatched,
             str(person_id),
         )
+        if "mentee_choice" in self._pair_columns:  # matched on stated choices
+            self._add_choices(out)
+        return out
+
+    def _add_choices(self, out: Explanation) -> None:
+        """Say which of their choices each partner was (the scores did not decide)."""
+        for pair in out.pairs:
+            me, other = out.person_id, pair["partner_id"]
+            ids = (other, me) if pair["as"] == "mentee" else (me, other)
+            row = self.pairs[
+                (self.pairs["mentor_id"] == ids[0])
+                & (self.pairs["mentee_id"] == ids[1])
+            ]
+            rank = row[f"{pair['as']}_choice"].iloc[0] if len(row) else np.nan
+            pair["choice"] = None if np.isnan(rank) else int(rank)
+            pair["rank_text"] += (
+                "; not ranked by them"
+                if pair["choice"] is None
+                else f"; their {ordinal(pair['choice'])} choice"
+            )
+            pair["better"] = None  # the stated preferences chose, not the scores
 
     # ------------------------------------------------------------------ report
     def report(

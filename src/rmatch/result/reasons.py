@@ -128,6 +128,10 @@ REASON_LABELS = {
     "slots_exhausted": "slots exhausted on the other side",
     "taken": "every allowed candidate taken by a better fit",
     "objective": "left out by the objective or a quota",
+    "choices_forbidden": "every choice forbidden by the rules",
+    "choices_unacceptable": "none of their choices ranked them",
+    "choices_taken": "none of their choices could take them",
+    "not_chosen": "nobody who ranked chose them",
 }
 
 

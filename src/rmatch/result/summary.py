@@ -56,6 +56,9 @@ class Summary:
     constraints: dict[str, str] = field(default_factory=dict)
     unmatched_reasons: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    blocking_pairs: int | None = None
+    preferences: str = "scores"
+    choices: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict."""
@@ -88,6 +91,21 @@ class Summary:
             + (" on a pruned candidate graph" if self.pruned else ""),
             f"candidate pairs   {self.candidate_pairs}",
         ]
+        if self.blocking_pairs is not None:
+            lines.append(
+                f"blocking pairs    {self.blocking_pairs} "
+                f"(preferences: {self.preferences})"
+            )
+        if self.choices:
+            c = self.choices
+            mean = c.get("mean_rank")
+            lines.append(
+                f"choices           {c.get('first_choices', 0)} first choices, "
+                f"{c.get('ranked_pairs', 0)} of {self.pairs} pairs ranked by "
+                "someone"
+                + ("" if mean is None else f", mean rank {mean:.2f}")
+                + f", forbidden by rules: {c.get('dropped_forbidden', 0)}"
+            )
         if self.rules:
             lines.append("rules (pairs removed):")
             lines += [f"  {k:<50} {v:>8}" for k, v in self.rules.items()]
@@ -146,6 +164,7 @@ def summary(
     *,
     constraints: Sequence[Any] = (),
     seconds: Mapping[str, float] | None = None,
+    blocking: tuple[int, str] | None = None,
 ) -> Summary:
     """Return coverage, scores, objective, bound, gap, rules and unmatched.
 
@@ -162,6 +181,9 @@ def summary(
         The program's constraints, reported as achieved.
     seconds : mapping, optional
         Time per stage.
+    blocking : (int, str), optional
+        Blocking pairs and whose preferences they count (``"scores"`` or
+        ``"choices"``); see [`Matching.blocking_pairs`][rmatch.result.Matching].
 
     Returns
     -------
@@ -208,4 +230,7 @@ def summary(
         constraints=achieved,
         unmatched_reasons={str(k): int(v) for k, v in reasons.items()},
         seconds={k: round(v, 4) for k, v in (seconds or {}).items()},
+        blocking_pairs=None if blocking is None else int(blocking[0]),
+        preferences="scores" if blocking is None else blocking[1],
+        choices=dict(sol.stats.get("choices", {})),
     )

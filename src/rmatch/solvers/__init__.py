@@ -15,7 +15,8 @@ Methods (``method=``):
 ``"flow"``                min-cost flow (``:ortools``/``:highs-lp``/``:networkx``)
 ``"ilp"``                 PuLP model: quotas, required pairs, every objective
 ``"lagrangian"``          one quota priced into the flow solver (``:ilp``: then ILP)
-``"stable"``              mentee-proposing deferred acceptance (not optimal)
+``"stable"``              deferred acceptance, mentees propose (``:mentor``:
+                          mentors propose); stable, not optimal
 ``"greedy"``              best pairs first (baseline, not optimal)
 ========================  ==================================================
 
@@ -58,7 +59,7 @@ from rmatch.solvers._graph import (
 from rmatch.solvers._lexico import CountFn, Outcome, run_objective
 from rmatch.solvers._verify import verify
 from rmatch.solvers.greedy import solve_greedy
-from rmatch.solvers.stable import blocking_pairs, solve_stable
+from rmatch.solvers.stable import PROPOSERS, blocking_pairs, solve_stable
 
 __all__ = [
     "METHODS",
@@ -91,6 +92,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "flow": _flow.BACKENDS,
     "ilp": ("highs", "cbc"),
     "lagrangian": ("ilp",),
+    "stable": PROPOSERS,
 }
 #: Above this many edges ``lagrangian:ilp`` skips the ILP unless there is a time limit.
 LAGRANGIAN_MIN_EDGES = 20_000
@@ -347,7 +349,9 @@ def solve(
         if name == "greedy":
             out = _evaluate(graph, solve_greedy(graph), objective)
         elif name == "stable":
-            out = _evaluate(graph, solve_stable(graph), objective)
+            out = _evaluate(
+                graph, solve_stable(graph, proposer=variant or "mentee"), objective
+            )
         else:
             out = run_objective(
                 graph,
