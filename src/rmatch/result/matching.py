@@ -7,6 +7,7 @@ their input row could not be used (``rejected``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Sequence
@@ -28,7 +29,16 @@ if TYPE_CHECKING:
     from rmatch.scoring import Criterion
     from rmatch.solvers import Solution
 
-__all__ = ["Matching"]
+__all__ = ["SCHEMA_VERSION", "Matching", "schema_path"]
+
+#: Version of the JSON written by `Matching.to_json` (``schema_version``); the JSON
+#: Schema ships as ``rmatch/result/matching.schema.json``.
+SCHEMA_VERSION = "1.0"
+
+
+def schema_path() -> Path:
+    """Path of the JSON Schema of `Matching.to_json` output (shipped with rmatch)."""
+    return Path(__file__).with_name("matching.schema.json")
 
 
 class Matching:
@@ -71,6 +81,10 @@ class Matching:
         self.program = program or {}
         self.pairs = self._pairs_frame()
         self.unmatched = self._unmatched_frame()
+        #: Changelog of a re-match (``rmatch.feedback``): None for a first round.
+        self.changes: pd.DataFrame | None = None
+        #: Round number, history and priority report of a re-match.
+        self.rounds: dict[str, Any] = {}
         self.rejected = pd.DataFrame(
             [
                 {
@@ -150,7 +164,7 @@ class Matching:
 
     def summary(self) -> Summary:
         """Return coverage, scores, objective, bound, gap, rules and unmatched."""
-        return summary(
+        out = summary(
             self.people,
             self.candidates,
             self.solution,
@@ -159,6 +173,12 @@ class Matching:
             constraints=self.constraints,
             seconds=self.seconds,
         )
+        if self.rounds:
+            keep = ("round", "kept", "ended", "new", "previously_unmatched")
+            out = dataclasses.replace(
+                out, rounds={k: self.rounds[k] for k in keep if k in self.rounds}
+            )
+        return out
 
     # ------------------------------------------------------------------ explain
     def explain(self, person_id: str) -> Explanation:
@@ -184,15 +204,25 @@ class Matching:
 
     # ------------------------------------------------------------------ export
     def to_records(self) -> dict[str, Any]:
-        """Return pairs, unmatched, rejected and the summary as JSON-safe data."""
-        out: dict[str, Any] = to_json_safe(
-            {
-                "pairs": self.pairs.to_dict(orient="records"),
-                "unmatched": self.unmatched.to_dict(orient="records"),
-                "rejected": self.rejected.to_dict(orient="records"),
-                "summary": self.summary().to_dict(),
-            }
-        )
+        """Return pairs, unmatched, rejected and the summary as JSON-safe data.
+
+        Also ``schema_version`` ([`SCHEMA_VERSION`][rmatch.result.SCHEMA_VERSION])
+        and the ``program`` settings; after a re-match, ``changes`` (the
+        changelog) and ``rounds`` (the history the next round needs).
+        """
+        data: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "program": self.program,
+            "pairs": self.pairs.to_dict(orient="records"),
+            "unmatched": self.unmatched.to_dict(orient="records"),
+            "rejected": self.rejected.to_dict(orient="records"),
+            "summary": self.summary().to_dict(),
+        }
+        if self.changes is not None:
+            data["changes"] = self.changes.to_dict(orient="records")
+        if self.rounds:
+            data["rounds"] = self.rounds
+        out: dict[str, Any] = to_json_safe(data)
         return out
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
