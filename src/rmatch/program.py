@@ -49,11 +49,11 @@ from rmatch.errors import (
     InfeasibleGraphError,
     InfeasibleProgramError,
 )
+from rmatch.feedback import rematch
 from rmatch.people import People
 from rmatch.result import Matching
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.scoring import Criterion, default_criteria
-from rmatch.feedback import rematch
 from rmatch.settings import read_config, round_settings, write_config
 from rmatch.shortlist import Shortlist, ShortlistOptions, for_program
 from rmatch.solvers import METHODS as SOLVER_METHODS
@@ -313,8 +313,13 @@ class Program:
         """
         if previous is not None or feedback is not None:
             return rematch(
-                self, people, previous=previous, feedback=feedback,
-                progress=progress, engine=engine, client=client,
+                self,
+                people,
+                previous=previous,
+                feedback=feedback,
+                progress=progress,
+                engine=engine,
+                client=client,
             )
         seconds: dict[str, float] = {}
         if engine not in ("local", "dask"):

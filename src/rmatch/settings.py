@@ -5,7 +5,8 @@
 [`write_config`][rmatch.settings.write_config]; the two round-trip. The sections are
 ``[program]`` (solver settings), ``[criteria]``, ``[rules]``, ``[quotas]`` and
 ``[mapping]`` (``[survey]`` is an old name of ``[mapping]``) and ``[rounds]`` (how a
-re-match treats the previous round, see [`round_settings`][rmatch.settings.round_settings]).
+re-match treats the previous round, see
+[`round_settings`][rmatch.settings.round_settings]).
 """
 
 from __future__ import annotations

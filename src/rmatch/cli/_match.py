@@ -15,6 +15,7 @@ from rmatch.cli._common import (
     read_input,
     solver_options,
 )
+from rmatch.result import write_table
 
 
 def register(sub: Any) -> None:
@@ -28,6 +29,25 @@ def register(sub: Any) -> None:
     match.add_argument("--unmatched", help="write who was left out and why")
     match.add_argument("--json", help="also write everything as JSON for HR tools")
     match.add_argument("--history", help="CSV of past pairs never to repeat")
+    match.add_argument(
+        "--previous",
+        action="append",
+        metavar="FILE",
+        help="the previous round (pairs CSV/Excel or the --json file; repeat for "
+        "older rounds, oldest first): keep the pairs that work, do not repeat others",
+    )
+    match.add_argument(
+        "--feedback",
+        action="append",
+        metavar="FILE",
+        help="feedback on the previous round: mentor_id, mentee_id, rating (1-5) "
+        "and/or status (continue, end, not a fit)",
+    )
+    match.add_argument(
+        "--changelog",
+        metavar="FILE",
+        help="with --previous: write kept/ended/new pairs",
+    )
     match.add_argument(
         "--time-limit",
         dest="time_limit",
@@ -72,7 +92,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     program = load_program(args)
     people = read_input(args.input, program, getattr(args, "config", None))
     progress = Progress(err, not args.quiet)
-    result = program.match(people, progress=progress, **engine(args))
+    rounds: dict[str, Any] = {}
+    if args.previous or args.feedback:
+        rounds = {"previous": args.previous, "feedback": args.feedback}
+    result = program.match(people, progress=progress, **rounds, **engine(args))
     out.write(str(result.summary()) + "\n")
     if not args.quiet:
         print_pairs(result, out)
@@ -83,6 +106,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(f"\nwrote {len(result.pairs)} pairs to {target}\n")
     if args.unmatched:
         out.write(f"wrote {len(result.unmatched)} unmatched to {args.unmatched}\n")
+    if args.changelog:
+        if result.changes is None:
+            err.write("--changelog needs --previous (the round before); not written\n")
+        else:
+            write_table(result.changes, args.changelog, bom=args.bom)
+            out.write(f"wrote {len(result.changes)} changes to {args.changelog}\n")
     if args.json:
         result.to_json(args.json)
         out.write(f"wrote {args.json}\n")

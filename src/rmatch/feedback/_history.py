@@ -127,8 +127,9 @@ def read_history(previous: Any) -> RoundHistory:
     ----------
     previous : source or list of sources
         Anything [`read_matching()`][rmatch.result.read_matching] reads (a pairs
-        CSV/Excel file, the JSON of [`Matching.to_json()`][rmatch.result.Matching.to_json],
-        a DataFrame, records, a list of ``(mentor_id, mentee_id)`` tuples, a
+        CSV/Excel file, the JSON of
+        [`Matching.to_json()`][rmatch.result.Matching.to_json], a DataFrame,
+        records, a list of ``(mentor_id, mentee_id)`` tuples, a
         [`Matching`][rmatch.result.Matching]); an unmatched
         table (``--unmatched`` output: an ``id`` column) naming who was left out
         of the last round; a [`History`][rmatch.rules.History] of older pairs. The
@@ -143,8 +144,10 @@ def read_history(previous: Any) -> RoundHistory:
     sources: Iterable[Any]
     if isinstance(previous, Sequence) and not isinstance(previous, str | bytes):
         items = list(previous)
-        if items and all(isinstance(x, Mapping) for x in items) and not any(
-            "pairs" in x for x in items
+        if (
+            items
+            and all(isinstance(x, Mapping) for x in items)
+            and not any("pairs" in x for x in items)
         ):
             sources = [items]  # records of one pairs table
         elif items and all(isinstance(x, tuple) and len(x) == 2 for x in items):

@@ -1,11 +1,10 @@
-"""Read a feedback file: ``mentor_id, mentee_id`` with a ``rating`` and/or a ``status``."""
+"""Read a feedback file: ``mentor_id, mentee_id``, a ``rating`` and/or a ``status``."""
 
 from __future__ import annotations
 
 import re
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -127,7 +126,9 @@ def read_feedback(
         ``mentor_id``, ``mentee_id`` (text), ``rating`` (float, NaN when blank),
         ``status`` (canonical, ``""`` when blank), ``comment``, ``row`` (the
         spreadsheet row). One row per pair: when a pair is rated twice, the last row
-        wins (with a warning). ``frame.attrs["source"]`` is the file name.
+        wins (with a warning). ``frame.attrs["source"]`` is the file name;
+        ``frame.attrs["feedback"]`` marks the table as read (it is used as is
+        when passed back as ``feedback``).
 
     Raises
     ------
@@ -143,8 +144,10 @@ def read_feedback(
 
     Examples
     --------
-    >>> fb = read_feedback([{"Mentor ID": "A", "Mentee ID": "B", "Rating": "5"},
-    ...                     {"Mentor ID": "C", "Mentee ID": "D", "Status": "Not a fit"}])
+    >>> fb = read_feedback([
+    ...     {"Mentor ID": "A", "Mentee ID": "B", "Rating": "5"},
+    ...     {"Mentor ID": "C", "Mentee ID": "D", "Status": "Not a fit"},
+    ... ])
     >>> fb[["mentor_id", "mentee_id", "rating", "status"]].values.tolist()
     [['A', 'B', 5.0, ''], ['C', 'D', nan, 'not a fit']]
     """
@@ -183,28 +186,31 @@ def read_feedback(
                         code="blank_id",
                     )
                 )
-            elif people is not None and value not in known:
-                if int(people.positions([value])[0]) < 0:
-                    issues.append(
-                        Issue(
-                            f"no person with the id {value!r} in {people.source} "
-                            "(nor in the previous round's pairs)",
-                            "fix the id (a typo?) or delete the row",
-                            file=name,
-                            row=row,
-                            column=cols[field],
-                            value=value,
-                            person_id=value,
-                            code="unknown_id",
-                        )
+            elif (
+                people is not None
+                and value not in known
+                and int(people.positions([value])[0]) < 0
+            ):
+                issues.append(
+                    Issue(
+                        f"no person with the id {value!r} in {people.source} "
+                        "(nor in the previous round's pairs)",
+                        "fix the id (a typo?) or delete the row",
+                        file=name,
+                        row=row,
+                        column=cols[field],
+                        value=value,
+                        person_id=value,
+                        code="unknown_id",
                     )
+                )
         text = ratings_text[i]
         if text != "":
             try:
                 value_f = float(text.replace(",", "."))
             except ValueError:
                 value_f = float("nan")
-            if not (value_f in (1, 2, 3, 4, 5)):
+            if value_f not in (1, 2, 3, 4, 5):
                 issues.append(
                     Issue(
                         f"the rating {text!r} is not a whole number from 1 to 5",
@@ -274,7 +280,8 @@ def read_feedback(
     if repeated.any():
         warnings.warn(
             f"{name}: {int(repeated.sum())} pair(s) have feedback in more than one "
-            "row (rows " + ", ".join(map(str, out["row"][repeated].tolist()[:5]))
+            "row (rows "
+            + ", ".join(map(str, out["row"][repeated].tolist()[:5]))
             + "); the last row counts",
             DataQualityWarning,
             stacklevel=2,
@@ -282,4 +289,5 @@ def read_feedback(
         out = out[~repeated]
     out = out.reset_index(drop=True)
     out.attrs["source"] = name
+    out.attrs["feedback"] = True
     return out

@@ -194,7 +194,7 @@ def prepare_round(
             setup.ended[pair] = ROTATION
     _trim_to_capacity(setup, people, program, candidates, verdicts)
     _add_priority(setup, people, program)
-    setup.program = _round_program(setup, program)
+    setup.program = _round_program(setup, program, people)
     return setup
 
 
@@ -208,7 +208,7 @@ def _trim_to_capacity(
     """Keep at most each person's capacity of pairs, the best rated first."""
 
     def rank(pair: Pair) -> tuple[float, str, str]:
-        kind, why = verdicts.get(pair, ("none", ""))
+        _kind, why = verdicts.get(pair, ("none", ""))
         rating = float(why.rsplit(" ", 1)[-1]) if "rating" in why else 0.0
         return (-(6.0 if why == "feedback: continue" else rating), pair[0], pair[1])
 
@@ -248,13 +248,22 @@ def _add_priority(setup: RoundSetup, people: People, program: Any) -> None:
     setup.hook = PrioritySolve(mask)
 
 
-def _round_program(setup: RoundSetup, program: Any) -> Any:
+def _round_program(setup: RoundSetup, program: Any, people: People) -> Any:
     out = copy.copy(program)
     rules = list(program.rules)
-    if setup.never_again:
-        rules.append(NeverAgain(sorted(setup.never_again)))
+
+    def present(pairs: set[Pair]) -> list[Pair]:
+        """The pairs whose two people take part (the others need no rule)."""
+        ordered = sorted(pairs)
+        pos = people.positions([x for p in ordered for x in p]).reshape(-1, 2)
+        ok: list[bool] = np.asarray((pos >= 0).all(axis=1), dtype=bool).tolist()
+        return [p for p, keep in zip(ordered, ok, strict=True) if keep]
+
+    never = present(setup.never_again)
+    if never:
+        rules.append(NeverAgain(never))
     if not setup.settings["repeats"]:
-        older = sorted(set(setup.history.past) - set(setup.kept))
+        older = present(set(setup.history.past) - set(setup.kept))
         if older:
             rules.append(History(older))
     if setup.kept:
@@ -278,7 +287,9 @@ def finish_round(setup: RoundSetup, result: Matching) -> Matching:
     the counts of kept, ended and new pairs, and the priority report. Handing that
     JSON to the next round as ``previous`` carries the history on.
     """
-    chosen = list(zip(result.pairs["mentor_id"], result.pairs["mentee_id"], strict=True))
+    chosen = list(
+        zip(result.pairs["mentor_id"], result.pairs["mentee_id"], strict=True)
+    )
     chosen_set = set(chosen)
     rows: list[tuple[str, str, str, str]] = []
     ended: dict[str, list[str]] = defaultdict(list)
@@ -301,7 +312,11 @@ def finish_round(setup: RoundSetup, result: Matching) -> Matching:
     for pair in sorted(chosen_set - previous):
         why = [*ended.get(pair[0], []), *ended.get(pair[1], [])]
         if not why:
-            why = [f"{x} was unmatched in the previous round" for x in pair if x in priority]
+            why = [
+                f"{x} was unmatched in the previous round"
+                for x in pair
+                if x in priority
+            ]
         rows.append((*pair, "new", "; ".join(why)))
     changes = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
     changes = changes.sort_values(

@@ -110,9 +110,14 @@ class Summary:
             )
             p = r["previously_unmatched"]
             if p["people"]:
-                possible = "" if p["possible"] is None else f" (most possible: {p['possible']})"
+                possible = (
+                    ""
+                    if p["possible"] is None
+                    else f" (most possible: {p['possible']})"
+                )
                 lines.append(
-                    f"previously unmatched {p['matched']} of {p['people']} matched{possible}"
+                    f"previously unmatched {p['matched']} of {p['people']} "
+                    f"matched{possible}"
                 )
         if self.seconds:
             lines.append(
