@@ -16,9 +16,11 @@ and a gadget for capacities above one:
   partners.
 
 Values are divided by their maximum to stay in ``[0, 1]`` (the graph's contract);
-the order of solutions is unchanged. Graphs with minimum loads get no dummies (a
-dummy would count towards the minimum); the offset then counts pairs of priority
-people, and ``stats["priority"]["exact"]`` is false.
+the order of solutions is unchanged. Two cases are not exact, and
+``stats["priority"]["exact"]`` is then false (``possible`` is None): graphs with
+minimum loads get no dummies (a dummy would count towards the minimum), so the
+offset counts pairs of priority people; and a priority person with the role
+``both`` has two nodes, each counted.
 
 A second solve with the priority indicator alone (integer values) gives the largest
 number of priority people any matching can cover; the summary reports both numbers.
@@ -53,34 +55,50 @@ class PrioritySolve:
         self.priority = np.asarray(priority, dtype=bool)
         self.left = np.zeros(0, dtype=bool)
         self.right = np.zeros(0, dtype=bool)
+        self.mentors = np.zeros(0, dtype=np.int64)
+        self.mentees = np.zeros(0, dtype=np.int64)
         self.report: dict[str, Any] = {}
 
     def bind(self, cs: CandidateSet) -> None:
         """Map the priority onto the nodes of ``cs.graph``."""
-        self.left = self.priority[np.asarray(cs.mentors, dtype=np.int64)]
-        self.right = self.priority[np.asarray(cs.mentees, dtype=np.int64)]
+        self.mentors = np.asarray(cs.mentors, dtype=np.int64)
+        self.mentees = np.asarray(cs.mentees, dtype=np.int64)
+        self.left = self.priority[self.mentors]
+        self.right = self.priority[self.mentees]
 
     def covered(self, graph: CandidateGraph, edges: np.ndarray) -> int:
         """Number of priority people with at least one pair among ``edges``."""
-        left = np.unique(graph.left[edges])
-        right = np.unique(graph.right[edges])
-        return int(self.left[left].sum() + self.right[right].sum())
+        people = np.concatenate(
+            [self.mentors[graph.left[edges]], self.mentees[graph.right[edges]]]
+        )
+        return int(np.unique(people[self.priority[people]]).size)
 
     def __call__(self, graph: CandidateGraph, run: Run) -> Solution:
         """Solve ``graph`` with ``run`` under the lexicographic objective."""
         if self.left.shape != (graph.n_left,) or self.right.shape != (graph.n_right,):
             return run(graph)  # not bound to this graph's nodes
-        n_priority = int(self.left.sum() + self.right.sum())
+        n_priority = int(
+            np.unique(
+                np.concatenate([self.mentors[self.left], self.mentees[self.right]])
+            ).size
+        )
         if n_priority == 0:
+            self.report = {"people": 0, "matched": 0, "possible": 0, "exact": True}
             return run(graph)
         offset = float(graph.max_pairs() + 1)
-        exact = not graph.has_lower_bounds
+        # a person on both sides (role "both") has two nodes: each would count
+        both = np.intersect1d(
+            self.mentors[self.left & (graph.left_capacity > 0)],
+            self.mentees[self.right & (graph.right_capacity > 0)],
+        )
+        exact = not graph.has_lower_bounds and both.size == 0
         pri = self.left[graph.left].astype(float) + self.right[graph.right]
-        count_graph, n_real = _augment(graph, pri, self.left, self.right, 1.0, exact)
+        dummies = not graph.has_lower_bounds
+        count_graph, n_real = _augment(graph, pri, self.left, self.right, 1.0, dummies)
         count = run(count_graph)
         best = self.covered(graph, count.edges[count.edges < n_real])
         lex_graph, _ = _augment(
-            graph, graph.weight + offset * pri, self.left, self.right, offset, exact
+            graph, graph.weight + offset * pri, self.left, self.right, offset, dummies
         )
         lex = run(lex_graph)
         edges = lex.edges[lex.edges < n_real]
@@ -96,7 +114,7 @@ class PrioritySolve:
         self.report = {
             "people": n_priority,
             "matched": got,
-            "possible": max(best, got),
+            "possible": max(best, got) if exact else None,
             "exact": exact and lex.status == "optimal" and count.status == "optimal",
             "offset": offset,
         }

@@ -81,7 +81,7 @@ class RoundSetup:
 def _feedback_table(
     feedback: Any, people: People, pairs: set[Pair], mapping: Any
 ) -> pd.DataFrame:
-    if feedback is None:
+    if feedback is None or (isinstance(feedback, list) and not feedback):
         return pd.DataFrame(columns=["mentor_id", "mentee_id", "rating", "status"])
     if isinstance(feedback, pd.DataFrame) and feedback.attrs.get("feedback"):
         return feedback
@@ -266,6 +266,12 @@ def _round_program(setup: RoundSetup, program: Any, people: People) -> Any:
         older = present(set(setup.history.past) - set(setup.kept))
         if older:
             rules.append(History(older))
+        # a kept pair is not repeated the other way round (role "both")
+        flipped = present({(b, a) for a, b in setup.kept} - set(setup.kept))
+        if flipped:
+            reverse = History(flipped)
+            reverse.symmetric = False
+            rules.append(reverse)
     if setup.kept:
         rules.append(RequiredPairs(sorted(setup.kept)))
     out.rules = rules
@@ -335,8 +341,8 @@ def finish_round(setup: RoundSetup, result: Matching) -> Matching:
         "previously_unmatched": {
             "people": len(setup.priority),
             "matched": len([x for x in setup.priority if x not in unmatched_now]),
-            "possible": report.get("possible"),
-            "exact": report.get("exact"),
+            "possible": report.get("possible", None if setup.priority else 0),
+            "exact": report.get("exact", None if setup.priority else True),
         },
         "never_again": [list(p) for p in sorted(setup.never_again)],
         "past_pairs": [list(p) for p in sorted(set(setup.history.past) | chosen_set)],
