@@ -133,8 +133,8 @@ def test_three_rounds_keep_good_pairs_never_repeat_and_log_every_pair(data):
             assert rule.allowed(block)[0, 0]  # no rule forbids it now
         for pair in set(previous) - now:
             assert status[pair] == "ended"
-        for pair, row in changes.set_index(["mentor_id", "mentee_id"]).iterrows():
-            assert row["reason"] or row["status"] == "new"
+        for reason, kind in zip(changes.reason, changes.status, strict=True):
+            assert reason or kind == "new"  # every kept or ended pair says why
         # no pair rated badly ever returns, in either direction
         assert not {frozenset(p) for p in now} & never
         # no pair of an earlier round repeats unless kept from the last round

@@ -94,10 +94,12 @@ class PrioritySolve:
         exact = not graph.has_lower_bounds and both.size == 0
         pri = self.left[graph.left].astype(float) + self.right[graph.right]
         dummies = not graph.has_lower_bounds
-        count_graph, n_real = _augment(graph, pri, self.left, self.right, 1.0, dummies)
+        count_graph, n_real, _ = _augment(
+            graph, pri, self.left, self.right, 1.0, dummies
+        )
         count = run(count_graph)
         best = self.covered(graph, count.edges[count.edges < n_real])
-        lex_graph, _ = _augment(
+        lex_graph, _, scale = _augment(
             graph, graph.weight + offset * pri, self.left, self.right, offset, dummies
         )
         lex = run(lex_graph)
@@ -108,9 +110,8 @@ class PrioritySolve:
         if lex.status == "optimal":
             bound = total
         elif lex.bound is not None:
-            scale = float(np.max(lex_graph.weight, initial=0.0)) or 1.0
-            dummies = float(lex_graph.weight[n_real:].size) * offset
-            bound = max(total, lex.bound * scale - offset * got - dummies)
+            filled = float(lex_graph.n_edges - n_real) * offset
+            bound = max(total, lex.bound * scale - offset * got - filled)
         self.report = {
             "people": n_priority,
             "matched": got,
@@ -137,8 +138,12 @@ def _augment(
     right_pri: np.ndarray,
     dummy_value: float,
     dummies: bool,
-) -> tuple[CandidateGraph, int]:
-    """``graph`` with ``values`` (scaled into [0, 1]) and the dummy partners."""
+) -> tuple[CandidateGraph, int, float]:
+    """``graph`` with ``values`` (scaled into [0, 1]) and the dummy partners.
+
+    Returns the graph, the number of real edges (the first ones) and the scale the
+    values were divided by.
+    """
     n_real = graph.n_edges
     extra_l: list[np.ndarray] = []
     extra_r: list[np.ndarray] = []
@@ -192,4 +197,4 @@ def _augment(
             for c in graph.side_constraints
         ),
     )
-    return out, n_real
+    return out, n_real, scale
