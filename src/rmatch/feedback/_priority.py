@@ -22,8 +22,9 @@ minimum loads get no dummies (a dummy would count towards the minimum), so the
 offset counts pairs of priority people; and a priority person with the role
 ``both`` has two nodes, each counted.
 
-A second solve with the priority indicator alone (integer values) gives the largest
-number of priority people any matching can cover; the summary reports both numbers.
+When the solve is optimal and exact, the number of priority people matched is
+therefore the largest any matching reaches (``possible`` in the report; the property
+tests check it against an integer program). Otherwise ``possible`` is None.
 """
 
 from __future__ import annotations
@@ -94,12 +95,7 @@ class PrioritySolve:
         exact = not graph.has_lower_bounds and both.size == 0
         pri = self.left[graph.left].astype(float) + self.right[graph.right]
         dummies = not graph.has_lower_bounds
-        count_graph, n_real, _ = _augment(
-            graph, pri, self.left, self.right, 1.0, dummies
-        )
-        count = run(count_graph)
-        best = self.covered(graph, count.edges[count.edges < n_real])
-        lex_graph, _, scale = _augment(
+        lex_graph, n_real, scale = _augment(
             graph, graph.weight + offset * pri, self.left, self.right, offset, dummies
         )
         lex = run(lex_graph)
@@ -112,11 +108,12 @@ class PrioritySolve:
         elif lex.bound is not None:
             filled = float(lex_graph.n_edges - n_real) * offset
             bound = max(total, lex.bound * scale - offset * got - filled)
+        exact = exact and lex.status == "optimal"
         self.report = {
             "people": n_priority,
             "matched": got,
-            "possible": max(best, got) if exact else None,
-            "exact": exact and lex.status == "optimal" and count.status == "optimal",
+            "possible": got if exact else None,
+            "exact": exact,
             "offset": offset,
         }
         stats = {**lex.stats, "priority": dict(self.report)}

@@ -235,10 +235,12 @@ def _add_priority(setup: RoundSetup, people: People, program: Any) -> None:
     setup.priority = sorted(people.ids[pos].astype(str).tolist())
     if not setup.priority:
         return
-    if program.objective != "total":
+    method = str(program.method).partition(":")[0]
+    if program.objective != "total" or method in ("stable", "greedy"):
         warnings.warn(
             "the priority for people left unmatched in the previous round needs "
-            f"objective = 'total'; it is not applied with {program.objective!r}",
+            "objective = 'total' and an exact method; it is not applied with "
+            f"objective {program.objective!r} and method {program.method!r}",
             DataQualityWarning,
             stacklevel=4,
         )
