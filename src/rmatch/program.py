@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import functools
 import os
 import time
 import tomllib
@@ -402,16 +403,13 @@ class Program:
 
     def _solve_graph(self, graph: Any) -> Any:
         """Solve ``graph`` with the program's method, objective, limit and seed."""
-
-        def run(g: Any) -> Any:
-            return solve(
-                g,
-                method=self.method,
-                objective=self.objective,
-                time_limit=self.time_limit,
-                seed=self.seed,
-            )
-
+        run = functools.partial(
+            solve,
+            method=self.method,
+            objective=self.objective,
+            time_limit=self.time_limit,
+            seed=self.seed,
+        )
         return run(graph) if self.solve_hook is None else self.solve_hook(graph, run)
 
     def _solve(self, people: People, cs: CandidateSet, owners: dict[str, Any]) -> Any:

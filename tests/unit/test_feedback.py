@@ -374,3 +374,49 @@ def test_cli_bad_feedback_exits_2_with_every_problem(tmp_path, capsys):
         )
     assert code == 2
     assert "row 2" in err and "row 3" in err and "'9'" in err
+
+
+def test_history_from_pairs_files_and_an_unmatched_table(tmp_path):
+    (tmp_path / "r1.csv").write_text("mentor_id,mentee_id\nA,C\n")
+    (tmp_path / "r2.csv").write_text("Mentor ID,Mentee ID,score\nA,D,0.5\nB,C,0.25\n")
+    (tmp_path / "left_out.csv").write_text(
+        "id,name,role,status,reason\nE,,mentee,unmatched,x\nZ,,mentee,rejected,y\n"
+    )
+    sources = [tmp_path / "r1.csv", tmp_path / "r2.csv", tmp_path / "left_out.csv"]
+    history = read_history(sources)
+    assert history.pairs == [("A", "D"), ("B", "C")]
+    assert history.past == {("A", "C"), ("A", "D"), ("B", "C")}
+    assert history.unmatched == ["E"]
+    assert history.scores[("B", "C")] == 0.25
+    assert history.round == 2
+    people = rmatch.read_people(PEOPLE)
+    result = _program().match(people, previous=sources)
+    got = _pairs(result)
+    assert not got & history.past  # no repeats (rotation)
+    assert "E" in {e for _, e in got}  # left out last time: first now
+
+
+def test_priority_is_not_applied_with_a_heuristic_method():
+    people = rmatch.read_people(PEOPLE)
+    program = rmatch.Program(criteria=[rmatch.Skills()], rules=[], method="greedy")
+    with pytest.warns(DataQualityWarning, match="priority"):
+        result = program.match(
+            people, previous={"pairs": [], "unmatched": [{"id": "E"}]}
+        )
+    assert result.rounds["previously_unmatched"]["possible"] is None
+
+
+def test_cli_changelog_needs_previous(tmp_path, capsys):
+    code, _, err = _cli(
+        capsys,
+        "match",
+        str(DEMO),
+        "-q",
+        "-o",
+        str(tmp_path / "p.csv"),
+        "--changelog",
+        str(tmp_path / "c.csv"),
+    )
+    assert code == 0
+    assert "--changelog needs --previous" in err
+    assert not (tmp_path / "c.csv").exists()
