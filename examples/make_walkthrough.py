@@ -212,9 +212,7 @@ settings = program.to_dict()
 settings["program"]["objective"] = "total"
 settings["rounds"] = {"keep": "good", "threshold": 4, "bad_rating": 2}
 round2_program = rmatch.Program.from_dict(settings)
-round2 = round2_program.match(
-    people, previous=out / "result.json", feedback=feedback
-)
+round2 = round2_program.match(people, previous=out / "result.json", feedback=feedback)
 print(round2.summary())
 round2.changes""",
     ),
