@@ -22,6 +22,11 @@ minimum loads get no dummies (a dummy would count towards the minimum), so the
 offset counts pairs of priority people; and a priority person with the role
 ``both`` has two nodes, each counted.
 
+Precision: the flow backends solve the scaled integer costs exactly (OR-Tools costs
+keep about 2**62 / (values * nodes) of resolution), so the score part is optimal to
+the usual 1e-9. The ILP (used for quotas) stops at a relative MIP gap of 1e-9 of the
+whole value, which is about ``1e-9 * K**2`` in score units (0.001 for 1,000 pairs).
+
 When the solve is optimal and exact, the number of priority people matched is
 therefore the largest any matching reaches (``possible`` in the report; the property
 tests check it against an integer program). Otherwise ``possible`` is None.
