@@ -311,6 +311,38 @@ chosen.pairs[["mentor_name", "mentee_name", "mentee_choice", "score"]]""",
             ),
         ],
     ),
+    (
+        "round2",
+        [
+            (
+                "md",
+                """\
+## 9. Round 2: feedback and a re-match
+
+After the check-ins, each pair is rated from 1 to 5 (or marked `continue`, `end`
+or `not a fit`). A re-match keeps the pairs rated 4 or more, never proposes a pair
+rated 2 or less again, does not repeat the others, and matches first the people
+left unmatched in round 1 (this priority needs the objective `total`). The
+changelog says what happened to every pair and why.""",
+            ),
+            (
+                "code",
+                """\
+round1 = rmatch.read_matching(out / "result.json")  # a stored round, read back
+feedback = round1[["mentor_id", "mentee_id"]].assign(
+    rating=[5, 2, 3, 4, 1, 5][: len(round1)] + [4] * max(0, len(round1) - 6)
+)
+settings = program.to_dict()
+settings["program"]["objective"] = "total"
+settings["program"]["method"] = "auto"  # part 8 chose stable
+settings["rounds"] = {"keep": "good", "threshold": 4, "bad_rating": 2}
+round2_program = rmatch.Program.from_dict(settings)
+round2 = round2_program.match(people, previous=out / "result.json", feedback=feedback)
+print(replace(round2.summary(), seconds={}))
+round2.changes""",
+            ),
+        ],
+    ),
 ]
 
 

@@ -49,6 +49,7 @@ from rmatch.errors import (
     UnmatchedWarning,
     ValidationError,
 )
+from rmatch.feedback import read_feedback
 from rmatch.io import read_people
 from rmatch.people import People
 from rmatch.program import Program
@@ -140,6 +141,7 @@ __all__ = [
     "plan_rounds",
     "price_of_rules",
     "read_choices",
+    "read_feedback",
     "read_matching",
     "read_people",
     "read_survey",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import functools
 import os
 import time
 import tomllib
@@ -50,11 +51,12 @@ from rmatch.errors import (
     InfeasibleGraphError,
     InfeasibleProgramError,
 )
+from rmatch.feedback import rematch
 from rmatch.people import People
 from rmatch.result import Matching
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.scoring import Criterion, default_criteria
-from rmatch.settings import read_config, write_config
+from rmatch.settings import read_config, round_settings, write_config
 from rmatch.shortlist import Shortlist, ShortlistOptions, for_program
 from rmatch.solvers import METHODS as SOLVER_METHODS
 from rmatch.solvers import VARIANTS, solve
@@ -145,6 +147,7 @@ class Program:
         name: str | None = None,
         block_cells: int = 4_000_000,
         gap_tolerance: float | None = None,
+        rounds: Mapping[str, Any] | None = None,
     ) -> None:
         self.criteria = list(criteria) if criteria is not None else default_criteria()
         self.rules = list(rules) if rules is not None else [NoReportingLine(1)]
@@ -160,6 +163,8 @@ class Program:
         self.block_cells = block_cells
         self.gap_tolerance = gap_tolerance
         self.mapping: dict[str, Any] = {}
+        self.rounds = dict(rounds or {})
+        self.solve_hook: Any = None  # set by rmatch.feedback for a round
 
     # ------------------------------------------------------------------ checks
     def check(self, people: People | None = None) -> None:
@@ -202,6 +207,7 @@ class Program:
             fail("gap_tolerance", "None or a number in [0, 1)")
         if not isinstance(self.seed, int):
             fail("seed", "an int")
+        round_settings(self.rounds)
         if not self.criteria:
             fail("criteria", "a non-empty list of Criterion")
         for c in self.criteria:
@@ -274,6 +280,8 @@ class Program:
         people: People,
         *,
         choices: Any = None,
+        previous: Any = None,
+        feedback: Any = None,
         progress: Callable[[str, int, int], None] | None = None,
         engine: str = "local",
         client: Any = None,
@@ -287,6 +295,11 @@ class Program:
             Stated preferences ([`rmatch.read_choices()`][rmatch.choices.read_choices]
             or what it reads): ``method="stable"`` gives a stable matching on them,
             other methods the best rank utility ([`rmatch.choices`][rmatch.choices]).
+        previous, feedback : optional
+            A re-match after earlier rounds and their feedback
+            ([`rmatch.feedback.rematch()`][rmatch.feedback.rematch]): pairs that work
+            are kept, pairs ended by feedback never return, people left unmatched
+            come first; ``result.changes`` is the changelog.
         progress : callable, optional
             ``progress(stage, done, total)``; the library is silent otherwise.
         engine : {"local", "dask"}
@@ -305,6 +318,16 @@ class Program:
         InfeasibleError
             No matching satisfies the hard rules (the reasons name people and rules).
         """
+        if previous is not None or feedback is not None:
+            return rematch(
+                self,
+                people,
+                previous=previous,
+                feedback=feedback,
+                progress=progress,
+                engine=engine,
+                client=client,
+            )
         seconds: dict[str, float] = {}
         if engine not in ("local", "dask"):
             raise ConfigError(
@@ -395,16 +418,19 @@ class Program:
 
     def _solve_graph(self, graph: Any) -> Any:
         """Solve ``graph`` with the program's method, objective, limit and seed."""
-        return solve(
-            graph,
+        run = functools.partial(
+            solve,
             method=self.method,
             objective=self.objective,
             time_limit=self.time_limit,
             seed=self.seed,
         )
+        return run(graph) if self.solve_hook is None else self.solve_hook(graph, run)
 
     def _solve(self, people: People, cs: CandidateSet, owners: dict[str, Any]) -> Any:
         """Solve ``cs.graph``; an infeasible program is explained in people terms."""
+        if self.solve_hook is not None:
+            self.solve_hook.bind(cs)
         try:
             return self._solve_graph(cs.graph)
         except InfeasibleGraphError as err:

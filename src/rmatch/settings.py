@@ -4,7 +4,9 @@
 [`read_config`][rmatch.settings.read_config], and ``to_dict`` / ``to_toml`` call
 [`write_config`][rmatch.settings.write_config]; the two round-trip. The sections are
 ``[program]`` (solver settings), ``[criteria]``, ``[rules]``, ``[quotas]`` and
-``[mapping]`` (``[survey]`` is an old name of ``[mapping]``).
+``[mapping]`` (``[survey]`` is an old name of ``[mapping]``) and ``[rounds]`` (how a
+re-match treats the previous round, see
+[`round_settings`][rmatch.settings.round_settings]).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from rmatch.errors import ConfigError
 from rmatch.rules import NoReportingLine
 from rmatch.scoring import Criterion, criterion_from_dict
 
-__all__ = ["PROGRAM_KEYS", "read_config", "write_config"]
+__all__ = ["PROGRAM_KEYS", "ROUNDS", "read_config", "round_settings", "write_config"]
 
 #: The settings of the ``[program]`` section.
 PROGRAM_KEYS = {
@@ -37,6 +39,72 @@ PROGRAM_KEYS = {
     "block_cells",
     "gap_tolerance",
 }
+
+#: The settings of the ``[rounds]`` section and their defaults.
+ROUNDS: dict[str, Any] = {
+    "keep": "good",
+    "threshold": 4,
+    "bad_rating": 2,
+    "repeats": False,
+    "stability": 0.0,
+}
+
+
+def round_settings(section: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Check a ``[rounds]`` section; return it with the defaults filled in.
+
+    Parameters
+    ----------
+    section : Mapping or None
+        ``keep`` (``"good"``: keep pairs with good feedback, ``"all"``: every pair
+        not rated badly, ``"none"``), ``threshold`` (a rating at least this is good,
+        1 to 5), ``bad_rating`` (a rating at most this ends the pair for good, 0 to
+        5, below ``threshold``), ``repeats`` (may a pair that was not kept be
+        proposed again) and ``stability`` (criterion weight >= 0 favouring previous
+        pairs).
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ConfigError
+        An unknown key or a bad value (the message names it and what is expected).
+
+    Examples
+    --------
+    >>> round_settings({"keep": "all"})["threshold"]
+    4
+    """
+    given = dict(section or {})
+    bad = set(given) - set(ROUNDS)
+    if bad:
+        raise ConfigError(
+            f"unknown setting(s) {sorted(bad)} in [rounds]; settings are "
+            f"{sorted(ROUNDS)}"
+        )
+    out = {**ROUNDS, **given}
+
+    def fail(key: str, expected: str) -> ConfigError:
+        return ConfigError(
+            f"[rounds] {key} must be {expected}; got {out[key]!r} instead"
+        )
+
+    if out["keep"] not in ("good", "all", "none"):
+        raise fail("keep", "'good', 'all' or 'none'")
+    for key, low in (("threshold", 1), ("bad_rating", 0)):
+        v = out[key]
+        if isinstance(v, bool) or not isinstance(v, int | float) or not low <= v <= 5:
+            raise fail(key, f"a number from {low} to 5")
+    if out["bad_rating"] >= out["threshold"]:
+        raise fail("bad_rating", f"below threshold ({out['threshold']})")
+    if not isinstance(out["repeats"], bool):
+        raise fail("repeats", "true or false")
+    v = out["stability"]
+    if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0:
+        raise fail("stability", "a number >= 0")
+    return out
 
 
 def read_config(
@@ -55,7 +123,8 @@ def read_config(
     Returns
     -------
     settings : dict
-        Keyword arguments of ``Program`` from the ``[program]`` section.
+        Keyword arguments of ``Program`` from the ``[program]`` section (and
+        ``rounds``, from the ``[rounds]`` section, when given).
     criteria : list of Criterion or None
         None when the config has no ``[criteria]`` (the defaults apply).
     rules : list or None
@@ -73,7 +142,7 @@ def read_config(
         raise ConfigError(f"a program config must be a table/dict; got {config!r}")
     if base_dir is not None:
         config = resolve_paths(config, Path(base_dir))
-    known = {"program", "criteria", "rules", "mapping", "survey", "quotas"}
+    known = {"program", "criteria", "rules", "mapping", "survey", "quotas", "rounds"}
     unknown = set(config) - known
     if unknown:
         raise ConfigError(
@@ -113,6 +182,8 @@ def read_config(
             *quotas_from_config(config["quotas"]),
         ]
     mapping = dict(config.get("mapping", config.get("survey", {})))
+    if "rounds" in config:
+        settings["rounds"] = round_settings(config["rounds"])
     return settings, criteria, rules, mapping
 
 
@@ -127,8 +198,8 @@ def write_config(prog: Any) -> dict[str, Any]:
     Returns
     -------
     dict
-        Sections ``program``, ``criteria``, ``rules`` and, when set, ``quotas`` and
-        ``mapping``.
+        Sections ``program``, ``criteria``, ``rules`` and, when set, ``quotas``,
+        ``mapping`` and ``rounds``.
     """
     program: dict[str, Any] = {
         "method": prog.method,
@@ -159,4 +230,6 @@ def write_config(prog: Any) -> dict[str, Any]:
         out["quotas"] = quotas
     if prog.mapping:
         out["mapping"] = prog.mapping
+    if getattr(prog, "rounds", None):
+        out["rounds"] = dict(prog.rounds)
     return out

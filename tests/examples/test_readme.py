@@ -93,7 +93,15 @@ def test_match_command_json_for_hr_tools(tmp_path: Path) -> None:
         == 0
     )
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert set(data) == {"pairs", "unmatched", "rejected", "summary", "report"}
+    assert set(data) == {
+        "schema_version",
+        "program",
+        "pairs",
+        "unmatched",
+        "rejected",
+        "summary",
+        "report",
+    }
     assert len(data["report"]["explanations"]) == len(data["pairs"])
     assert data["summary"]["pairs"] == len(data["pairs"])
 

@@ -18,6 +18,7 @@ from rmatch.cli._common import (
     write_report,
 )
 from rmatch.errors import ConfigError
+from rmatch.result import write_table
 
 
 def register(sub: Any) -> None:
@@ -48,6 +49,25 @@ def register(sub: Any) -> None:
         "side=; for one column per place repeat ranked=COLUMN, first choice first "
         '(e.g. --choices-column "person_id=Your e-mail" --choices-column '
         '"ranked=First choice" --choices-column "ranked=Second choice")',
+    )
+    match.add_argument(
+        "--previous",
+        action="append",
+        metavar="FILE",
+        help="the previous round (pairs CSV/Excel or the --json file; repeat for "
+        "older rounds, oldest first): keep the pairs that work, do not repeat others",
+    )
+    match.add_argument(
+        "--feedback",
+        action="append",
+        metavar="FILE",
+        help="feedback on the previous round: mentor_id, mentee_id, rating (1-5) "
+        "and/or status (continue, end, not a fit)",
+    )
+    match.add_argument(
+        "--changelog",
+        metavar="FILE",
+        help="with --previous: write kept/ended/new pairs",
     )
     match.add_argument(
         "--time-limit",
@@ -127,7 +147,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.choices:
         mapping = choices_mapping(args.choices_columns or [])
         choices = read_choices(args.choices, people, mapping=mapping)
-    result = program.match(people, choices=choices, progress=progress, **engine(args))
+    rounds: dict[str, Any] = {}
+    if args.previous or args.feedback:
+        rounds = {"previous": args.previous, "feedback": args.feedback}
+    result = program.match(
+        people, choices=choices, progress=progress, **rounds, **engine(args)
+    )
     out.write(str(result.summary()) + "\n")
     if not args.quiet:
         print_pairs(result, out)
@@ -140,6 +165,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(f"\nwrote {len(result.pairs)} pairs to {target}\n")
     if args.unmatched:
         out.write(f"wrote {len(result.unmatched)} unmatched to {args.unmatched}\n")
+    if args.changelog:
+        if result.changes is None:
+            err.write("--changelog needs --previous (the round before); not written\n")
+        else:
+            write_table(result.changes, args.changelog, bom=args.bom)
+            out.write(f"wrote {len(result.changes)} changes to {args.changelog}\n")
     if args.json:
         result.to_json(args.json)
         out.write(f"wrote {args.json}\n")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from rmatch.result.explanation import Explanation, ordinal
 from rmatch.result.export import neutralize, safe_frame, to_json_safe, write_table
-from rmatch.result.matching import Matching
+from rmatch.result.matching import SCHEMA_VERSION, Matching, schema_path
 from rmatch.result.read import PAIR_COLUMNS, read_matching
 from rmatch.result.reasons import (
     REASON_LABELS,
@@ -37,6 +37,7 @@ from rmatch.result.summary import Summary, quality, summary
 __all__ = [
     "PAIR_COLUMNS",
     "REASON_LABELS",
+    "SCHEMA_VERSION",
     "Explanation",
     "Matching",
     "Summary",
@@ -51,6 +52,7 @@ __all__ = [
     "report_inputs",
     "report_section",
     "safe_frame",
+    "schema_path",
     "summary",
     "to_json_safe",
     "unmatched_reasons",

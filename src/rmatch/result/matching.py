@@ -7,6 +7,7 @@ their input row could not be used (``rejected``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -31,7 +32,16 @@ if TYPE_CHECKING:
     from rmatch.scoring import Criterion
     from rmatch.solvers import Solution
 
-__all__ = ["Matching"]
+__all__ = ["SCHEMA_VERSION", "Matching", "schema_path"]
+
+#: Version of the JSON written by `Matching.to_json` (``schema_version``); the JSON
+#: Schema ships as ``rmatch/result/matching.schema.json``.
+SCHEMA_VERSION = "1.0"
+
+
+def schema_path() -> Path:
+    """Path of the JSON Schema of `Matching.to_json` output (shipped with rmatch)."""
+    return Path(__file__).with_name("matching.schema.json")
 
 
 class Matching:
@@ -87,6 +97,10 @@ class Matching:
         self.program = program or {}
         self.pairs = self._pairs_frame()
         self.unmatched = self._unmatched_frame()
+        #: Changelog of a re-match (``rmatch.feedback``): None for a first round.
+        self.changes: pd.DataFrame | None = None
+        #: Round number, history and priority report of a re-match.
+        self.rounds: dict[str, Any] = {}
         self.rejected = pd.DataFrame(
             [
                 {
@@ -170,7 +184,7 @@ class Matching:
 
     def summary(self) -> Summary:
         """Return coverage, scores, objective, bound, gap, rules and unmatched."""
-        return summary(
+        out = summary(
             self.people,
             self.candidates,
             self.solution,
@@ -180,6 +194,12 @@ class Matching:
             seconds=self.seconds,
             blocking=(self.blocking_pairs, self.preferences),
         )
+        if self.rounds:
+            keep = ("round", "kept", "ended", "new", "previously_unmatched")
+            out = dataclasses.replace(
+                out, rounds={k: self.rounds[k] for k in keep if k in self.rounds}
+            )
+        return out
 
     @property
     def preferences(self) -> str:
@@ -283,21 +303,29 @@ class Matching:
     ) -> dict[str, Any]:
         """Return pairs, unmatched, rejected and the summary as JSON-safe data.
 
-        With ``report`` (the default) the records also hold a ``report`` part (the
+        Also ``schema_version`` ([`SCHEMA_VERSION`][rmatch.result.SCHEMA_VERSION])
+        and the ``program`` settings; after a re-match, ``changes`` (the
+        changelog) and ``rounds`` (the history the next round needs). With
+        ``report`` (the default) the records also hold a ``report`` part (the
         participants' groups, capacities and skills, the criterion weights) from
         which [`report_from_records()`][rmatch.report.report_from_records] rebuilds
         the report; with ``explain`` it holds one explanation text per pair too (as
         [`to_json()`][rmatch.result.Matching.to_json] writes by default, for
         ``rmatch report result.json``).
         """
-        out: dict[str, Any] = to_json_safe(
-            {
-                "pairs": self.pairs.to_dict(orient="records"),
-                "unmatched": self.unmatched.to_dict(orient="records"),
-                "rejected": self.rejected.to_dict(orient="records"),
-                "summary": self.summary().to_dict(),
-            }
-        )
+        data: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "program": self.program,
+            "pairs": self.pairs.to_dict(orient="records"),
+            "unmatched": self.unmatched.to_dict(orient="records"),
+            "rejected": self.rejected.to_dict(orient="records"),
+            "summary": self.summary().to_dict(),
+        }
+        if self.changes is not None:
+            data["changes"] = self.changes.to_dict(orient="records")
+        if self.rounds:
+            data["rounds"] = self.rounds
+        out: dict[str, Any] = to_json_safe(data)
         if report:
             from rmatch.result.reporting import report_section
 

@@ -59,6 +59,7 @@ class Summary:
     blocking_pairs: int | None = None
     preferences: str = "scores"
     choices: dict[str, Any] = field(default_factory=dict)
+    rounds: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict."""
@@ -119,6 +120,23 @@ class Summary:
             lines.append(f"rejected rows     {self.rejected}")
         if self.not_participating:
             lines.append(f"not participating {self.not_participating}")
+        if self.rounds:
+            r = self.rounds
+            lines.append(
+                f"round {r['round']:<11} {r['kept']} kept, {r['ended']} ended, "
+                f"{r['new']} new pairs"
+            )
+            p = r["previously_unmatched"]
+            if p["people"]:
+                possible = (
+                    ""
+                    if p["possible"] is None
+                    else f" (most possible: {p['possible']})"
+                )
+                lines.append(
+                    f"previously unmatched {p['matched']} of {p['people']} "
+                    f"matched{possible}"
+                )
         if self.seconds:
             lines.append(
                 "seconds           "
