@@ -39,6 +39,11 @@ class Skills(Criterion):
     (``backward``, the heart of reverse mentoring). The score is the weighted mean of
     the directions that have data.
 
+    A direction has data when its learner wants at least one skill; then a teacher
+    who offers nothing (an empty answer) covers nothing and the direction scores 0.
+    A learner who wants nothing leaves that direction out. So offering nothing never
+    ties or beats offering what the other side wants.
+
     Parameters
     ----------
     weight : float, default 3.0
@@ -84,20 +89,18 @@ class Skills(Criterion):
 
     @staticmethod
     def coverage(
-        offered: sp.csr_matrix,
-        offered_present: np.ndarray,
-        wanted: sp.csr_matrix,
-        wanted_present: np.ndarray,
+        offered: sp.csr_matrix, wanted: sp.csr_matrix, wanted_present: np.ndarray
     ) -> np.ndarray:
         """Coverage of each row of ``wanted`` by each row of ``offered``.
 
         Uses ``min(o, w) / w = sum_{t=1..5} [o >= t][w >= t] / w`` so the whole block
-        is five sparse products.
+        is five sparse products. An empty row of ``offered`` covers nothing (0).
 
         Returns
         -------
         numpy.ndarray
-            ``(n_offered, n_wanted)``; NaN where either side has no data.
+            ``(n_offered, n_wanted)``; NaN in the columns of learners who want
+            nothing (no data).
         """
         n_wants = np.diff(wanted.indptr).astype(np.float64)
         inv_count = np.divide(
@@ -117,8 +120,7 @@ class Skills(Criterion):
                 break
             total += (o @ w.T).toarray()
         total *= inv_count[None, :]
-        missing = ~offered_present[:, None] | ~(wanted_present & (n_wants > 0))[None, :]
-        total[missing] = np.nan
+        total[:, ~(wanted_present & (n_wants > 0))] = np.nan
         return np.clip(total, 0.0, 1.0)
 
     def _direction(
@@ -129,10 +131,7 @@ class Skills(Criterion):
         off = people.sets["skills_offered"]
         want = people.sets["skills_wanted"]
         return self.coverage(
-            off.matrix[teachers],
-            off.present[teachers],
-            want.matrix[learners],
-            want.present[learners],
+            off.matrix[teachers], want.matrix[learners], want.present[learners]
         )
 
     def score(self, block: Block) -> np.ndarray:
@@ -247,7 +246,8 @@ class _Coverage:
         self.left: sp.csr_matrix = csr32(teach if teachers_left else learn)
         self.right: np.ndarray = dense_u8(learn if teachers_left else teach)
         n_wants = np.diff(w.indptr).astype(np.float64)
-        self.teach_present = np.asarray(off.present[teachers], dtype=bool)
+        # a teacher who offers nothing covers nothing: 0, not "no data"
+        self.teach_present = np.ones(teachers.size, dtype=bool)
         self.learn_ok = np.asarray(want.present[learners], dtype=bool) & (n_wants > 0)
         inv = np.zeros(n_wants.size, dtype=np.float64)
         np.divide(1.0, LEVEL_LCM * n_wants, out=inv, where=n_wants > 0)
