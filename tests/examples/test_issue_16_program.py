@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import rmatch
+from rmatch.cli import main
 from rmatch.rules import NoReportingLine
 
 # ------------------------------------------------- 7. huge no_reporting_line levels
@@ -121,3 +122,165 @@ def test_point_13_a_learner_who_wants_nothing_leaves_the_direction_out():
     assert rmatch.Skills(forward=1, backward=1).score(block)[0, 0] == 1.0
     # nobody wants anything the other way round: no data at all
     assert np.isnan(rmatch.Skills(forward=0, backward=1).score(block)[0, 0])
+
+
+# ------------------------------------------------- 6. one schema, every problem at once
+
+WRONG_TYPES = [
+    ('[criteria]\nschedule = "3"\n', "criteria.schedule"),
+    ("[criteria]\nskills = [1]\n", "criteria.skills"),
+    ("criteria = 2\n", "criteria"),
+    ("program = [1, 2]\n", "program"),
+    ('[rules]\nforbidden_pairs = [["E1"]]\n', "rules.forbidden_pairs[0]"),
+    ('[rules]\nhistory = [["E1", "E2", "E3"]]\n', "rules.history[0]"),
+    ('[quotas]\nrequired_pairs = [["E1"]]\n', "quotas.required_pairs[0]"),
+    ('[rules]\nrequired_pairs = [["E1"]]\n', "rules.required_pairs[0]"),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), WRONG_TYPES)
+def test_point_6_wrong_types_are_config_errors(tmp_path, capsys, text, key):
+    path = tmp_path / "program.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(rmatch.ConfigError) as info:
+        rmatch.Program.from_toml(path)
+    assert f"{key} must be" in str(info.value)
+    people = tmp_path / "people.csv"
+    people.write_text("id,role\nE1,mentor\nE2,mentee\n", encoding="utf-8")
+    assert main(["match", str(people), "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert key in err and "Traceback" not in err
+
+
+def test_point_6_every_problem_at_once_with_did_you_mean():
+    config = {
+        "program": {"methd": "ilp", "top_k": "ten", "objective": "totl"},
+        "criteria": {"skils": 2, "schedule": {"weight": -1, "target_hour": 2}},
+        "rules": {"no_reporting_lines": True, "forbidden_pairs": [["E1"]]},
+        "quota": {},
+    }
+    with pytest.raises(rmatch.ConfigError) as info:
+        rmatch.Program.from_dict(config)
+    text = str(info.value)
+    expected = [
+        "quota: unknown key (did you mean 'quotas'?)",
+        "program.methd: unknown key (did you mean 'method'?)",
+        "program.top_k must be a whole number",
+        "program.objective must be one of 'total', 'coverage', 'fairness'; got "
+        "'totl' (did you mean 'total'?)",
+        "criteria.skils: unknown criterion 'skils' (did you mean 'skills'?)",
+        "criteria.schedule.weight must be a number >= 0",
+        "criteria.schedule.target_hour: unknown key (did you mean 'target_hours'?)",
+        "rules.no_reporting_lines: unknown rule 'no_reporting_lines' (did you mean "
+        "'no_reporting_line'?)",
+        "rules.forbidden_pairs[0] must be a pair",
+    ]
+    for part in expected:
+        assert part in text
+    assert "has 9 problem(s)" in text
+
+
+def test_point_6_registered_entries_are_still_accepted_and_checked():
+    from rmatch.rules import Rule, register_rule
+    from rmatch.scoring import Criterion, register_criterion
+
+    class Tenure(Criterion):
+        name = "tenure_gap"
+
+        def __init__(self, *, weight: float = 1.0, years: int = 2) -> None:
+            super().__init__(weight=weight)
+            self.years = years
+
+        def check(self) -> None:
+            super().check()
+            if not isinstance(self.years, int) or self.years < 1:
+                raise rmatch.ConfigError(f"years must be an int >= 1; got {self.years}")
+
+        def score(self, block):  # pragma: no cover - not run here
+            return np.zeros(block.shape)
+
+    class Anyone(Rule):
+        name = "anyone_ok"
+
+        def allowed(self, block):  # pragma: no cover - not run here
+            return np.ones(block.shape, dtype=bool)
+
+    register_criterion("tenure_gap", Tenure)
+    register_rule("anyone_ok", Anyone)
+    try:
+        program = rmatch.Program.from_dict(
+            {"criteria": {"tenure_gap": {"years": 3}}, "rules": {"anyone_ok": True}}
+        )
+        assert [c.name for c in program.criteria] == ["tenure_gap"]
+        assert [r.name for r in program.rules] == ["anyone_ok"]
+        with pytest.raises(rmatch.ConfigError) as info:
+            rmatch.Program.from_dict(
+                {
+                    "criteria": {"tenure_gap": {"years": 0}},
+                    "rules": {"anyone_ok": {"colour": "red"}},
+                }
+            )
+        text = str(info.value)
+        assert "criteria.tenure_gap: years must be an int >= 1" in text
+        assert "rules.anyone_ok: " in text and "colour" in text
+    finally:
+        rmatch.scoring.CRITERIA.unregister("tenure_gap")
+        rmatch.rules.RULES.unregister("anyone_ok")
+
+
+# ------------------------------------------------- 8. every number bounded
+
+
+def test_point_8_top_k_beyond_int64_is_a_clear_error(tmp_path, capsys):
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "id,role,skills_offered,skills_wanted\nA,mentor,genai:5,\nB,mentee,,genai:3\n",
+        encoding="utf-8",
+    )
+    args = ["match", str(people), "-o", str(tmp_path / "pairs.csv")]
+    assert main([*args, "--top-k", "9223372036854775808"]) == 2
+    err = capsys.readouterr().err
+    assert "top_k must be a whole number from 1 to" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("settings", "key"),
+    [
+        ({"top_k": 2**63}, "top_k"),
+        ({"mentor_capacity": 10**30}, "mentor_capacity"),
+        ({"mentee_capacity": -1}, "mentee_capacity"),
+        ({"time_limit": float("inf")}, "time_limit"),
+        ({"time_limit": float("nan")}, "time_limit"),
+        ({"gap_tolerance": 1.0}, "gap_tolerance"),
+        ({"block_cells": 10**30}, "block_cells"),
+    ],
+)
+def test_point_8_program_settings_are_bounded(settings, key):
+    with pytest.raises(rmatch.ConfigError, match=f"program.{key} must be"):
+        rmatch.Program.from_dict({"program": settings})
+    program = rmatch.Program()
+    for name, value in settings.items():
+        setattr(program, name, value)
+    with pytest.raises(rmatch.ConfigError, match=key):
+        program.check()
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"criteria": {"skills": float("inf")}},
+        {"criteria": {"skills": {"forward": float("nan")}}},
+        {"rules": {"no_reporting_line": 2**63}},
+        {"rules": {"min_shared_hours": float("inf")}},
+        {"quotas": {"mentor_load": {"max": 2**64}}},
+    ],
+)
+def test_point_8_entry_numbers_are_bounded(config):
+    with pytest.raises(rmatch.ConfigError, match="must be"):
+        rmatch.Program.from_dict(config)
+
+
+def test_point_8_infinite_weight_in_python_is_refused():
+    with pytest.raises(rmatch.ConfigError, match="finite"):
+        rmatch.Program(criteria=[rmatch.Skills(weight=float("inf"))]).check()

@@ -73,7 +73,8 @@ class NoReportingLine(Rule):
             mgr = block.people.manager
             mm = mgr[block.mentors][:, None]
             bad |= (mm >= 0) & (mm == mgr[block.mentees][None, :])
-        return ~bad
+        out: np.ndarray = ~bad
+        return out
 
     def plan(self, context: ScoringContext) -> RulePlan | None:
         """The list of pairs in a reporting line (``allowed`` not overridden).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -34,10 +35,10 @@ class Criterion:
 
     def check(self) -> None:
         """Raise `ConfigError` if the parameters are invalid."""
-        if not (isinstance(self.weight, int | float) and self.weight >= 0):
+        if not finite_number(self.weight):
             raise ConfigError(
-                f"The 'weight' parameter of {type(self).__name__} must be a number "
-                f">= 0. Got {self.weight!r} instead."
+                f"The 'weight' parameter of {type(self).__name__} must be a finite "
+                f"number >= 0. Got {self.weight!r} instead."
             )
 
     def score(self, block: Block) -> np.ndarray:
@@ -90,3 +91,13 @@ def criterion_label(c: Criterion) -> str:
     """Return the output column name of a criterion."""
     label = getattr(c, "label", None)
     return str(label) if label else c.name
+
+
+def finite_number(value: object, minimum: float = 0.0) -> bool:
+    """Whether ``value`` is a finite number (not a bool) >= ``minimum``."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= minimum
+    )

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from rmatch.errors import ConfigError
 from rmatch.people import People
 from rmatch.scoring._block import Block
-from rmatch.scoring._criterion import Criterion, criterion_label
+from rmatch.scoring._criterion import Criterion, criterion_label, finite_number
 from rmatch.scoring._features import csr32, dense_u8
 from rmatch.scoring._kernel import (
     BlockView,
@@ -68,9 +68,9 @@ class Skills(Criterion):
         super().check()
         for key in ("forward", "backward"):
             value = getattr(self, key)
-            if not (isinstance(value, int | float) and value >= 0):
+            if not finite_number(value):
                 raise ConfigError(
-                    f"The {key!r} parameter of Skills must be a number >= 0. "
+                    f"The {key!r} parameter of Skills must be a finite number >= 0. "
                     f"Got {value!r} instead."
                 )
         if self.forward == 0 and self.backward == 0:
