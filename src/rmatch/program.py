@@ -304,6 +304,8 @@ class Program:
         )
         seconds["report"] = time.perf_counter() - t2
         result.seconds.update(seconds)
+        for text in result.warnings:
+            warnings.warn(text, DataQualityWarning, stacklevel=2)
         return result
 
     def _constrained_candidates(

@@ -284,3 +284,72 @@ def test_point_8_entry_numbers_are_bounded(config):
 def test_point_8_infinite_weight_in_python_is_refused():
     with pytest.raises(rmatch.ConfigError, match="finite"):
         rmatch.Program(criteria=[rmatch.Skills(weight=float("inf"))]).check()
+
+
+# ------------------------------------------------- 11. nothing to score; tied ranks
+
+
+def test_point_11_every_score_zero_warns_and_says_what_is_missing():
+    people = rmatch.read_people(
+        [
+            {"id": "A", "role": "mentor", "skills_offered": "python:4"},
+            {"id": "B", "role": "mentor", "skills_offered": "excel:3"},
+            {"id": "C", "role": "mentee", "skills_wanted": "genai:3"},
+            {"id": "D", "role": "mentee", "skills_wanted": "tiktok:2"},
+        ]
+    )
+    program = rmatch.Program(criteria=[rmatch.Skills()], rules=[])
+    with pytest.warns(rmatch.DataQualityWarning) as record:
+        result = program.match(people)
+    text = " ".join(str(w.message) for w in record)
+    assert "every candidate pair scores 0" in text
+    assert "no mentor offers any skill a mentee wants" in text
+    assert "no mentee offers any skill a mentor wants" in text
+    summary = str(result.summary())
+    assert "no mentor offers any skill a mentee wants" in summary
+    assert result.summary().to_dict()["warnings"] == result.warnings
+
+
+def test_point_11_missing_columns_are_named():
+    people = rmatch.read_people(
+        [{"id": "A", "role": "mentor"}, {"id": "C", "role": "mentee"}]
+    )
+    program = rmatch.Program(criteria=[rmatch.Skills(), rmatch.Interests()], rules=[])
+    with pytest.warns(rmatch.DataQualityWarning) as record:
+        program.match(people)
+    text = " ".join(str(w.message) for w in record)
+    assert "skills_offered, skills_wanted are missing or empty" in text
+    assert "the column interests is missing or empty" in text
+
+
+def test_point_11_a_scored_program_does_not_warn():
+    people = rmatch.read_people(
+        [
+            {"id": "A", "role": "mentor", "skills_offered": "genai:4"},
+            {"id": "C", "role": "mentee", "skills_wanted": "genai:3"},
+        ]
+    )
+    result = rmatch.Program(criteria=[rmatch.Skills()], rules=[]).match(people)
+    assert result.warnings == []
+    assert "warnings" not in str(result.summary())
+
+
+def test_point_11_explain_ranks_ties_together():
+    rows = [{"id": "M", "role": "mentee", "skills_wanted": "genai:3"}]
+    rows += [
+        {"id": f"A{i:02d}", "role": "mentor", "skills_offered": "genai:5"}
+        for i in range(9)
+    ]
+    rows.append({"id": "Z", "role": "mentor", "skills_offered": "genai:1"})
+    people = rmatch.read_people(rows)
+    # the mentee is listed last among equals by row but wins by the solver's choice
+    result = rmatch.Program(criteria=[rmatch.Skills(backward=0)], rules=[]).match(
+        people
+    )
+    pair = result.explain("M").to_dict()["pairs"][0]
+    assert pair["rank"] == 1 and pair["ties"] == 8
+    assert pair["rank_text"] == "tied 1st of 10 candidates with 8 others"
+    assert pair["better"] is None
+    assert "tied 1st of 10 candidates with 8 others" in str(result.explain("M"))
+    z = result.explain("Z").to_dict()
+    assert z["status"] == "unmatched"

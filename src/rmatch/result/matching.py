@@ -20,7 +20,7 @@ from rmatch.people import NOT_PARTICIPATING
 from rmatch.result.explanation import Explanation
 from rmatch.result.export import to_json_safe, write_table
 from rmatch.result.reasons import explain_person, unmatched_reasons
-from rmatch.result.summary import Summary, quality, summary
+from rmatch.result.summary import Summary, nothing_scored, quality, summary
 
 if TYPE_CHECKING:
     from rmatch.candidates import CandidateSet
@@ -71,6 +71,8 @@ class Matching:
         self.program = program or {}
         self.pairs = self._pairs_frame()
         self.unmatched = self._unmatched_frame()
+        #: Warnings about the run (e.g. every score is 0), also in `summary()`.
+        self.warnings = nothing_scored(people, candidates, self.criteria)
         self.rejected = pd.DataFrame(
             [
                 {
@@ -115,6 +117,7 @@ class Matching:
 
     def _unmatched_frame(self) -> pd.DataFrame:
         rows = unmatched_reasons(self.people, self.candidates, self.solution)
+        rows = sorted(rows, key=lambda r: str(r["id"]))  # by id, not by row
         return pd.DataFrame(
             rows, columns=["id", "name", "role", "reason", "reason_code"]
         )
@@ -158,6 +161,7 @@ class Matching:
             self.rejected,
             constraints=self.constraints,
             seconds=self.seconds,
+            warnings=self.warnings,
         )
 
     # ------------------------------------------------------------------ explain
@@ -183,23 +187,35 @@ class Matching:
         )
 
     # ------------------------------------------------------------------ export
-    def to_records(self) -> dict[str, Any]:
-        """Return pairs, unmatched, rejected and the summary as JSON-safe data."""
-        out: dict[str, Any] = to_json_safe(
-            {
-                "pairs": self.pairs.to_dict(orient="records"),
-                "unmatched": self.unmatched.to_dict(orient="records"),
-                "rejected": self.rejected.to_dict(orient="records"),
-                "summary": self.summary().to_dict(),
-            }
-        )
+    def to_records(self, *, timings: bool = False) -> dict[str, Any]:
+        """Return pairs, unmatched, rejected and the summary as JSON-safe data.
+
+        Parameters
+        ----------
+        timings : bool, default False
+            Add the seconds per stage as a top-level ``"timings"`` field. They vary
+            from run to run, so they are left out by default: the same input and
+            program then give byte-identical JSON.
+        """
+        summary = self.summary().to_dict()
+        seconds = summary.pop("seconds", {})
+        records: dict[str, Any] = {
+            "pairs": self.pairs.to_dict(orient="records"),
+            "unmatched": self.unmatched.to_dict(orient="records"),
+            "rejected": self.rejected.to_dict(orient="records"),
+            "summary": summary,
+        }
+        if timings:
+            records["timings"] = seconds
+        out: dict[str, Any] = to_json_safe(records)
         return out
 
-    def to_json(self, path: str | os.PathLike[str]) -> Path:
-        """Write `to_records()` as JSON."""
+    def to_json(self, path: str | os.PathLike[str], *, timings: bool = False) -> Path:
+        """Write `to_records()` as JSON (without timings unless ``timings=True``)."""
         target = Path(path)
         target.write_text(
-            json.dumps(self.to_records(), ensure_ascii=False, indent=1) + "\n",
+            json.dumps(self.to_records(timings=timings), ensure_ascii=False, indent=1)
+            + "\n",
             encoding="utf-8",
         )
         return target

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rmatch.people import People
     from rmatch.solvers import Solution
 
-__all__ = ["Summary", "quality", "summary"]
+__all__ = ["Summary", "nothing_scored", "quality", "summary"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Summary:
     constraints: dict[str, str] = field(default_factory=dict)
     unmatched_reasons: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict."""
@@ -101,6 +102,9 @@ class Summary:
             lines.append(f"rejected rows     {self.rejected}")
         if self.not_participating:
             lines.append(f"not participating {self.not_participating}")
+        if self.warnings:
+            lines.append("warnings:")
+            lines += [f"  {w}" for w in self.warnings]
         if self.seconds:
             lines.append(
                 "seconds           "
@@ -146,6 +150,7 @@ def summary(
     *,
     constraints: Sequence[Any] = (),
     seconds: Mapping[str, float] | None = None,
+    warnings: Sequence[str] = (),
 ) -> Summary:
     """Return coverage, scores, objective, bound, gap, rules and unmatched.
 
@@ -162,6 +167,8 @@ def summary(
         The program's constraints, reported as achieved.
     seconds : mapping, optional
         Time per stage.
+    warnings : sequence of str, optional
+        What the run found suspicious (see `nothing_scored`).
 
     Returns
     -------
@@ -208,4 +215,33 @@ def summary(
         constraints=achieved,
         unmatched_reasons={str(k): int(v) for k, v in reasons.items()},
         seconds={k: round(v, 4) for k, v in (seconds or {}).items()},
+        warnings=list(warnings),
     )
+
+
+def nothing_scored(
+    people: People, cs: CandidateSet, criteria: Sequence[Any]
+) -> list[str]:
+    """A warning when every candidate pair scores 0, naming the missing data.
+
+    Parameters
+    ----------
+    people : People
+    cs : CandidateSet
+    criteria : sequence of Criterion
+        The scoring criteria; each says what it misses
+        ([`Criterion.nothing_found`][rmatch.scoring.Criterion.nothing_found]).
+
+    Returns
+    -------
+    list of str
+        Empty unless there are candidate pairs and none scores above 0.
+    """
+    weight = cs.graph.weight
+    if weight.size == 0 or float(weight.max()) > 0:
+        return []
+    found = "; ".join(c.nothing_found(people) for c in criteria)
+    return [
+        f"every candidate pair scores 0: the criteria found nothing to score "
+        f"({found}); the pairs are arbitrary"
+    ]

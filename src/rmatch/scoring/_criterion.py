@@ -74,6 +74,23 @@ class Criterion:
         """Return what lies behind the score of one pair (e.g. the shared skills)."""
         return ""
 
+    def nothing_found(self, people: People) -> str:
+        """Say why this criterion scored 0 (or had no data) for every pair.
+
+        Used in the warning a program gives when every score is 0. Override it to
+        name the data that is missing.
+
+        Parameters
+        ----------
+        people : People
+
+        Returns
+        -------
+        str
+            A sentence naming the criterion and what is missing.
+        """
+        return f"{criterion_label(self)}: no pair scores above 0"
+
     def params(self) -> dict[str, Any]:
         """Return the parameters that rebuild this criterion (JSON-safe)."""
         return {"weight": self.weight}

@@ -53,6 +53,12 @@ class Schedule(Criterion):
         """Parameters."""
         return {"weight": self.weight, "target_hours": self.target_hours}
 
+    def nothing_found(self, people: People) -> str:
+        """Name the data that is missing (see `Criterion.nothing_found`)."""
+        if people.availability is None or not people.availability.any():
+            return f"{criterion_label(self)}: no availability is given"
+        return f"{criterion_label(self)}: no mentor and mentee share a free hour"
+
     def score(self, block: Block) -> np.ndarray:
         """Score the block."""
         hours = block.shared_hours.astype(np.float64)

@@ -174,6 +174,26 @@ class Skills(Criterion):
             return "no skills data"
         return f"{value:.0%} of the skills wanted are covered"
 
+    def nothing_found(self, people: People) -> str:
+        """Name the skills data that is missing (see `Criterion.nothing_found`)."""
+        label = criterion_label(self)
+        empty = [
+            c
+            for c in self.columns
+            if c not in people.sets or not people.sets[c].matrix.nnz
+        ]
+        if empty:
+            return (
+                f"{label}: the column(s) {', '.join(empty)} are missing or empty, so "
+                "no skill can be matched"
+            )
+        ways = []
+        if self.forward > 0:
+            ways.append("no mentor offers any skill a mentee wants")
+        if self.backward > 0:
+            ways.append("no mentee offers any skill a mentor wants")
+        return f"{label}: {' and '.join(ways)} (check skills_offered and skills_wanted)"
+
     def detail(self, people: People, mentor: int, mentee: int) -> str:
         """List the wanted skills each side covers for the other."""
         if "skills_offered" not in people.sets or "skills_wanted" not in people.sets:

@@ -19,7 +19,10 @@ from typing import Any
 from rmatch.constraints import QUOTA_TYPES
 from rmatch.rules import RULES
 from rmatch.scoring import CRITERIA
-from rmatch.settings import _schema as schema
+from rmatch.settings._schema import CONFIG, PROGRAM
+from rmatch.settings._schema import CRITERIA as CRITERION_SCHEMAS
+from rmatch.settings._schema import QUOTAS as QUOTA_SCHEMAS
+from rmatch.settings._schema import RULES as RULE_SCHEMAS
 
 Schema = dict[str, Any]
 
@@ -113,8 +116,8 @@ def _criteria_problems(section: Mapping[str, Any]) -> list[str]:
     for name, spec in section.items():
         key = f"criteria.{name}"
         kind = _kind(str(name), spec)
-        if kind in schema.CRITERIA:
-            out += _messages(schema.CRITERIA[kind], spec, key)
+        if kind in CRITERION_SCHEMAS:
+            out += _messages(CRITERION_SCHEMAS[kind], spec, key)
         elif CRITERIA.get(kind) is None:
             if isinstance(spec, Mapping) and spec.get("custom"):
                 continue  # written by to_dict for a Python-only criterion
@@ -133,7 +136,7 @@ def _criteria_problems(section: Mapping[str, Any]) -> list[str]:
 
 def _entry_problems(name: str, spec: Any, key: str) -> list[str]:
     kind = _kind(name, spec)
-    sub = schema.RULES.get(kind) or schema.QUOTAS.get(kind)
+    sub = RULE_SCHEMAS.get(kind) or QUOTA_SCHEMAS.get(kind)
     if sub is None:
         if RULES.get(kind) is not None:
             return []  # registered: its constructor checks its parameters
@@ -190,7 +193,7 @@ def config_problems(config: Mapping[str, Any]) -> list[str]:
     program.top_k must be a whole number from 1 to 2147483647; got 0
     """
     plain = _plain(config)
-    out = _messages(schema.CONFIG, plain, "")
+    out = _messages(CONFIG, plain, "")
     criteria = plain.get("criteria")
     if isinstance(criteria, Mapping):
         out += _criteria_problems(criteria)
@@ -210,4 +213,4 @@ def program_problems(settings: Mapping[str, Any]) -> list[str]:
         Setting names and values (``Program`` attributes); None means "not set".
     """
     given = {k: v for k, v in settings.items() if v is not None}
-    return _messages(schema.PROGRAM, _plain(given), "program")
+    return _messages(PROGRAM, _plain(given), "program")
