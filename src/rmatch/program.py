@@ -53,7 +53,14 @@ from rmatch.people import People
 from rmatch.result import Matching
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.scoring import Criterion, default_criteria
-from rmatch.settings import PROGRAM_KEYS, program_problems, read_config, write_config
+from rmatch.settings import (
+    PROGRAM_KEYS,
+    check_memory,
+    program_problems,
+    read_config,
+    run_top_k,
+    write_config,
+)
 from rmatch.shortlist import Shortlist, ShortlistOptions, for_program
 from rmatch.solvers import METHODS as SOLVER_METHODS
 from rmatch.solvers import VARIANTS, solve
@@ -321,6 +328,11 @@ class Program:
         Returns the candidate set and the owners of its constraint rows (for
         diagnosis). Raises InfeasibleProgramError when a precheck fails.
         """
+        top_k = run_top_k(people, settings)  # automatic for large inputs
+        check_memory(people, settings, top_k, len(settings.scoring_criteria()))
+        if top_k != settings.top_k:
+            settings = copy.copy(settings)
+            settings.top_k = top_k
         if engine == "dask":
             cs = dask_candidates(
                 people,

@@ -79,9 +79,10 @@ def _skills_scores(rows: list[dict[str, str]]) -> dict[str, float]:
     exact = crit.score(block)[0]
     program = rmatch.Program(criteria=[crit], rules=[], mentor_capacity=len(rows))
     cs = program.candidates(people)
-    kernel = dict(zip(cs.graph.right.tolist(), cs.graph.weight.tolist(), strict=True))
+    positions = cs.mentees[cs.graph.right].tolist()
+    kernel = dict(zip(positions, cs.graph.weight.tolist(), strict=True))
     for j in range(len(rows)):  # the float32 kernel agrees with score()
-        assert kernel.get(j, 0.0) == pytest.approx(exact[j], abs=1e-6)
+        assert kernel.get(j + 1, 0.0) == pytest.approx(exact[j], abs=1e-6)
     return {r["id"]: float(v) for r, v in zip(rows, exact, strict=True)}
 
 
@@ -353,3 +354,63 @@ def test_point_11_explain_ranks_ties_together():
     assert "tied 1st of 10 candidates with 8 others" in str(result.explain("M"))
     z = result.explain("Z").to_dict()
     assert z["status"] == "unmatched"
+
+
+# ------------------------------------------------- 9. large inputs: top-k by default
+
+
+def _large(n: int) -> pd.DataFrame:
+    """``n`` people in one deep manager chain, a few skills at random levels."""
+    rng = np.random.default_rng(0)
+    skills = ["genai", "python", "excel", "tiktok", "strategy", "finance", "sql"]
+
+    def pick(k: int) -> list[str]:
+        return [
+            "; ".join(
+                f"{skills[rng.integers(len(skills))]}:{rng.integers(1, 6)}"
+                for _ in range(k)
+            )
+            for _ in range(n)
+        ]
+
+    frame = _chain(n)
+    frame["skills_offered"] = pick(2)
+    frame["skills_wanted"] = pick(1)
+    return frame
+
+
+def test_point_9_large_inputs_take_the_certified_top_k_path():
+    from rmatch.settings import AUTO_TOP_K, AUTO_TOP_K_CELLS
+
+    people = rmatch.read_people(_large(4100))  # 2,050 x 2,050 cells > 4,000,000
+    assert AUTO_TOP_K_CELLS < 2050 * 2050
+    result = rmatch.Program().match(people)
+    assert result.candidates.top_k == AUTO_TOP_K
+    assert result.candidates.graph.n_edges < 2050 * 2050 // 10
+    summary = result.summary()
+    # still proven optimal over every allowed pair
+    assert summary.pruned and summary.status == "optimal" and summary.gap <= 1e-9
+    assert result.program["program"].get("top_k") is None  # the user's setting
+
+
+def test_point_9_a_run_that_cannot_fit_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("RMATCH_MEMORY", "1M")
+    people = rmatch.read_people(_large(200))
+    with pytest.raises(rmatch.errors.ResourceError, match="GiB are available"):
+        rmatch.Program().match(people)
+    path = tmp_path / "people.csv"
+    _large(200).to_csv(path, index=False)
+    assert main(["match", str(path), "-o", str(tmp_path / "pairs.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "set top_k" in err and "Traceback" not in err
+    monkeypatch.setenv("RMATCH_MEMORY", "64G")
+    assert len(rmatch.Program().match(people).pairs) == 100
+
+
+@pytest.mark.slow
+def test_point_9_a_9900_deep_chain_is_matched_and_certified():
+    people = rmatch.read_people(_large(9900))
+    result = rmatch.Program().match(people)
+    assert result.candidates.top_k is not None
+    assert result.summary().status == "optimal"
+    assert len(result.pairs) == 4950 - 1 or len(result.pairs) == 4950

@@ -26,13 +26,25 @@ from rmatch.settings._check import (
     program_problems,
     short,
 )
+from rmatch.settings._scale import (
+    AUTO_TOP_K,
+    AUTO_TOP_K_CELLS,
+    available_memory,
+    check_memory,
+    run_top_k,
+)
 
 __all__ = [
+    "AUTO_TOP_K",
+    "AUTO_TOP_K_CELLS",
     "PROGRAM_KEYS",
+    "available_memory",
+    "check_memory",
     "config_problems",
     "did_you_mean",
     "program_problems",
     "read_config",
+    "run_top_k",
     "write_config",
 ]
 
