@@ -13,8 +13,10 @@ The tree (base classes in parentheses)::
          │                                 every one as an Issue
          ├─ ConfigError (ValueError)      a program, rule, criterion or mapping is
          │   │                             misconfigured
-         │   └─ MissingColumnsError        a survey mapping names columns the export
-         │                                 lacks (``.issues``, one per column)
+         │   ├─ MissingColumnsError        a survey mapping names columns the export
+         │   │                             lacks (``.issues``, one per column)
+         │   └─ ResourceError              a run would not fit in memory (estimated
+         │                                 before it starts)
          ├─ ParseError (ValueError)       one cell cannot be read (``.fix``); the
          │                                 readers collect these into Issues
          ├─ InfeasibleError               no matching satisfies the hard rules;
@@ -49,6 +51,7 @@ __all__ = [
     "InfeasibleGraphError",
     "InfeasibleProgramError",
     "Issue",
+    "ResourceError",
     "RmatchError",
     "SolverError",
     "UnmatchedWarning",
@@ -157,6 +160,14 @@ class ValidationError(RmatchError, ValueError):
 
 class ConfigError(RmatchError, ValueError):
     """A program, rule, criterion or mapping is misconfigured."""
+
+
+class ResourceError(ConfigError):
+    """A run would not fit in the machine's memory (estimated before it starts).
+
+    The message gives the estimate, the memory available and the settings that
+    shrink the run (``top_k``, ``block_cells``, the Dask engine).
+    """
 
 
 class MissingColumnsError(ConfigError):

@@ -56,7 +56,15 @@ from rmatch.people import People
 from rmatch.result import Matching
 from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.scoring import Criterion, default_criteria
-from rmatch.settings import read_config, round_settings, write_config
+from rmatch.settings import (
+    PROGRAM_KEYS,
+    check_memory,
+    program_problems,
+    read_config,
+    round_settings,
+    run_top_k,
+    write_config,
+)
 from rmatch.shortlist import Shortlist, ShortlistOptions, for_program
 from rmatch.solvers import METHODS as SOLVER_METHODS
 from rmatch.solvers import VARIANTS, solve
@@ -170,46 +178,12 @@ class Program:
     def check(self, people: People | None = None) -> None:
         """Raise `ConfigError` naming the first invalid setting."""
 
-        def fail(param: str, expected: str) -> None:
-            raise ConfigError(
-                f"The {param!r} parameter of Program must be {expected}. "
-                f"Got {getattr(self, param)!r} instead."
-            )
-
-        if not valid_method(self.method):
-            fail(
-                "method",
-                "one of "
-                + ", ".join(map(repr, METHODS))
-                + " (a solver variant may follow a colon, e.g. 'ilp:cbc')",
-            )
-        if self.objective not in OBJECTIVES:
-            fail("objective", "one of " + ", ".join(map(repr, OBJECTIVES)))
-        for param in ("mentor_capacity", "mentee_capacity"):
-            v = getattr(self, param)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-                fail(param, "an int >= 0")
-        if self.top_k is not None and (
-            not isinstance(self.top_k, int)
-            or isinstance(self.top_k, bool)
-            or self.top_k < 1
-        ):
-            fail("top_k", "None or an int >= 1")
-        if self.time_limit is not None and (
-            not isinstance(self.time_limit, int | float) or self.time_limit <= 0
-        ):
-            fail("time_limit", "None or a number > 0")
-        if self.gap_tolerance is not None and (
-            not isinstance(self.gap_tolerance, int | float)
-            or isinstance(self.gap_tolerance, bool)
-            or not 0 <= self.gap_tolerance < 1
-        ):
-            fail("gap_tolerance", "None or a number in [0, 1)")
-        if not isinstance(self.seed, int):
-            fail("seed", "an int")
+        problems = program_problems({k: getattr(self, k) for k in PROGRAM_KEYS})
+        if problems:
+            raise ConfigError("; ".join(problems))
         round_settings(self.rounds)
         if not self.criteria:
-            fail("criteria", "a non-empty list of Criterion")
+            raise ConfigError("criteria must be a non-empty list of Criterion")
         for c in self.criteria:
             if not isinstance(c, Criterion):
                 raise ConfigError(
@@ -376,6 +350,8 @@ class Program:
         )
         seconds["report"] = time.perf_counter() - t2
         result.seconds.update(seconds)
+        for text in result.warnings:
+            warnings.warn(text, DataQualityWarning, stacklevel=2)
         return result
 
     def _constrained_candidates(
@@ -391,6 +367,11 @@ class Program:
         Returns the candidate set and the owners of its constraint rows (for
         diagnosis). Raises InfeasibleProgramError when a precheck fails.
         """
+        top_k = run_top_k(people, settings)  # automatic for large inputs
+        check_memory(people, settings, top_k, len(settings.scoring_criteria()))
+        if top_k != settings.top_k:
+            settings = copy.copy(settings)
+            settings.top_k = top_k
         if engine == "dask":
             cs = dask_candidates(
                 people,

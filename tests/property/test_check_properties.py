@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch
 
 from .strategies import organizations
+
+pytestmark = pytest.mark.filterwarnings("ignore:every candidate pair scores 0")
 
 
 def _program(objective: str = "total", quota: bool = False) -> rmatch.Program:

@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 import rmatch
 from tests.property.strategies_graph import graphs
 
+pytestmark = pytest.mark.filterwarnings("ignore:every candidate pair scores 0")
+
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -27,6 +27,8 @@ from rmatch.scoring import Block
 
 from .strategies import organizations
 
+pytestmark = pytest.mark.filterwarnings("ignore:every candidate pair scores 0")
+
 DEMO = Path(rmatch.datasets.demo_path())
 RECORDS = pd.read_csv(DEMO, dtype=str, keep_default_na=False).to_dict("records")
 HELD_OUT = 10  # the last ten people join in round 2 or 3

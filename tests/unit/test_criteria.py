@@ -48,7 +48,9 @@ def test_skills_both_directions() -> None:
     # backward: A wants strategy, C offers none of it -> 0.0
     # weighted: (1 * 0.9 + 0.5 * 0.0) / 1.5 = 0.6
     assert s[0, 0] == pytest.approx(0.6)
-    assert np.isnan(s[0, 1])  # D gave no skills: no data, not a match
+    # D wants nothing (forward: no data) and offers nothing A wants (backward: 0)
+    assert s[0, 1] == 0.0
+    assert np.isnan(Skills(forward=1.0, backward=0.0).score(_block())[0, 1])
 
 
 def test_skills_forward_only() -> None:
@@ -121,8 +123,11 @@ skill_sets = st.dictionaries(
 
 
 def _reference_coverage(offered: dict[str, int], wanted: dict[str, int]) -> float:
-    """Per-pair definition: mean over wanted skills of min(o, w) / w."""
-    if not offered or not wanted:
+    """Per-pair definition: mean over wanted skills of min(o, w) / w.
+
+    No data when nothing is wanted; offering nothing covers nothing (0).
+    """
+    if not wanted:
         return float("nan")
     return sum(min(offered.get(s, 0), w) / w for s, w in wanted.items()) / len(wanted)
 

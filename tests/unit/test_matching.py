@@ -81,6 +81,7 @@ def test_taken_by_better_fit_and_schedule_rule() -> None:
     )
 
 
+@pytest.mark.filterwarnings("ignore:every candidate pair scores 0")  # no data
 def test_capacity_zero_and_both_role() -> None:
     result = _match(
         [

@@ -175,8 +175,8 @@ def test_quotas_array_of_tables_in_toml(tmp_path):
         ({"quotas": {"crossshare": {"column": "department"}}}, "unknown rule"),
         ({"rules": [{"column": "department"}]}, "needs a type"),
         ({"rules": {"different": {"column": "x", "soft": True}}}, "needs a weight"),
-        ({"program": {"method": "simplex"}}, "'method' parameter"),
-        ({"program": {"method": "ilp:gurobi9"}}, "'method' parameter"),
+        ({"program": {"method": "simplex"}}, "program.method must be one of"),
+        ({"program": {"method": "ilp:gurobi9"}}, "program.method must be one of"),
     ],
 )
 def test_bad_configs_are_config_errors(config, match):

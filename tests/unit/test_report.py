@@ -134,7 +134,7 @@ def test_skills_covered_counts_each_wanted_skill_once() -> None:
 
 
 def test_report_from_the_json_equals_the_report(demo, demo_report, tmp_path):
-    path = demo.to_json(tmp_path / "result.json")
+    path = demo.to_json(tmp_path / "result.json", timings=True)
     again = report_from_records(json.loads(path.read_text(encoding="utf-8")))
     for name, table in demo_report.tables().items():
         pd.testing.assert_frame_equal(

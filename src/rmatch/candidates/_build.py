@@ -45,6 +45,20 @@ def capacities(
     return left_cap, right_cap
 
 
+def node_order(people: People) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the mentors and of the mentees, in the order of their ids.
+
+    Node numbers follow the ids, not the rows, so every tie broken by node number
+    (top-k selection, solvers) is broken by id: the same people in another row
+    order give the same candidates and the same pairs.
+    """
+    out = []
+    for mask in (people.is_mentor, people.is_mentee):
+        positions = np.flatnonzero(mask)
+        out.append(positions[np.argsort(people.ids[positions], kind="stable")])
+    return out[0], out[1]
+
+
 def prepare(
     people: People,
     criteria: Sequence[Criterion],
@@ -75,8 +89,7 @@ def prepare(
             "block_cells must be an int >= 1 (pairs scored at once); "
             f"got {block_cells!r}"
         )
-    mentors = np.flatnonzero(people.is_mentor)
-    mentees = np.flatnonzero(people.is_mentee)
+    mentors, mentees = node_order(people)
     sc = Scorer(people, criteria, rules, mentors, mentees)
     jobs = sc.plan_jobs(block_cells, blocking=blocking)
     left_cap, right_cap = capacities(

@@ -64,6 +64,7 @@ def load_program(args: argparse.Namespace) -> Any:
         value = getattr(args, key, None)
         if value is not None:
             setattr(program, key, value)
+    program.check()  # the overrides, bounded like the file (exit 2 when wrong)
     history = getattr(args, "history", None)
     if history:
         program.rules = [*program.rules, History.from_csv(history)]

@@ -482,7 +482,8 @@ def report_from_records(
         rejected,
         participants,
         weights=weights,
-        summary=data.get("summary") or {},
+        # the seconds per stage are in "timings" (only when written with timings)
+        summary={**(data.get("summary") or {}), "seconds": data.get("timings") or {}},
         skills=pd.DataFrame(
             section.get("skills") or {}, columns=["id", "kind", "skill"]
         ),

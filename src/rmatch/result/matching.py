@@ -22,7 +22,7 @@ from rmatch.people import NOT_PARTICIPATING
 from rmatch.result.explanation import Explanation, ordinal
 from rmatch.result.export import to_json_safe, write_table
 from rmatch.result.reasons import explain_person, unmatched_reasons
-from rmatch.result.summary import Summary, quality, summary
+from rmatch.result.summary import Summary, nothing_scored, quality, summary
 from rmatch.solvers import blocking_pairs
 
 if TYPE_CHECKING:
@@ -101,6 +101,8 @@ class Matching:
         self.changes: pd.DataFrame | None = None
         #: Round number, history and priority report of a re-match.
         self.rounds: dict[str, Any] = {}
+        #: Warnings about the run (e.g. every score is 0), also in `summary()`.
+        self.warnings = nothing_scored(people, candidates, self.criteria)
         self.rejected = pd.DataFrame(
             [
                 {
@@ -146,6 +148,7 @@ class Matching:
 
     def _unmatched_frame(self) -> pd.DataFrame:
         rows = unmatched_reasons(self.people, self.candidates, self.solution)
+        rows = sorted(rows, key=lambda r: str(r["id"]))  # by id, not by row
         for row in rows:
             if row["id"] in self._reasons:
                 row["reason_code"], row["reason"] = self._reasons[row["id"]]
@@ -193,6 +196,7 @@ class Matching:
             constraints=self.constraints,
             seconds=self.seconds,
             blocking=(self.blocking_pairs, self.preferences),
+            warnings=self.warnings,
         )
         if self.rounds:
             keep = ("round", "kept", "ended", "new", "previously_unmatched")
@@ -299,7 +303,7 @@ class Matching:
 
     # ------------------------------------------------------------------ export
     def to_records(
-        self, *, report: bool = True, explain: bool = False
+        self, *, report: bool = True, explain: bool = False, timings: bool = False
     ) -> dict[str, Any]:
         """Return pairs, unmatched, rejected and the summary as JSON-safe data.
 
@@ -311,16 +315,22 @@ class Matching:
         which [`report_from_records()`][rmatch.report.report_from_records] rebuilds
         the report; with ``explain`` it holds one explanation text per pair too (as
         [`to_json()`][rmatch.result.Matching.to_json] writes by default, for
-        ``rmatch report result.json``).
+        ``rmatch report result.json``). The seconds per stage vary from run to
+        run, so they are left out unless ``timings`` (a top-level ``"timings"``
+        field): the same input and program then give byte-identical JSON.
         """
+        summary = self.summary().to_dict()
+        seconds = summary.pop("seconds", {})
         data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "program": self.program,
             "pairs": self.pairs.to_dict(orient="records"),
             "unmatched": self.unmatched.to_dict(orient="records"),
             "rejected": self.rejected.to_dict(orient="records"),
-            "summary": self.summary().to_dict(),
+            "summary": summary,
         }
+        if timings:
+            data["timings"] = seconds
         if self.changes is not None:
             data["changes"] = self.changes.to_dict(orient="records")
         if self.rounds:
@@ -332,11 +342,24 @@ class Matching:
             out["report"] = report_section(self, explain=explain)
         return out
 
-    def to_json(self, path: str | os.PathLike[str], *, explain: bool = True) -> Path:
-        """Write `to_records()` as JSON (with an explanation per pair: ``explain``)."""
+    def to_json(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        explain: bool = True,
+        timings: bool = False,
+    ) -> Path:
+        """Write `to_records()` as JSON (an explanation per pair: ``explain``).
+
+        Timings are left out unless ``timings=True`` (see `to_records`).
+        """
         target = Path(path)
         target.write_text(
-            json.dumps(self.to_records(explain=explain), ensure_ascii=False, indent=1)
+            json.dumps(
+                self.to_records(explain=explain, timings=timings),
+                ensure_ascii=False,
+                indent=1,
+            )
             + "\n",
             encoding="utf-8",
         )

@@ -246,7 +246,11 @@ def explain_person(
             partner = int(
                 cs.mentees[g.right[e]] if side == "mentor" else cs.mentors[g.left[e]]
             )
-            rank = int(np.flatnonzero(order == e)[0]) + 1
+            # tie-aware: 1 + the candidates scoring strictly more; ties counted
+            above = g.weight[mine] > g.weight[e] + _TIE
+            rank = int(np.count_nonzero(above)) + 1
+            ties = int(np.count_nonzero(np.abs(g.weight[mine] - g.weight[e]) <= _TIE))
+            ties -= 1
             values = cs.criterion_scores[e].astype(np.float64)
             ok = ~np.isnan(values)
             den = float((weights * ok).sum())
@@ -288,9 +292,8 @@ def explain_person(
                     "partner_name": people.name_of(partner),
                     "score": float(g.weight[e]),
                     "rank": rank,
-                    "rank_text": (
-                        f"their {ordinal(rank)} best of {mine.size} candidates"
-                    ),
+                    "ties": ties,
+                    "rank_text": rank_text(rank, ties, int(mine.size)),
                     "criteria": crit_rows,
                     "better": better,
                 }
@@ -316,3 +319,32 @@ def explain_person(
         rules=rules,
         candidates=int(n_candidates),
     )
+
+
+#: Scores closer than this are a tie in explanations.
+_TIE = 1e-9
+
+
+def rank_text(rank: int, ties: int, total: int) -> str:
+    """Describe a candidate's place among ``total``, ties included.
+
+    Parameters
+    ----------
+    rank : int
+        1 + the number of candidates scoring strictly more.
+    ties : int
+        Other candidates with the same score.
+    total : int
+        Candidates in all.
+
+    Examples
+    --------
+    >>> rank_text(1, 367, 382)
+    'tied 1st of 382 candidates with 367 others'
+    >>> rank_text(2, 0, 5)
+    'their 2nd best of 5 candidates'
+    """
+    if ties:
+        other = "other" if ties == 1 else "others"
+        return f"tied {ordinal(rank)} of {total} candidates with {ties} {other}"
+    return f"their {ordinal(rank)} best of {total} candidates"

@@ -45,6 +45,7 @@ def participants_frame(matching: Matching) -> pd.DataFrame:
     mentor_cap[cs.mentors] = g.left_capacity
     mentee_cap[cs.mentees] = g.right_capacity
     keep = np.flatnonzero(people.is_participant)
+    keep = keep[np.argsort(people.ids[keep].astype(str), kind="stable")]  # by id
     table = people.table
     frame = pd.DataFrame(
         {
@@ -86,7 +87,9 @@ def skills_frame(people: People) -> pd.DataFrame:
         )
     if not parts:
         return pd.DataFrame(columns=["id", "kind", "skill"])
-    return pd.concat(parts, ignore_index=True)
+    frame = pd.concat(parts, ignore_index=True)
+    # by id, not by row or vocabulary order: the same people give the same JSON
+    return frame.sort_values(["id", "kind", "skill"], kind="stable", ignore_index=True)
 
 
 def pair_explanations(matching: Matching) -> list[str]:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rmatch.people import People
     from rmatch.solvers import Solution
 
-__all__ = ["Summary", "quality", "summary"]
+__all__ = ["Summary", "nothing_scored", "quality", "summary"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Summary:
     preferences: str = "scores"
     choices: dict[str, Any] = field(default_factory=dict)
     rounds: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict."""
@@ -137,6 +138,9 @@ class Summary:
                     f"previously unmatched {p['matched']} of {p['people']} "
                     f"matched{possible}"
                 )
+        if self.warnings:
+            lines.append("warnings:")
+            lines += [f"  {w}" for w in self.warnings]
         if self.seconds:
             lines.append(
                 "seconds           "
@@ -183,6 +187,7 @@ def summary(
     constraints: Sequence[Any] = (),
     seconds: Mapping[str, float] | None = None,
     blocking: tuple[int, str] | None = None,
+    warnings: Sequence[str] = (),
 ) -> Summary:
     """Return coverage, scores, objective, bound, gap, rules and unmatched.
 
@@ -202,6 +207,8 @@ def summary(
     blocking : (int, str), optional
         Blocking pairs and whose preferences they count (``"scores"`` or
         ``"choices"``); see [`Matching.blocking_pairs`][rmatch.result.Matching].
+    warnings : sequence of str, optional
+        What the run found suspicious (see `nothing_scored`).
 
     Returns
     -------
@@ -251,4 +258,33 @@ def summary(
         blocking_pairs=None if blocking is None else int(blocking[0]),
         preferences="scores" if blocking is None else blocking[1],
         choices=dict(sol.stats.get("choices", {})),
+        warnings=list(warnings),
     )
+
+
+def nothing_scored(
+    people: People, cs: CandidateSet, criteria: Sequence[Any]
+) -> list[str]:
+    """A warning when every candidate pair scores 0, naming the missing data.
+
+    Parameters
+    ----------
+    people : People
+    cs : CandidateSet
+    criteria : sequence of Criterion
+        The scoring criteria; each says what it misses
+        ([`Criterion.nothing_found`][rmatch.scoring.Criterion.nothing_found]).
+
+    Returns
+    -------
+    list of str
+        Empty unless there are candidate pairs and none scores above 0.
+    """
+    weight = cs.graph.weight
+    if weight.size == 0 or float(weight.max()) > 0:
+        return []
+    found = "; ".join(c.nothing_found(people) for c in criteria)
+    return [
+        f"every candidate pair scores 0: the criteria found nothing to score "
+        f"({found}); the pairs are arbitrary"
+    ]

@@ -142,7 +142,8 @@ def build_checked(
             sig = {}  # type: ignore[assignment]
         allowed = [p for p in sig if p != "self"]
         raise ConfigError(
-            f"{label}: {exc}. Allowed parameters: {', '.join(allowed)}"
+            f"{label}: {exc} (given: {', '.join(map(str, params)) or 'none'}). "
+            f"Allowed parameters: {', '.join(allowed) or 'none'}"
         ) from None
     made.check()
     return made

@@ -12,6 +12,7 @@ from rmatch.errors import Issue, ValidationError
 from rmatch.io import read_table
 from rmatch.people import People
 from rmatch.rules._base import PairsPlan, Rule, RulePlan, positive_int
+from rmatch.rules._org import OrgTree
 from rmatch.scoring import Block, ScoringContext
 
 #: Largest number of same-manager pairs a plan lists.
@@ -57,50 +58,57 @@ class NoReportingLine(Rule):
 
     def allowed(self, block: Block) -> np.ndarray:
         """Mask pairs where one is among the other's ``levels`` managers."""
-        anc = _ancestors(block.people, self.levels)
-        a_m = anc[block.mentors]  # (M, k)
-        a_e = anc[block.mentees]  # (N, k)
-        bad = np.zeros(block.shape, dtype=bool)
-        for level in range(self.levels):
-            bad |= a_m[:, level][:, None] == block.mentees[None, :]
-            bad |= a_e[:, level][None, :] == block.mentors[:, None]
+        tree, levels = _org_tree(block.people, self.levels)
+        m = block.mentors[:, None]
+        e = block.mentees[None, :]
+        if tree.complete:
+            bad = tree.above(m, e, levels) | tree.above(e, m, levels)
+        else:  # a manager cycle: walk up (levels is at most n here)
+            anc = block.people.ancestors(levels)
+            bad = np.zeros(block.shape, dtype=bool)
+            for level in range(levels):
+                bad |= anc[block.mentors, level][:, None] == e
+                bad |= anc[block.mentees, level][None, :] == m
         if self.same_manager:
-            m = block.people.manager
-            mm = m[block.mentors][:, None]
-            bad |= (mm >= 0) & (mm == m[block.mentees][None, :])
-        return ~bad
+            mgr = block.people.manager
+            mm = mgr[block.mentors][:, None]
+            bad |= (mm >= 0) & (mm == mgr[block.mentees][None, :])
+        out: np.ndarray = ~bad
+        return out
 
     def plan(self, context: ScoringContext) -> RulePlan | None:
-        """The list of pairs in a reporting line (``allowed`` not overridden)."""
+        """The list of pairs in a reporting line (``allowed`` not overridden).
+
+        None (block by block, O(1) per pair) when the list would be long: more
+        than an eighth of all mentor × mentee cells (a deep chain), or a cycle.
+        """
         if type(self).allowed is not NoReportingLine.allowed:
             return None
         people, mentors, mentees = context.people, context.mentors, context.mentees
-        left_of, right_of = context.left_of, context.right_of
+        tree, levels = _org_tree(people, self.levels)
+        limit = min(_MAX_PEER_PAIRS, mentors.size * mentees.size // 8)
+        if not tree.complete or (
+            tree.steps(mentors, levels) + tree.steps(mentees, levels) > max(limit, 64)
+        ):
+            return None
         pairs_l: list[np.ndarray] = []
         pairs_r: list[np.ndarray] = []
-        levels = int(self.levels)
-        anc = _ancestors(people, levels)
-        for level in range(levels):
-            a = anc[mentors, level]
-            ok = a >= 0
-            node = np.where(ok, right_of[np.maximum(a, 0)], -1)
-            hit = node >= 0
-            pairs_l.append(np.flatnonzero(hit))
-            pairs_r.append(node[hit])
-            a = anc[mentees, level]
-            ok = a >= 0
-            node = np.where(ok, left_of[np.maximum(a, 0)], -1)
-            hit = node >= 0
-            pairs_l.append(node[hit])
-            pairs_r.append(np.flatnonzero(hit))
+        i, a, _ = tree.walk(mentors, levels)  # mentor i under manager a
+        node = context.right_of[a]
+        pairs_l.append(i[node >= 0])
+        pairs_r.append(node[node >= 0])
+        i, a, _ = tree.walk(mentees, levels)
+        node = context.left_of[a]
+        pairs_l.append(node[node >= 0])
+        pairs_r.append(i[node >= 0])
         if self.same_manager:
             peers = _peer_pairs(people.manager, mentors, mentees)
             if peers is None:
                 return None
             pairs_l.append(peers[0])
             pairs_r.append(peers[1])
-        left = np.concatenate(pairs_l) if pairs_l else np.zeros(0, np.int64)
-        right = np.concatenate(pairs_r) if pairs_r else np.zeros(0, np.int64)
+        left = np.concatenate(pairs_l)
+        right = np.concatenate(pairs_r)
         return PairsPlan.from_nodes(self, context, left, right)
 
     def why_forbidden(self, people: People, mentor: int, mentee: int) -> str:
@@ -113,16 +121,20 @@ class NoReportingLine(Rule):
 
 # Per-People caches. Keyed weakly by the People object itself (not by ``id()``,
 # which Python reuses once an object is garbage-collected).
-_ANCESTOR_CACHE: weakref.WeakKeyDictionary[People, dict[int, np.ndarray]] = (
-    weakref.WeakKeyDictionary()
-)
+_TREE_CACHE: weakref.WeakKeyDictionary[People, OrgTree] = weakref.WeakKeyDictionary()
 
 
-def _ancestors(people: People, levels: int) -> np.ndarray:
-    per_people = _ANCESTOR_CACHE.setdefault(people, {})
-    if levels not in per_people:
-        per_people[levels] = people.ancestors(levels)
-    return per_people[levels]
+def _org_tree(people: People, levels: int) -> tuple[OrgTree, int]:
+    """The org tree of ``people`` and ``levels`` clipped to the chart's depth.
+
+    Levels beyond the deepest chain (or beyond ``n`` when there is a cycle) change
+    nothing.
+    """
+    tree = _TREE_CACHE.get(people)
+    if tree is None:
+        tree = _TREE_CACHE[people] = OrgTree(people.manager)
+    limit = tree.max_depth if tree.complete else len(people)
+    return tree, max(0, min(int(levels), limit))
 
 
 def _peer_pairs(

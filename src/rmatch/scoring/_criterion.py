@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -34,10 +35,10 @@ class Criterion:
 
     def check(self) -> None:
         """Raise `ConfigError` if the parameters are invalid."""
-        if not (isinstance(self.weight, int | float) and self.weight >= 0):
+        if not finite_number(self.weight):
             raise ConfigError(
-                f"The 'weight' parameter of {type(self).__name__} must be a number "
-                f">= 0. Got {self.weight!r} instead."
+                f"The 'weight' parameter of {type(self).__name__} must be a finite "
+                f"number >= 0. Got {self.weight!r} instead."
             )
 
     def score(self, block: Block) -> np.ndarray:
@@ -73,6 +74,23 @@ class Criterion:
         """Return what lies behind the score of one pair (e.g. the shared skills)."""
         return ""
 
+    def nothing_found(self, people: People) -> str:
+        """Say why this criterion scored 0 (or had no data) for every pair.
+
+        Used in the warning a program gives when every score is 0. Override it to
+        name the data that is missing.
+
+        Parameters
+        ----------
+        people : People
+
+        Returns
+        -------
+        str
+            A sentence naming the criterion and what is missing.
+        """
+        return f"{criterion_label(self)}: no pair scores above 0"
+
     def params(self) -> dict[str, Any]:
         """Return the parameters that rebuild this criterion (JSON-safe)."""
         return {"weight": self.weight}
@@ -90,3 +108,13 @@ def criterion_label(c: Criterion) -> str:
     """Return the output column name of a criterion."""
     label = getattr(c, "label", None)
     return str(label) if label else c.name
+
+
+def finite_number(value: object, minimum: float = 0.0) -> bool:
+    """Whether ``value`` is a finite number (not a bool) >= ``minimum``."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= minimum
+    )

@@ -10,7 +10,7 @@ from rmatch.errors import ConfigError
 from rmatch.parsing import slots_to_text
 from rmatch.people import People
 from rmatch.scoring._block import Block
-from rmatch.scoring._criterion import Criterion, criterion_label
+from rmatch.scoring._criterion import Criterion, criterion_label, finite_number
 from rmatch.scoring._kernel import (
     BlockView,
     Kernel,
@@ -43,7 +43,7 @@ class Schedule(Criterion):
     def check(self) -> None:
         """Validate the parameters."""
         super().check()
-        if not (isinstance(self.target_hours, int | float) and self.target_hours > 0):
+        if not (finite_number(self.target_hours) and self.target_hours > 0):
             raise ConfigError(
                 "The 'target_hours' parameter of Schedule must be a number > 0. "
                 f"Got {self.target_hours!r} instead."
@@ -52,6 +52,12 @@ class Schedule(Criterion):
     def params(self) -> dict[str, Any]:
         """Parameters."""
         return {"weight": self.weight, "target_hours": self.target_hours}
+
+    def nothing_found(self, people: People) -> str:
+        """Name the data that is missing (see `Criterion.nothing_found`)."""
+        if people.availability is None or not people.availability.any():
+            return f"{criterion_label(self)}: no availability is given"
+        return f"{criterion_label(self)}: no mentor and mentee share a free hour"
 
     def score(self, block: Block) -> np.ndarray:
         """Score the block."""

@@ -67,6 +67,12 @@ class SetSimilarity(Criterion):
         """Parameters."""
         return {"column": self.column, "weight": self.weight, "measure": self.measure}
 
+    def nothing_found(self, people: People) -> str:
+        """Name the data that is missing (see `Criterion.nothing_found`)."""
+        if self.column not in people.sets or not people.sets[self.column].matrix.nnz:
+            return f"{self.label}: the column {self.column} is missing or empty"
+        return f"{self.label}: no mentor and mentee share any {self.column}"
+
     def score(self, block: Block) -> np.ndarray:
         """Score the block."""
         people = block.people

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from rmatch.errors import ConfigError
 from rmatch.people import People
 from rmatch.scoring._block import Block
-from rmatch.scoring._criterion import Criterion, criterion_label
+from rmatch.scoring._criterion import Criterion, criterion_label, finite_number
 from rmatch.scoring._features import csr32, dense_u8
 from rmatch.scoring._kernel import (
     BlockView,
@@ -38,6 +38,11 @@ class Skills(Criterion):
     teaching the mentee (``forward``) and the mentee teaching the mentor
     (``backward``, the heart of reverse mentoring). The score is the weighted mean of
     the directions that have data.
+
+    A direction has data when its learner wants at least one skill; then a teacher
+    who offers nothing (an empty answer) covers nothing and the direction scores 0.
+    A learner who wants nothing leaves that direction out. So offering nothing never
+    ties or beats offering what the other side wants.
 
     Parameters
     ----------
@@ -63,9 +68,9 @@ class Skills(Criterion):
         super().check()
         for key in ("forward", "backward"):
             value = getattr(self, key)
-            if not (isinstance(value, int | float) and value >= 0):
+            if not finite_number(value):
                 raise ConfigError(
-                    f"The {key!r} parameter of Skills must be a number >= 0. "
+                    f"The {key!r} parameter of Skills must be a finite number >= 0. "
                     f"Got {value!r} instead."
                 )
         if self.forward == 0 and self.backward == 0:
@@ -84,20 +89,18 @@ class Skills(Criterion):
 
     @staticmethod
     def coverage(
-        offered: sp.csr_matrix,
-        offered_present: np.ndarray,
-        wanted: sp.csr_matrix,
-        wanted_present: np.ndarray,
+        offered: sp.csr_matrix, wanted: sp.csr_matrix, wanted_present: np.ndarray
     ) -> np.ndarray:
         """Coverage of each row of ``wanted`` by each row of ``offered``.
 
         Uses ``min(o, w) / w = sum_{t=1..5} [o >= t][w >= t] / w`` so the whole block
-        is five sparse products.
+        is five sparse products. An empty row of ``offered`` covers nothing (0).
 
         Returns
         -------
         numpy.ndarray
-            ``(n_offered, n_wanted)``; NaN where either side has no data.
+            ``(n_offered, n_wanted)``; NaN in the columns of learners who want
+            nothing (no data).
         """
         n_wants = np.diff(wanted.indptr).astype(np.float64)
         inv_count = np.divide(
@@ -117,8 +120,7 @@ class Skills(Criterion):
                 break
             total += (o @ w.T).toarray()
         total *= inv_count[None, :]
-        missing = ~offered_present[:, None] | ~(wanted_present & (n_wants > 0))[None, :]
-        total[missing] = np.nan
+        total[:, ~(wanted_present & (n_wants > 0))] = np.nan
         return np.clip(total, 0.0, 1.0)
 
     def _direction(
@@ -129,10 +131,7 @@ class Skills(Criterion):
         off = people.sets["skills_offered"]
         want = people.sets["skills_wanted"]
         return self.coverage(
-            off.matrix[teachers],
-            off.present[teachers],
-            want.matrix[learners],
-            want.present[learners],
+            off.matrix[teachers], want.matrix[learners], want.present[learners]
         )
 
     def score(self, block: Block) -> np.ndarray:
@@ -174,6 +173,26 @@ class Skills(Criterion):
         if np.isnan(value):
             return "no skills data"
         return f"{value:.0%} of the skills wanted are covered"
+
+    def nothing_found(self, people: People) -> str:
+        """Name the skills data that is missing (see `Criterion.nothing_found`)."""
+        label = criterion_label(self)
+        empty = [
+            c
+            for c in self.columns
+            if c not in people.sets or not people.sets[c].matrix.nnz
+        ]
+        if empty:
+            return (
+                f"{label}: the column(s) {', '.join(empty)} are missing or empty, so "
+                "no skill can be matched"
+            )
+        ways = []
+        if self.forward > 0:
+            ways.append("no mentor offers any skill a mentee wants")
+        if self.backward > 0:
+            ways.append("no mentee offers any skill a mentor wants")
+        return f"{label}: {' and '.join(ways)} (check skills_offered and skills_wanted)"
 
     def detail(self, people: People, mentor: int, mentee: int) -> str:
         """List the wanted skills each side covers for the other."""
@@ -247,7 +266,8 @@ class _Coverage:
         self.left: sp.csr_matrix = csr32(teach if teachers_left else learn)
         self.right: np.ndarray = dense_u8(learn if teachers_left else teach)
         n_wants = np.diff(w.indptr).astype(np.float64)
-        self.teach_present = np.asarray(off.present[teachers], dtype=bool)
+        # a teacher who offers nothing covers nothing: 0, not "no data"
+        self.teach_present = np.ones(teachers.size, dtype=bool)
         self.learn_ok = np.asarray(want.present[learners], dtype=bool) & (n_wants > 0)
         inv = np.zeros(n_wants.size, dtype=np.float64)
         np.divide(1.0, LEVEL_LCM * n_wants, out=inv, where=n_wants > 0)

@@ -13,17 +13,45 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from rmatch.config_file import resolve_paths
-from rmatch.constraints import is_constraint, quotas_from_config
-from rmatch.errors import ConfigError
+from rmatch.constraints import constraint_from_dict, is_constraint
+from rmatch.errors import ConfigError, RmatchError
 from rmatch.rules import NoReportingLine
 from rmatch.scoring import Criterion, criterion_from_dict
+from rmatch.settings._check import (
+    config_problems,
+    did_you_mean,
+    program_problems,
+    short,
+)
+from rmatch.settings._rounds import ROUNDS, round_settings
+from rmatch.settings._scale import (
+    AUTO_TOP_K,
+    AUTO_TOP_K_CELLS,
+    available_memory,
+    check_memory,
+    run_top_k,
+)
 
-__all__ = ["PROGRAM_KEYS", "ROUNDS", "read_config", "round_settings", "write_config"]
+__all__ = [
+    "AUTO_TOP_K",
+    "AUTO_TOP_K_CELLS",
+    "PROGRAM_KEYS",
+    "ROUNDS",
+    "available_memory",
+    "check_memory",
+    "config_problems",
+    "did_you_mean",
+    "program_problems",
+    "read_config",
+    "round_settings",
+    "run_top_k",
+    "write_config",
+]
 
 #: The settings of the ``[program]`` section.
 PROGRAM_KEYS = {
@@ -39,72 +67,6 @@ PROGRAM_KEYS = {
     "block_cells",
     "gap_tolerance",
 }
-
-#: The settings of the ``[rounds]`` section and their defaults.
-ROUNDS: dict[str, Any] = {
-    "keep": "good",
-    "threshold": 4,
-    "bad_rating": 2,
-    "repeats": False,
-    "stability": 0.0,
-}
-
-
-def round_settings(section: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Check a ``[rounds]`` section; return it with the defaults filled in.
-
-    Parameters
-    ----------
-    section : Mapping or None
-        ``keep`` (``"good"``: keep pairs with good feedback, ``"all"``: every pair
-        not rated badly, ``"none"``), ``threshold`` (a rating at least this is good,
-        1 to 5), ``bad_rating`` (a rating at most this ends the pair for good, 0 to
-        5, below ``threshold``), ``repeats`` (may a pair that was not kept be
-        proposed again) and ``stability`` (criterion weight >= 0 favouring previous
-        pairs).
-
-    Returns
-    -------
-    dict
-
-    Raises
-    ------
-    ConfigError
-        An unknown key or a bad value (the message names it and what is expected).
-
-    Examples
-    --------
-    >>> round_settings({"keep": "all"})["threshold"]
-    4
-    """
-    given = dict(section or {})
-    bad = set(given) - set(ROUNDS)
-    if bad:
-        raise ConfigError(
-            f"unknown setting(s) {sorted(bad)} in [rounds]; settings are "
-            f"{sorted(ROUNDS)}"
-        )
-    out = {**ROUNDS, **given}
-
-    def fail(key: str, expected: str) -> ConfigError:
-        return ConfigError(
-            f"[rounds] {key} must be {expected}; got {out[key]!r} instead"
-        )
-
-    if out["keep"] not in ("good", "all", "none"):
-        raise fail("keep", "'good', 'all' or 'none'")
-    for key, low in (("threshold", 1), ("bad_rating", 0)):
-        v = out[key]
-        if isinstance(v, bool) or not isinstance(v, int | float) or not low <= v <= 5:
-            raise fail(key, f"a number from {low} to 5")
-    if out["bad_rating"] >= out["threshold"]:
-        raise fail("bad_rating", f"below threshold ({out['threshold']})")
-    if not isinstance(out["repeats"], bool):
-        raise fail("repeats", "true or false")
-    v = out["stability"]
-    if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0:
-        raise fail("stability", "a number >= 0")
-    return out
 
 
 def read_config(
@@ -139,23 +101,12 @@ def read_config(
         Unknown sections or settings, a bad date, or a bad criterion or rule.
     """
     if not isinstance(config, Mapping):
-        raise ConfigError(f"a program config must be a table/dict; got {config!r}")
+        raise ConfigError(f"a program config must be a table/dict; got {short(config)}")
+    problems = config_problems(config)
     if base_dir is not None:
         config = resolve_paths(config, Path(base_dir))
-    known = {"program", "criteria", "rules", "mapping", "survey", "quotas", "rounds"}
-    unknown = set(config) - known
-    if unknown:
-        raise ConfigError(
-            f"unknown section(s) {sorted(unknown)} in the program config; "
-            f"sections are {sorted(known)}"
-        )
-    settings = dict(config.get("program", {}))
-    bad = set(settings) - PROGRAM_KEYS
-    if bad:
-        raise ConfigError(
-            f"unknown setting(s) {sorted(bad)} in [program]; settings are "
-            f"{sorted(PROGRAM_KEYS)}"
-        )
+    program = config.get("program", {})
+    settings = dict(program) if isinstance(program, Mapping) else {}
     if "reference_monday" in settings:
         value = settings["reference_monday"]
         try:
@@ -163,28 +114,73 @@ def read_config(
                 value if isinstance(value, _dt.date) else _dt.date.fromisoformat(value)
             )
         except (TypeError, ValueError):
-            raise ConfigError(
-                f"reference_monday must be a date like 2026-01-05; got {value!r}"
-            ) from None
+            problems.append(
+                f"program.reference_monday must be a date like 2026-01-05; "
+                f"got {value!r}"
+            )
+    failed = {p.split(" ")[0].split(":")[0] for p in problems}
     criteria = None
-    if "criteria" in config:
-        criteria = [
-            criterion_from_dict(name, spec)
-            for name, spec in dict(config["criteria"]).items()
-            if not (isinstance(spec, Mapping) and spec.get("custom"))
-        ]
+    if isinstance(config.get("criteria"), Mapping):
+        criteria = []
+        for name, spec in config["criteria"].items():
+            key = f"criteria.{name}"
+            if _failed(key, failed) or (
+                isinstance(spec, Mapping) and spec.get("custom")
+            ):
+                continue
+            criteria += _built(problems, key, criterion_from_dict, str(name), spec)
     rules: list[Any] | None = None
-    if "rules" in config:
-        rules = quotas_from_config(config["rules"], name="rules")
-    if "quotas" in config:
-        rules = [
-            *(rules if rules is not None else [NoReportingLine(1)]),
-            *quotas_from_config(config["quotas"]),
-        ]
+    for section in ("rules", "quotas"):
+        if isinstance(config.get(section), Mapping | list):
+            made = _entries(config[section], section, failed, problems)
+            if section == "rules":
+                rules = made
+            else:
+                rules = [*(rules if rules is not None else [NoReportingLine(1)]), *made]
+    if problems:
+        raise ConfigError(
+            f"the program config has {len(problems)} problem(s):\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
     mapping = dict(config.get("mapping", config.get("survey", {})))
     if "rounds" in config:
         settings["rounds"] = round_settings(config["rounds"])
     return settings, criteria, rules, mapping
+
+
+def _failed(key: str, failed: set[str]) -> bool:
+    """Whether the schema already reported ``key`` or a key inside it."""
+    return any(f == key or f.startswith((key + ".", key + "[")) for f in failed)
+
+
+def _built(
+    problems: list[str], key: str, build: Callable[..., Any], *args: Any
+) -> list[Any]:
+    """``build(*args)`` as a list; an error becomes a problem of ``key``."""
+    try:
+        made = build(*args)
+    except (RmatchError, TypeError, ValueError, OSError) as exc:
+        problems.append(f"{key}: {exc}")
+        return []
+    return list(made) if isinstance(made, list) else [made]
+
+
+def _entries(
+    section: Any, name: str, failed: set[str], problems: list[str]
+) -> list[Any]:
+    """The objects of a [rules] or [quotas] section that passed the schema."""
+    out: list[Any] = []
+    if isinstance(section, Mapping):
+        for entry, spec in section.items():
+            key = f"{name}.{entry}"
+            if not _failed(key, failed):
+                out += _built(problems, key, constraint_from_dict, str(entry), spec)
+        return out
+    for i, spec in enumerate(section):
+        key = f"{name}[{i}]"
+        if not _failed(key, failed):
+            out += _built(problems, key, constraint_from_dict, str(spec["type"]), spec)
+    return out
 
 
 def write_config(prog: Any) -> dict[str, Any]:
