@@ -75,6 +75,7 @@ from rmatch.scoring import (
     Schedule,
     SetSimilarity,
     Skills,
+    TextSimilarity,
     criterion,
     register_criterion,
 )
@@ -127,6 +128,7 @@ __all__ = [
     "SolverError",
     "Summary",
     "SurveyMap",
+    "TextSimilarity",
     "UnmatchedWarning",
     "ValidationError",
     "ValidationReport",
