@@ -47,7 +47,12 @@ from rmatch.rules._config import (
     rule_from_dict,
 )
 from rmatch.rules._custom import rule
-from rmatch.rules._pairs import ForbiddenPairs, History, NoReportingLine
+from rmatch.rules._pairs import (
+    ForbiddenPairs,
+    History,
+    NoReportingLine,
+    ambiguous_pairs,
+)
 from rmatch.rules._values import (
     DifferentValue,
     MaxTimezoneGap,
@@ -75,6 +80,7 @@ __all__ = [
     "RulePlan",
     "SameValue",
     "ScorePlan",
+    "ambiguous_pairs",
     "build_checked",
     "check_number",
     "key_codes",

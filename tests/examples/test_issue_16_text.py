@@ -1,0 +1,125 @@
+"""Issue 16, points 12 and 17: who a row is, everywhere it is listed.
+
+12. Rejected duplicate answers carry the HR id and the name; unmatched people carry
+    their source file and row; the stored e-mail is normalized on every path.
+17. Forbidden pairs, history and required pairs may name people by e-mail or name;
+    a name two people share is an error, never a guess.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+import rmatch
+from rmatch.cli import main
+from rmatch.errors import ConfigError, DataQualityWarning
+
+ROWS = [
+    {"id": "E1", "name": "Ana Silva", "email": "ana@corp.com", "role": "mentor"},
+    {"id": "E2", "name": "Bo Chen", "email": "bo@corp.com", "role": "mentee"},
+    {"id": "E3", "name": "Cy Tran", "email": "cy@corp.com", "role": "mentor"},
+    {"id": "E4", "name": "Di Ngô", "email": "di@corp.com", "role": "mentee"},
+]
+
+
+def _pairs(result: rmatch.Matching) -> set[tuple[str, str]]:
+    return set(zip(result.pairs["mentor_id"], result.pairs["mentee_id"], strict=True))
+
+
+# ----------------------------------------------- 17. people by e-mail or name
+
+
+def test_point_17_forbidden_pairs_by_email_and_name():
+    people = rmatch.read_people(ROWS)
+    free = rmatch.Program(rules=[]).match(people)
+    assert len(free.pairs) == 2
+    for a, b in sorted(_pairs(free)):
+        forbidden = [
+            (
+                people.value(people.position(a), "email").upper(),
+                "  " + people.name_of(people.position(b)).lower(),
+            )
+        ]
+        result = rmatch.Program(rules=[rmatch.ForbiddenPairs(forbidden)]).match(people)
+        assert (a, b) not in _pairs(result)
+        assert len(result.pairs) == 2
+
+
+def test_point_17_history_and_required_pairs_by_name(tmp_path: Path):
+    people = rmatch.read_people(ROWS)
+    history = rmatch.History([("Ana Silva", "di ngô"), ("cy@corp.com", "Bo Chen")])
+    result = rmatch.Program(rules=[history]).match(people)
+    assert _pairs(result) == {("E1", "E2"), ("E3", "E4")}
+    required = rmatch.RequiredPairs([("CY@corp.com", "Bo Chen")])
+    result = rmatch.Program(rules=[required]).match(people)
+    assert ("E3", "E2") in _pairs(result)
+
+
+def test_point_17_in_the_program_file(tmp_path: Path, capsys):
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "id,name,email,role\n"
+        + "".join(f"{r['id']},{r['name']},{r['email']},{r['role']}\n" for r in ROWS),
+        encoding="utf-8",
+    )
+    config = tmp_path / "program.toml"
+    config.write_text(
+        '[[rules]]\ntype = "forbidden_pairs"\n'
+        'pairs = [["ana@corp.com", "Bo Chen"], ["Ana Silva", "Di Ngô"]]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "pairs.csv"
+    assert main(["match", str(csv), "--config", str(config), "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "E1,E2" not in text and "E1,E4" not in text
+    assert "E3," in text  # Cy mentors someone
+
+
+def test_point_17_ambiguous_name_is_an_error(tmp_path: Path, capsys):
+    rows = [*ROWS, {"id": "E5", "name": "Bo Chen", "email": "", "role": "mentee"}]
+    people = rmatch.read_people(rows)
+    for rule in (
+        rmatch.ForbiddenPairs([("E1", "bo chen")]),
+        rmatch.History([("E1", "bo chen")]),
+        rmatch.RequiredPairs([("E1", "Bo Chen")]),
+    ):
+        with pytest.raises(ConfigError, match=r"matches 2 people \(E2, E5\)"):
+            rmatch.Program(rules=[rule]).match(people)
+    csv = tmp_path / "people.csv"
+    pd_rows = "".join(f"{r['id']},{r['name']},{r['email']},{r['role']}\n" for r in rows)
+    csv.write_text("id,name,email,role\n" + pd_rows, encoding="utf-8")
+    config = tmp_path / "program.toml"
+    config.write_text(
+        '[[rules]]\ntype = "forbidden_pairs"\npairs = [["E1", "Bo Chen"]]\n',
+        encoding="utf-8",
+    )
+    assert main(["match", str(csv), "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "Bo Chen" in err and "E2, E5" in err and "write the id" in err
+
+
+def test_point_17_unknown_person():
+    people = rmatch.read_people(ROWS)
+    with pytest.warns(DataQualityWarning, match="Zed Nobody"):
+        rmatch.Program(rules=[rmatch.ForbiddenPairs([("E1", "Zed Nobody")])]).match(
+            people
+        )
+    unknown = "no person with id, e-mail or name 'Zed Nobody'"
+    with pytest.raises(ConfigError, match=unknown):
+        rmatch.Program(rules=[rmatch.RequiredPairs([("E1", "Zed Nobody")])]).match(
+            people
+        )
+
+
+def test_point_17_ids_win_over_names():
+    """A reference that is an id is that person, even if someone has it as name."""
+    rows = [*ROWS[:3], {"id": "E4", "name": "E1", "email": "", "role": "mentee"}]
+    people = rmatch.read_people(rows)
+    positions, problems = people.resolve(["E1", "e1"])
+    assert positions.tolist() == [0, 3] and not problems
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rmatch.Program(rules=[rmatch.ForbiddenPairs([("E1", "E2")])]).match(people)
