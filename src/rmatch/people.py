@@ -152,6 +152,9 @@ class People:
         File name or ``"<DataFrame>"`` for messages.
     rows : numpy.ndarray
         Spreadsheet row number of each person in the source (header = row 1).
+    files : numpy.ndarray or None
+        File of each person when the input came from several files (a survey and
+        an HR file); ``None`` when every row is from ``source``. See `file_of`.
     rejected : tuple of dict
         Input rows that were dropped, each with ``row``, ``id`` and ``reason``
         (and ``file``). Survey respondents who signed up as neither mentor nor
@@ -176,6 +179,7 @@ class People:
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     rejected: tuple[dict[str, Any], ...] = ()
     issues: tuple[Any, ...] = ()
+    files: np.ndarray | None = None
 
     # ------------------------------------------------------------------ basics
     def __len__(self) -> int:
@@ -419,6 +423,14 @@ class People:
                 return value.strip()
         return str(self.ids[position])
 
+    def file_of(self, position: int) -> str:
+        """Return the file the person's row was read from."""
+        return self.source if self.files is None else str(self.files[position])
+
+    def row_of(self, position: int) -> int | None:
+        """Return the spreadsheet row of the person (``None`` when unknown)."""
+        return int(self.rows[position]) if self.rows.size else None
+
     def value(self, position: int, column: str) -> str:
         """Return the original cell of ``column`` for one person (``""`` if absent)."""
         if column not in self.table.columns:
@@ -457,6 +469,7 @@ class People:
             rows=self.rows[keep] if self.rows.size else self.rows,
             rejected=self.rejected,
             issues=self.issues,
+            files=None if self.files is None else self.files[keep],
         )
 
 

@@ -123,3 +123,100 @@ def test_point_17_ids_win_over_names():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         rmatch.Program(rules=[rmatch.ForbiddenPairs([("E1", "E2")])]).match(people)
+
+
+# ------------------------------------------- 12. who a row is, wherever listed
+
+ROLE_Q = "I want to be a..."
+MENTOR = "Mentor (I want to provide coaching and support)"
+MENTEE = "Mentee (I want to receive coaching and support)"
+GOOGLE = {"preset": "google_forms", ROLE_Q: "role", "Name": "name"}
+
+
+def _answer(email: str, role: str, name: str, stamp: str) -> dict[str, str]:
+    return {"Timestamp": stamp, "Email Address": email, "Name": name, ROLE_Q: role}
+
+
+def _survey() -> rmatch.People:
+    rows = [
+        _answer("Ana@Corp.com", MENTOR, "Ana Silva", "3/17/2020 8:00:00"),
+        _answer("bo@corp.com", MENTEE, "Bo Chen", "3/17/2020 9:00:00"),
+        _answer(" ana@CORP.com", MENTOR, "", "3/18/2020 8:00:00"),
+        _answer("cy@corp.com", MENTEE, "Cy Tran", "3/18/2020 9:00:00"),
+    ]
+    hr = [
+        {"emp": "E1", "email": "ana@corp.com"},
+        {"emp": "E2", "email": "BO@corp.com"},
+        {"emp": "E3", "email": "cy@corp.com"},
+    ]
+    with pytest.warns(DataQualityWarning, match="rejected"):
+        return rmatch.read_survey(rows, GOOGLE, hr=hr, hr_mapping={"emp": "id"})
+
+
+def test_point_12_stored_email_is_normalized_on_the_survey_path():
+    people = _survey()
+    assert sorted(people["email"].tolist()) == [
+        "ana@corp.com",
+        "bo@corp.com",
+        "cy@corp.com",
+    ]
+
+
+def test_point_12_rejected_duplicate_carries_the_hr_id_and_the_name():
+    people = _survey()
+    (rejected,) = people.rejected
+    assert (rejected["id"], rejected["name"], rejected["row"]) == (
+        "E1",
+        "Ana Silva",
+        2,
+    )
+    result = rmatch.Program().match(people)
+    (row,) = result.rejected.to_dict(orient="records")
+    assert (row["id"], row["name"], row["file"], row["row"]) == (
+        "E1",
+        "Ana Silva",
+        "<records>",
+        2,
+    )
+    both = result.unmatched_and_rejected()
+    assert both.loc[both["status"] == "rejected", "name"].tolist() == ["Ana Silva"]
+
+
+def test_point_12_unmatched_rows_carry_their_file_and_row(tmp_path: Path):
+    people = _survey()
+    result = rmatch.Program().match(people)
+    (row,) = result.unmatched.to_dict(orient="records")
+    # one mentor (E1, kept answer on row 4) for two mentees
+    position = people.position(row["id"])
+    assert (row["file"], row["row"]) == ("<records>", int(people.rows[position]))
+    assert row["row"] in (3, 5)
+
+
+def test_point_12_unmatched_file_and_row_in_the_cli_outputs(tmp_path: Path):
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "id,role\nM1,mentor\nE1,mentee\nE2,mentee\n",
+        encoding="utf-8",
+    )
+    unmatched = tmp_path / "unmatched.csv"
+    out_json = tmp_path / "out.json"
+    code = main(
+        [
+            "match",
+            str(csv),
+            "-o",
+            str(tmp_path / "pairs.csv"),
+            "--unmatched",
+            str(unmatched),
+            "--json",
+            str(out_json),
+            "-q",
+        ]
+    )
+    assert code == 0
+    import json
+
+    (left,) = json.loads(out_json.read_text(encoding="utf-8"))["unmatched"]
+    assert left["file"] == "people.csv" and left["row"] in (3, 4)
+    text = unmatched.read_text(encoding="utf-8")
+    assert f"people.csv,{left['row']}" in text

@@ -40,13 +40,16 @@ class Matching:
         ``mentor_id``, ``mentee_id``, ``score``, one column per criterion, then
         ``mentor_name`` and ``mentee_name``. Sorted by score (best first), then ids.
     unmatched : pandas.DataFrame
-        ``id``, ``name``, ``role``, ``reason`` and a stable ``reason_code``
+        ``id``, ``name``, ``role``, ``reason``, a stable ``reason_code``
         (``capacity_zero``, ``no_partners``, ``rule:<name>``, ``rules``, ``pruned``,
-        ``slots_exhausted``, ``taken``, ``objective``).
+        ``slots_exhausted``, ``taken``, ``objective``), and the ``file`` and ``row``
+        the person was read from.
     rejected : pandas.DataFrame
-        ``file``, ``row``, ``id``, ``reason``, ``reason_code``: input rows that
-        were not used (``rejected``), and survey respondents who answered neither
-        mentor nor mentee (``not_participating``; they stay in the org chart).
+        ``file``, ``row``, ``id``, ``reason``, ``reason_code``, ``name``: input rows
+        that were not used (``rejected``), and survey respondents who answered
+        neither mentor nor mentee (``not_participating``; they stay in the org
+        chart). A rejected duplicate answer carries the id the kept answer got
+        (e.g. from the HR file) and the name.
     solution : Solution
         Raw solver output (objective, bound, gap, status, method, stats).
     """
@@ -79,10 +82,11 @@ class Matching:
                     "id": str(r.get("id", "")),
                     "reason": str(r.get("reason", "")),
                     "reason_code": str(r.get("code", "rejected")),
+                    "name": str(r.get("name", "")),
                 }
                 for r in people.rejected
             ],
-            columns=["file", "row", "id", "reason", "reason_code"],
+            columns=["file", "row", "id", "reason", "reason_code", "name"],
         )
 
     # ------------------------------------------------------------------ tables
@@ -116,7 +120,8 @@ class Matching:
     def _unmatched_frame(self) -> pd.DataFrame:
         rows = unmatched_reasons(self.people, self.candidates, self.solution)
         return pd.DataFrame(
-            rows, columns=["id", "name", "role", "reason", "reason_code"]
+            rows,
+            columns=["id", "name", "role", "reason", "reason_code", "file", "row"],
         )
 
     # ------------------------------------------------------------------ figures
@@ -232,13 +237,13 @@ class Matching:
 
         ``status`` is ``unmatched``, ``rejected`` or ``not participating``.
         """
-        a = self.unmatched.assign(status="unmatched", row="", file="")
+        a = self.unmatched.assign(status="unmatched")
         status = np.where(
             self.rejected["reason_code"] == NOT_PARTICIPATING,
             "not participating",
             "rejected",
         )
-        b = self.rejected.assign(status=status, name="", role="")
+        b = self.rejected.assign(status=status, role="")
         cols = ["id", "name", "role", "status", "reason", "reason_code", "file", "row"]
         return pd.concat([a[cols], b[cols]], ignore_index=True)
 
