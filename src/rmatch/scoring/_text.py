@@ -82,6 +82,26 @@ def _string_list(value: Any, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit length (zero rows stay zero), float32, sorted indices."""
+    m = sp.csr_matrix(matrix, dtype=np.float32)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1), dtype=np.float64)).ravel()
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    out = sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ m)
+    out.eliminate_zeros()
+    out.sort_indices()
+    return out
+
+
+def _scatter_indptr(indptr: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """``indptr`` of a CSR whose row ``rows[k]`` holds row ``k`` (others empty)."""
+    counts = np.zeros(n, dtype=np.int64)
+    counts[rows] = np.diff(indptr)
+    out = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
+
+
 class _Features:
     """Unit TF-IDF rows of every person as mentor and as mentee (one run)."""
 
@@ -91,13 +111,14 @@ class _Features:
         mentee_docs = crit.documents(people, crit.mentee_side)
         mentor_docs = np.where(people.is_mentor, mentor_docs, "")
         mentee_docs = np.where(people.is_mentee, mentee_docs, "")
-        corpus = [d for d in (*mentor_docs.tolist(), *mentee_docs.tolist()) if d]
-        if not corpus:
-            empty = sp.csr_matrix((n, 0), dtype=np.float32)
-            self.mentor: sp.csr_matrix = empty
-            self.mentee: sp.csr_matrix = empty
-            self.has_mentor = np.zeros(n, dtype=bool)
-            self.has_mentee = np.zeros(n, dtype=bool)
+        docs = np.concatenate([mentor_docs, mentee_docs])
+        written = np.flatnonzero(docs != "")
+        self.has_mentor = np.zeros(n, dtype=bool)
+        self.has_mentee = np.zeros(n, dtype=bool)
+        empty = sp.csr_matrix((n, 0), dtype=np.float32)
+        self.mentor: sp.csr_matrix = empty
+        self.mentee: sp.csr_matrix = empty
+        if written.size == 0:
             return
         tfidf = _vectorizer_class()
         common = {"dtype": np.float32, "sublinear_tf": True, "norm": "l2"}
@@ -116,31 +137,25 @@ class _Features:
                 **common,
             ),
         ]
-        fitted = []
+        corpus = docs[written].tolist()
+        blocks = []
         for vectorizer in parts:
             try:
-                vectorizer.fit(corpus)
+                blocks.append(vectorizer.fit_transform(corpus))
             except ValueError:  # no token at all (e.g. only punctuation)
                 continue
-            fitted.append(vectorizer)
-        self.mentor = self._rows(fitted, mentor_docs, n)
-        self.mentee = self._rows(fitted, mentee_docs, n)
+        if not blocks:
+            return
+        rows = _unit_rows(sp.hstack(blocks, format="csr"))
+        # scatter the written documents back: mentor rows, then mentee rows
+        full = sp.csr_matrix(
+            (rows.data, rows.indices, _scatter_indptr(rows.indptr, written, 2 * n)),
+            shape=(2 * n, rows.shape[1]),
+        )
+        self.mentor = full[:n]
+        self.mentee = full[n:]
         self.has_mentor = np.diff(self.mentor.indptr) > 0
         self.has_mentee = np.diff(self.mentee.indptr) > 0
-
-    @staticmethod
-    def _rows(fitted: list[Any], docs: np.ndarray, n: int) -> sp.csr_matrix:
-        if not fitted:
-            return sp.csr_matrix((n, 0), dtype=np.float32)
-        stacked = sp.hstack(
-            [v.transform(docs.tolist()) for v in fitted], format="csr"
-        ).astype(np.float32)
-        norms = np.sqrt(np.asarray(stacked.multiply(stacked).sum(axis=1))).ravel()
-        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-        out = sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ stacked)
-        out.eliminate_zeros()
-        out.sort_indices()
-        return out
 
     def scores(
         self, mentors: np.ndarray, mentees: np.ndarray
@@ -271,9 +286,16 @@ class TextSimilarity(Criterion):
                 f"has none; its columns are {sorted(map(str, people.table.columns))}. "
                 "Fix the column names in [criteria] text or in the file."
             )
-        cells = people.table[list(columns)].fillna("").astype(str)
-        joined = cells.agg("\n".join, axis=1).str.strip()
-        out: np.ndarray = joined.to_numpy(dtype=object)
+        texts = [
+            people.table[c].fillna("").astype(str).to_numpy(dtype=object)
+            for c in columns
+        ]
+        out: np.ndarray = np.array(
+            ["\n".join(cells).strip() for cells in zip(*texts, strict=True)]
+            if texts and len(people)
+            else [""] * len(people),
+            dtype=object,
+        )
         return out
 
     def features(self, people: People) -> _Features:
