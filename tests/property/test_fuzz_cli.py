@@ -353,7 +353,8 @@ def _schema_crash(toml_text: str) -> str | None:
     program = config.get("program", {})
     if not isinstance(program, dict):
         return "6: program = [1, 2] (TypeError in settings.read_config)"
-    if any(isinstance(v, int) and abs(v) >= 2**63 for v in program.values()):
+    top_k = program.get("top_k")
+    if isinstance(top_k, int) and top_k >= 2**63:
         return "8: [program] top_k = 2**63 (OverflowError in select_top_k)"
     return None
 
