@@ -220,3 +220,28 @@ def test_point_12_unmatched_file_and_row_in_the_cli_outputs(tmp_path: Path):
     assert left["file"] == "people.csv" and left["row"] in (3, 4)
     text = unmatched.read_text(encoding="utf-8")
     assert f"people.csv,{left['row']}" in text
+
+
+def test_point_17_conflicts_file_by_email_and_name(tmp_path: Path):
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "id,name,email,role\n"
+        + "".join(f"{r['id']},{r['name']},{r['email']},{r['role']}\n" for r in ROWS),
+        encoding="utf-8",
+    )
+    conflicts = tmp_path / "conflicts.csv"
+    conflicts.write_text(
+        "person,conflict of interest\nANA@corp.com,Bo Chen\ncy@corp.com,\n"
+        "Ana Silva,di@corp.com\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "program.toml"
+    config.write_text('[rules]\nforbidden_pairs = "conflicts.csv"\n', encoding="utf-8")
+    program = rmatch.Program.from_toml(config)
+    (rule,) = program.rules
+    assert rule.pairs == [("ANA@corp.com", "Bo Chen"), ("Ana Silva", "di@corp.com")]
+    out = tmp_path / "pairs.csv"
+    assert main(["match", str(csv), "--config", str(config), "-o", str(out)]) == 0
+    pairs = out.read_text(encoding="utf-8")
+    assert "E1,E2" not in pairs and "E1,E4" not in pairs
+    assert "E3," in pairs

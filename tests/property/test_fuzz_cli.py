@@ -246,7 +246,9 @@ RULES: dict[str, st.SearchStrategy[Any]] = {
             optional={"same_manager": st.booleans()},
         ),
     ),
-    "forbidden_pairs": PAIRS,
+    "forbidden_pairs": st.one_of(
+        PAIRS, st.sampled_from(["conflicts.csv", "missing.csv"])
+    ),
     "history": PAIRS,
     "min_shared_hours": _param([0, 1, 2]),
     "reverse_seniority": st.one_of(st.just(True), _param([0, 1])),
@@ -376,6 +378,9 @@ VALID_CSV = (
     "E2,Di Ngô,di@corp.com,mentee,Sales,strategy:5,genai,,1\n"
     "B1,Ed Park,ed@corp.com,both,IT,sql:3,python:2,golf lessons,1\n"
     "N1,Fay Lim,fay@corp.com,none,IT,,,,\n"
+)
+(_DIR / "conflicts.csv").write_text(
+    "a,b\nana@corp.com,Bo Chen\nE1,\nM1,x@y.org\n", encoding="utf-8"
 )
 VALID_TOML = '[criteria]\nskills = 3\ntext = { columns = ["hopes"] }\n'
 

@@ -52,6 +52,7 @@ from rmatch.rules._pairs import (
     History,
     NoReportingLine,
     ambiguous_pairs,
+    read_pairs,
 )
 from rmatch.rules._values import (
     DifferentValue,
@@ -85,6 +86,7 @@ __all__ = [
     "check_number",
     "key_codes",
     "positive_int",
+    "read_pairs",
     "register_rule",
     "rule",
     "rule_from_dict",

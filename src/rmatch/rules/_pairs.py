@@ -177,6 +177,43 @@ def _pair_keys(
     return np.unique(keys.astype(np.int64)), unknown
 
 
+def read_pairs(path: str) -> list[tuple[str, str]]:
+    """Read pairs of people (e.g. conflicts of interest) from a table.
+
+    The columns ``mentor_id`` and ``mentee_id`` when the table has them, else its
+    first two columns; each cell an id, e-mail or name. Rows with a blank cell are
+    skipped. In a program file: ``forbidden_pairs = "conflicts.csv"``.
+
+    Parameters
+    ----------
+    path : str
+        CSV, Excel or JSON file.
+
+    Returns
+    -------
+    list of (str, str)
+    """
+    frame, name = read_table(path)
+    columns = [c for c in ("mentor_id", "mentee_id") if c in frame.columns]
+    if len(columns) < 2:
+        columns = [str(c) for c in frame.columns[:2]]
+    if len(columns) < 2:
+        raise ValidationError(
+            [
+                Issue(
+                    "a file of pairs needs two columns, one person each; found "
+                    f"{len(columns)}",
+                    "write one pair per row: two ids, e-mails or names",
+                    file=name,
+                    code="missing_column",
+                )
+            ]
+        )
+    a, b = (frame[c].astype(str).str.strip() for c in columns)
+    keep = (a != "") & (b != "")
+    return list(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+
+
 def ambiguous_pairs(
     people: People, pairs: Iterable[tuple[str, str]], owner: str
 ) -> None:
