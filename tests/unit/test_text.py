@@ -193,3 +193,22 @@ def test_nobody_wrote_anything() -> None:
         ]
     )
     assert np.isnan(_scores(people, TextSimilarity(["about"]))).all()
+
+
+@pytest.mark.dask
+def test_dask_engine_gives_the_local_text_scores() -> None:
+    distributed = pytest.importorskip("distributed")
+    from rmatch.distributed import dask_candidates
+
+    people = make_people(300, seed=4)
+    crit = TextSimilarity(["goals", "interests"], weight=2)
+    local = build_candidates(people, [crit], [], block_cells=500)
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+    )
+    with cluster, distributed.Client(cluster) as client:
+        remote = dask_candidates(people, [crit], [], block_cells=500, client=client)
+    for field in ("left", "right", "weight"):
+        np.testing.assert_array_equal(
+            getattr(local.graph, field), getattr(remote.graph, field)
+        )
