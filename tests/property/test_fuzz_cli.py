@@ -129,6 +129,17 @@ def _bad(column: str) -> st.SearchStrategy[str]:
     )
 
 
+def _rare(draw: st.DrawFn, one_in: int) -> bool:
+    """True about once in ``one_in`` draws (hypothesis favours small integers, so
+    ``integers(0, n) == 0`` would come up far more often)."""
+    return bool(draw(st.sampled_from([False] * (one_in - 1) + [True])))
+
+
+def _modes(*rare: str, rest: int) -> st.SearchStrategy[str]:
+    """Each of ``rare`` once in ``len(rare) + rest`` draws, else ``""``."""
+    return st.sampled_from([""] * rest + list(rare))
+
+
 def _quote(cell: str) -> str:
     return '"' + cell.replace('"', '""') + '"'
 
@@ -138,15 +149,16 @@ def canonical_csvs(draw: st.DrawFn) -> tuple[str, list[list[str]] | None]:
     """CSV text, and the cells of each row (id, role, ...) when the layout is clean.
 
     A file is ``good`` (every cell valid), ``some`` (a few cells and rows damaged)
-    or ``wild`` (anything). Clean layout means: no quote character and no line break
-    in any cell, every row as long as the header; then a row's cells are exactly
-    what was generated.
+    or ``wild`` (anything); comma, semicolon or tab separated, with LF or CRLF line
+    ends, sometimes a byte-order mark. Clean layout means: no quote, separator or
+    line break in any cell, every row as long as the header; then a row's cells are
+    exactly what was generated.
     """
     mode = draw(st.sampled_from(["good", "good", "some", "wild"]))
     bad_rate = {"good": 0, "some": 12, "wild": 2}[mode]
     extra = draw(st.lists(st.sampled_from(FIELDS[2:]), max_size=4, unique=True))
     header = ["id", "role", *extra]
-    if mode == "wild" and draw(st.integers(0, 4)) == 0:  # a required column lost
+    if mode == "wild" and _rare(draw, 5):  # a required column lost
         header = draw(st.permutations(header))[: max(1, len(header) - 1)]
         if draw(st.booleans()):
             header = [*header, header[0]]
@@ -156,36 +168,40 @@ def canonical_csvs(draw: st.DrawFn) -> tuple[str, list[list[str]] | None]:
     for row in range(n):
         cells = []
         for column in header:
-            bad = bad_rate and draw(st.integers(0, bad_rate - 1)) == 0
+            bad = bad_rate and _rare(draw, bad_rate)
             cells.append(draw(_bad(column) if bad else _good(column, row, ids)))
         rows.append(cells)
+    sep = draw(st.sampled_from([",", ",", ",", ";", "\t"]))
     clean = True
-    lines = [",".join(header)]
+    lines = [sep.join(header)]
     for cells in rows:
-        shape = draw(st.integers(0, 24)) if bad_rate else 2
-        if shape == 0 and cells:  # a short row
+        shape = draw(_modes("short", "long", rest=23)) if bad_rate else ""
+        if shape == "short" and cells:  # a short row
             cells = cells[: draw(st.integers(0, len(cells) - 1))]
             clean = False
-        elif shape == 1:  # a long row
+        elif shape == "long":  # a long row
             cells = [*cells, draw(_bad("x"))]
             clean = False
         text_cells = []
         for cell in cells:
-            if any(ch in cell for ch in '",\n\r\x00\u2028'):
+            if any(ch in cell for ch in f'"{sep},;\t\n\r\x00\u2028'):
                 clean = False
-            damage = draw(st.integers(0, 40)) if bad_rate else 40
-            if damage == 0:  # a broken quote
+            damage = draw(_modes("broken", "newline", rest=39)) if bad_rate else ""
+            if damage == "broken":  # a broken quote
                 text_cells.append('"' + cell)
                 clean = False
-            elif damage == 1:  # a quoted cell with a line break
+            elif damage == "newline":  # a quoted cell with a line break
                 text_cells.append(_quote(cell + "\n" + cell))
                 clean = False
-            elif damage < 6 or any(ch in cell for ch in '",\n\r'):
+            elif _rare(draw, 8) or any(ch in cell for ch in f'"{sep}\n\r'):
                 text_cells.append(_quote(cell))
             else:
                 text_cells.append(cell)
-        lines.append(",".join(text_cells))
-    text = "\n".join(lines) + ("\n" if draw(st.booleans()) else "")
+        lines.append(sep.join(text_cells))
+    newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
+    text = newline.join(lines) + (newline if draw(st.booleans()) else "")
+    if _rare(draw, 10):  # a byte-order mark, as Excel writes
+        text = "\ufeff" + text
     layout = None
     if clean and header[:2] == ["id", "role"] and len(set(header)) == len(header):
         layout = rows
@@ -215,7 +231,6 @@ PROGRAM = {
     "block_cells": [1, 3, 1000],
     "gap_tolerance": [0, 0.01],
     "name": ["pilot"],
-    "bogus": [1],
 }
 PAIR_REFS = ["E1", "E2", "M1", "M2", "Ana Silva", "ana@corp.com", "nobody"]
 PAIRS = st.lists(
@@ -235,7 +250,6 @@ CRITERIA: dict[str, st.SearchStrategy[Any]] = {
         optional={"weight": _param([1, 2])},
     ),
     "languages": st.just({"type": "set_similarity", "column": "languages"}),
-    "bogus": st.just(1),
 }
 RULES: dict[str, st.SearchStrategy[Any]] = {
     "no_reporting_line": st.one_of(
@@ -256,7 +270,6 @@ RULES: dict[str, st.SearchStrategy[Any]] = {
     "different": _param(["department", ["department", "location"]]),
     "max_timezone_gap": _param([0, 3]),
     "min_score": _param([0, 0.2, 0.9]),
-    "bogus": st.just(True),
 }
 QUOTAS: dict[str, st.SearchStrategy[Any]] = {
     "cross_share": st.fixed_dictionaries(
@@ -315,20 +328,24 @@ def program_files(draw: st.DrawFn) -> str:
         )
         for v in [PROGRAM[k]]
     }
-    if program or draw(st.booleans()):
-        parts.append(_section("program", program))
-    if draw(st.booleans()):
-        parts.append(_section("criteria", _subset(draw, CRITERIA, 3)))
-    if draw(st.booleans()):
-        parts.append(_section("rules", _subset(draw, RULES, 3)))
-    if draw(st.integers(0, 3)) == 0:
-        parts.append(_section("quotas", _subset(draw, QUOTAS, 2)))
+    sections = {
+        "program": program,
+        "criteria": _subset(draw, CRITERIA, 3) if draw(st.booleans()) else None,
+        "rules": _subset(draw, RULES, 3) if draw(st.booleans()) else None,
+        "quotas": _subset(draw, QUOTAS, 2) if _rare(draw, 4) else None,
+    }
+    if _rare(draw, 8):  # an unknown key in some section
+        where = draw(st.sampled_from([*sections, "nonsense"]))
+        sections[where] = {**(sections.get(where) or {}), "bogus": 1}
+    for name, table in sections.items():
+        if table or (table is not None and draw(st.booleans())):
+            parts.append(_section(name, table))
     text = "\n\n".join(parts) + "\n"
-    damage = draw(st.integers(0, 15))
-    if damage == 0:  # broken syntax
+    damage = draw(_modes("syntax", "shape", rest=14))
+    if damage == "syntax":  # broken syntax
         cut = draw(st.integers(0, len(text)))
         text = text[:cut] + draw(st.sampled_from(['"', "[", "= =", "\n[program]\n"]))
-    elif damage == 1:  # a section of the wrong type
+    elif damage == "shape":  # a section of the wrong type
         text += draw(
             st.sampled_from(["criteria = 2\n", "program = [1, 2]\n", "rules = 3\n"])
         )
