@@ -190,6 +190,9 @@ def test_point_12_unmatched_rows_carry_their_file_and_row(tmp_path: Path):
     position = people.position(row["id"])
     assert (row["file"], row["row"]) == ("<records>", int(people.rows[position]))
     assert row["row"] in (3, 5)
+    mentees = people.subset(people.is_mentee)
+    assert mentees.files is not None and len(mentees.files) == len(mentees)
+    assert mentees.file_of(0) == "<records>" and mentees.row_of(0) == mentees.rows[0]
 
 
 def test_point_12_unmatched_file_and_row_in_the_cli_outputs(tmp_path: Path):
