@@ -16,11 +16,13 @@ that they fit in about a minute on one core.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
 import math
 import os
+import shutil
 import tempfile
 import tomllib
 from pathlib import Path
@@ -396,6 +398,7 @@ VALID_CSV = (
     "B1,Ed Park,ed@corp.com,both,IT,sql:3,python:2,golf lessons,1\n"
     "N1,Fay Lim,fay@corp.com,none,IT,,,,\n"
 )
+atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
 (_DIR / "conflicts.csv").write_text(
     "a,b\nana@corp.com,Bo Chen\nE1,\nM1,x@y.org\n", encoding="utf-8"
 )

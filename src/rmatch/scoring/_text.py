@@ -328,8 +328,8 @@ class TextSimilarity(Criterion):
     def detail(self, people: People, mentor: int, mentee: int) -> str:
         """The words both answers use."""
         pair = (
-            self.documents(people, self.mentor_side)[mentor],
-            self.documents(people, self.mentee_side)[mentee],
+            "\n".join(people.value(mentor, c) for c in self.mentor_side),
+            "\n".join(people.value(mentee, c) for c in self.mentee_side),
         )
         a, b = ({w.strip(".,;:!?()\"'") for w in _words(d).split()} for d in pair)
         shared = sorted(w for w in a & b if len(w) > 2)
