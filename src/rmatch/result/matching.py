@@ -74,6 +74,7 @@ class Matching:
         self.program = program or {}
         self.pairs = self._pairs_frame()
         self.unmatched = self._unmatched_frame()
+        self.unmatched = self._with_source(self.unmatched)  # where to fix the row
         self.rejected = pd.DataFrame(
             [
                 {
@@ -120,8 +121,17 @@ class Matching:
     def _unmatched_frame(self) -> pd.DataFrame:
         rows = unmatched_reasons(self.people, self.candidates, self.solution)
         return pd.DataFrame(
-            rows,
-            columns=["id", "name", "role", "reason", "reason_code", "file", "row"],
+            rows, columns=["id", "name", "role", "reason", "reason_code"]
+        )
+
+    def _with_source(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (with an ``id`` column) plus the ``file`` and ``row`` read from."""
+        people = self.people
+        positions = people.positions(frame["id"]).tolist()
+        rows: list[Any] = [people.row_of(p) if p >= 0 else None for p in positions]
+        return frame.assign(
+            file=[people.file_of(p) if p >= 0 else "" for p in positions],
+            row=pd.Series(rows, index=frame.index, dtype=object),
         )
 
     # ------------------------------------------------------------------ figures

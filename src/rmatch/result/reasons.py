@@ -145,7 +145,7 @@ def reason_label(code: str, rules: tuple[Any, ...] = ()) -> str:
 def unmatched_reasons(
     people: People, cs: CandidateSet, solution: Solution
 ) -> list[dict[str, Any]]:
-    """One row (id, name, role, reason, reason_code, file, row) per unmatched person."""
+    """Return one row (id, name, role, reason, reason_code) per unmatched person."""
     g = cs.graph
     edges = np.asarray(solution.edges, dtype=np.int64)
     load_left = np.bincount(g.left[edges], minlength=g.n_left)
@@ -178,8 +178,6 @@ def unmatched_reasons(
             "role": str(roles[i]),
             "reason": "; ".join(texts[i]),
             "reason_code": codes[i][0] if codes[i] else "",
-            "file": people.file_of(int(p)),
-            "row": people.row_of(int(p)),
         }
         for i, p in enumerate(out.tolist())
     ]
