@@ -42,14 +42,14 @@ class Matching:
     unmatched : pandas.DataFrame
         ``id``, ``name``, ``role``, ``reason``, a stable ``reason_code``
         (``capacity_zero``, ``no_partners``, ``rule:<name>``, ``rules``, ``pruned``,
-        ``slots_exhausted``, ``taken``, ``objective``), and the ``file`` and ``row``
-        the person was read from.
+        ``slots_exhausted``, ``taken``, ``objective``).
     rejected : pandas.DataFrame
         ``file``, ``row``, ``id``, ``reason``, ``reason_code``, ``name``: input rows
         that were not used (``rejected``), and survey respondents who answered
         neither mentor nor mentee (``not_participating``; they stay in the org
         chart). A rejected duplicate answer carries the id the kept answer got
-        (e.g. from the HR file) and the name.
+        (e.g. from the HR file) and the name. ``unmatched`` has the ``file`` and
+        ``row`` each person was read from too.
     solution : Solution
         Raw solver output (objective, bound, gap, status, method, stats).
     """
