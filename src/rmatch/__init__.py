@@ -77,6 +77,7 @@ from rmatch.scoring import (
     Schedule,
     SetSimilarity,
     Skills,
+    TextSimilarity,
     criterion,
     register_criterion,
 )
@@ -131,6 +132,7 @@ __all__ = [
     "SolverError",
     "Summary",
     "SurveyMap",
+    "TextSimilarity",
     "UnmatchedWarning",
     "ValidationError",
     "ValidationReport",

@@ -147,7 +147,7 @@ def dumps(data: Mapping[str, Any]) -> str:
 
 
 #: Rule and quota kinds whose configuration may name a CSV file of pairs.
-_FILE_KINDS = ("history", "required_pairs")
+_FILE_KINDS = ("history", "required_pairs", "forbidden_pairs")
 
 
 def _resolve_entry(kind: str, spec: Any, base: Path) -> Any:
@@ -179,9 +179,9 @@ def resolve_paths(config: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        A shallow copy; the file names are the CSVs of ``history`` and
-        ``required_pairs`` (in ``[rules]`` and ``[quotas]``) and ``[mapping.hr]
-        file``. Absolute names are kept.
+        A shallow copy; the file names are the CSVs of ``history``,
+        ``forbidden_pairs`` and ``required_pairs`` (in ``[rules]`` and ``[quotas]``)
+        and ``[mapping.hr] file``. Absolute names are kept.
 
     Examples
     --------

@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from rmatch.parsing import SLOTS_PER_WEEK
+from rmatch.parsing import (
+    SLOTS_PER_WEEK,
+    email_keys,
+    name_keys,
+    normalize_email,
+    normalize_token,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -149,6 +155,9 @@ class People:
         File name or ``"<DataFrame>"`` for messages.
     rows : numpy.ndarray
         Spreadsheet row number of each person in the source (header = row 1).
+    files : numpy.ndarray or None
+        File of each person when the input came from several files (a survey and
+        an HR file); ``None`` when every row is from ``source``. See `file_of`.
     rejected : tuple of dict
         Input rows that were dropped, each with ``row``, ``id`` and ``reason``
         (and ``file``). Survey respondents who signed up as neither mentor nor
@@ -173,6 +182,7 @@ class People:
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     rejected: tuple[dict[str, Any], ...] = ()
     issues: tuple[Any, ...] = ()
+    files: np.ndarray | None = None
 
     # ------------------------------------------------------------------ basics
     def __len__(self) -> int:
@@ -209,6 +219,88 @@ class People:
         """Return positions of many ids (``-1`` for unknown ids)."""
         index = self._index
         return np.fromiter((index.get(str(p), -1) for p in person_ids), dtype=np.int64)
+
+    @cached_property
+    def _lookups(self) -> dict[str, dict[str, list[int]]]:
+        """Normalized e-mail / name -> positions (for `resolve`)."""
+        out: dict[str, dict[str, list[int]]] = {}
+        for column, keys in (("email", email_keys), ("name", name_keys)):
+            table: dict[str, list[int]] = {}
+            if column in self.table.columns:
+                values = self.table[column].to_numpy(dtype=object)
+                for position, key in enumerate(keys(values).tolist()):
+                    if key:
+                        table.setdefault(key, []).append(position)
+            out[column] = table
+        return out
+
+    def resolve(self, references: Any) -> tuple[np.ndarray, dict[str, str]]:
+        """Return the positions of people named by id, e-mail or name.
+
+        A reference is looked up as an id, then as an e-mail (case and spaces do not
+        matter), then as a name (case, spaces; diacritics count). Lists such as
+        forbidden pairs, history and required pairs use it, so they can name people
+        the way HR writes them.
+
+        Parameters
+        ----------
+        references : iterable of str
+
+        Returns
+        -------
+        positions : numpy.ndarray
+            ``int64`` position of each reference, ``-1`` when it names nobody or
+            more than one person.
+        problems : dict of str to str
+            For each reference that names nobody or several people, why (the ids
+            it matches, when ambiguous).
+
+        Examples
+        --------
+        >>> import rmatch
+        >>> people = rmatch.read_people([
+        ...     {"id": "E1", "name": "Ana Silva", "email": "a@x.org", "role": "mentor"},
+        ...     {"id": "E2", "name": "Bo Chen", "email": "", "role": "mentee"},
+        ...     {"id": "E3", "name": "Bo Chen", "email": "", "role": "mentee"},
+        ... ])
+        >>> positions, problems = people.resolve(["E1", "A@x.org", "bo chen", "Cy"])
+        >>> positions.tolist()
+        [0, 0, -1, -1]
+        >>> problems["bo chen"]
+        "the name 'bo chen' matches 2 people (E2, E3): write the id or the e-mail"
+        """
+        index = self._index
+        refs = [str(r) for r in references]
+        positions = np.full(len(refs), -1, dtype=np.int64)
+        problems: dict[str, str] = {}
+        for k, ref in enumerate(refs):
+            found = index.get(ref, index.get(ref.strip(), -1))
+            if found >= 0:
+                positions[k] = found
+                continue
+            for kind, key in (
+                ("e-mail", normalize_email(ref)),
+                ("name", normalize_token(ref)),
+            ):
+                hits = self._lookups["email" if kind == "e-mail" else "name"].get(
+                    key, []
+                )
+                if len(hits) == 1:
+                    positions[k] = hits[0]
+                    break
+                if hits:
+                    ids = ", ".join(str(self.ids[h]) for h in hits[:5])
+                    more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+                    problems[ref] = (
+                        f"the {kind} {ref!r} matches {len(hits)} people ({ids}{more})"
+                        ": write the id or the e-mail"
+                    )
+                    break
+            else:
+                problems[ref] = (
+                    f"no person with id, e-mail or name {ref!r} in {self.source}"
+                )
+        return positions, problems
 
     def __contains__(self, person_id: object) -> bool:
         return str(person_id) in self._index
@@ -334,6 +426,14 @@ class People:
                 return value.strip()
         return str(self.ids[position])
 
+    def file_of(self, position: int) -> str:
+        """Return the file the person's row was read from."""
+        return self.source if self.files is None else str(self.files[position])
+
+    def row_of(self, position: int) -> int | None:
+        """Return the spreadsheet row of the person (``None`` when unknown)."""
+        return int(self.rows[position]) if self.rows.size else None
+
     def value(self, position: int, column: str) -> str:
         """Return the original cell of ``column`` for one person (``""`` if absent)."""
         if column not in self.table.columns:
@@ -372,6 +472,7 @@ class People:
             rows=self.rows[keep] if self.rows.size else self.rows,
             rejected=self.rejected,
             issues=self.issues,
+            files=None if self.files is None else self.files[keep],
         )
 
 

@@ -217,8 +217,9 @@ class Program:
                 unknown = r.unknown_ids(people)
                 if unknown:
                     warnings.warn(
-                        f"{len(unknown)} {r.title()} name ids that are not in "
-                        f"{people.source}: {', '.join(unknown[:5])}; they are ignored",
+                        f"{len(unknown)} {r.title()} name people (by id, e-mail or "
+                        f"name) not in {people.source}: {', '.join(unknown[:5])}; "
+                        "they are ignored",
                         DataQualityWarning,
                         stacklevel=4,
                     )

@@ -65,6 +65,7 @@ def test_mozilla_google_forms_and_hr_file() -> None:
             "id": "bar4@foo.com",
             "file": "mentorship_input.csv",
             "reason": "duplicate of row 6 (same e-mail); the later answer was kept",
+            "name": "Bar Foo",  # issue 16 point 12: the name is carried
         },
     )
     role = dict(zip(people.ids, people.roles, strict=True))

@@ -322,7 +322,7 @@ def test_required_pair_forbidden_by_a_score_rule(people):
 @pytest.mark.parametrize(
     ("pair", "match"),
     [
-        (("M1", "NOPE"), "no person with id 'NOPE'"),
+        (("M1", "NOPE"), "no person with id, e-mail or name 'NOPE'"),
         (
             ("E2", "M2"),
             r"E2 has the role 'mentee', not mentor; did you mean \(M2, E2\)",

@@ -20,7 +20,7 @@ from rmatch.constraints._views import (
 from rmatch.constraints.base import Constraint
 from rmatch.errors import ConfigError, Finding, InfeasibleProgramError
 from rmatch.people import People
-from rmatch.rules import History
+from rmatch.rules import History, ambiguous_pairs
 
 __all__ = ["RequiredPairs"]
 
@@ -50,13 +50,15 @@ class RequiredPairs(Constraint):
     Parameters
     ----------
     pairs : iterable of (str, str)
-        ``(mentor_id, mentee_id)`` pairs; the first person mentors the second.
+        ``(mentor, mentee)`` pairs; the first person mentors the second. Each is
+        given by id, e-mail or name
+        ([`People.resolve()`][rmatch.people.People.resolve]).
 
     Raises
     ------
     ConfigError
-        (when matching) An id is unknown, a person does not have the role, or a pair
-        was pruned by ``top_k``.
+        (when matching) A person is unknown or named ambiguously (a name two people
+        share), a person does not have the role, or a pair was pruned by ``top_k``.
     InfeasibleError
         (when matching) A hard rule forbids a required pair; the message names the
         pair, the rule and why.
@@ -87,6 +89,8 @@ class RequiredPairs(Constraint):
         for p in self.pairs:
             if p[0] == p[1]:
                 raise ConfigError(f"required pair {p} pairs {p[0]!r} with themself")
+        if people is not None:
+            ambiguous_pairs(people, self.pairs, "required pairs")
 
     def edges(self, people: People, candidates: CandidateSet) -> IntArray:
         """Edge index of every required pair (raises when a pair is not a candidate)."""
@@ -104,14 +108,18 @@ class RequiredPairs(Constraint):
         config: list[str] = []
         forbidden: list[str] = []
         out: list[int] = []
-        for a, b in self.pairs:
-            pa, pb = (int(x) for x in people.positions([a, b]))
+        resolved, problems = people.resolve([x for p in self.pairs for x in p])
+        for k, (a, b) in enumerate(self.pairs):
+            pa, pb = int(resolved[2 * k]), int(resolved[2 * k + 1])
             unknown = [x for x, pos in ((a, pa), (b, pb)) if pos < 0]
             if unknown:
                 config.append(
-                    f"required pair ({a}, {b}): no person with id "
-                    f"{' or '.join(map(repr, unknown))} in {people.source}"
+                    f"required pair ({a}, {b}): "
+                    + "; ".join(problems.get(x, repr(x)) for x in unknown)
                 )
+                continue
+            if pa == pb:
+                config.append(f"required pair ({a}, {b}) names {people.ids[pa]} twice")
                 continue
             la, rb = int(node_left[pa]), int(node_right[pb])
             if la < 0 or rb < 0:
@@ -195,15 +203,17 @@ class RequiredPairs(Constraint):
         mentors: IntArray,
         mentees: IntArray,
     ) -> list[str]:
-        """Every required pair must be among the chosen ones (by id)."""
+        """Every required pair must be among the chosen ones (by position)."""
         chosen = set(
-            zip(
-                people.ids[mentors].astype(str).tolist(),
-                people.ids[mentees].astype(str).tolist(),
-                strict=True,
-            )
+            zip(np.asarray(mentors).tolist(), np.asarray(mentees).tolist(), strict=True)
         )
-        return [f"required pair {p} is missing" for p in self.pairs if p not in chosen]
+        resolved, _ = people.resolve([x for p in self.pairs for x in p])
+        ends = resolved.reshape(-1, 2).tolist()
+        return [
+            f"required pair {p} is missing"
+            for p, (a, b) in zip(self.pairs, ends, strict=True)
+            if (a, b) not in chosen
+        ]
 
     def measure(
         self,

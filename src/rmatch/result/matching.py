@@ -53,15 +53,18 @@ class Matching:
         ``mentor_id``, ``mentee_id``, ``score``, one column per criterion, then
         ``mentor_name`` and ``mentee_name``. Sorted by score (best first), then ids.
     unmatched : pandas.DataFrame
-        ``id``, ``name``, ``role``, ``reason`` and a stable ``reason_code``
+        ``id``, ``name``, ``role``, ``reason``, a stable ``reason_code``
         (``capacity_zero``, ``no_partners``, ``rule:<name>``, ``rules``, ``pruned``,
         ``slots_exhausted``, ``taken``, ``objective``; with choices
         ``choices_forbidden``, ``choices_unacceptable``, ``choices_taken``,
         ``not_chosen``, see [`rmatch.choices`][rmatch.choices]).
     rejected : pandas.DataFrame
-        ``file``, ``row``, ``id``, ``reason``, ``reason_code``: input rows that
-        were not used (``rejected``), and survey respondents who answered neither
-        mentor nor mentee (``not_participating``; they stay in the org chart).
+        ``file``, ``row``, ``id``, ``reason``, ``reason_code``, ``name``: input rows
+        that were not used (``rejected``), and survey respondents who answered
+        neither mentor nor mentee (``not_participating``; they stay in the org
+        chart). A rejected duplicate answer carries the id the kept answer got
+        (e.g. from the HR file) and the name. ``unmatched`` has the ``file`` and
+        ``row`` each person was read from too.
     solution : Solution
         Raw solver output (objective, bound, gap, status, method, stats).
 
@@ -103,6 +106,7 @@ class Matching:
         self.rounds: dict[str, Any] = {}
         #: Warnings about the run (e.g. every score is 0), also in `summary()`.
         self.warnings = nothing_scored(people, candidates, self.criteria)
+        self.unmatched = self._with_source(self.unmatched)  # where to fix the row
         self.rejected = pd.DataFrame(
             [
                 {
@@ -111,10 +115,11 @@ class Matching:
                     "id": str(r.get("id", "")),
                     "reason": str(r.get("reason", "")),
                     "reason_code": str(r.get("code", "rejected")),
+                    "name": str(r.get("name", "")),
                 }
                 for r in people.rejected
             ],
-            columns=["file", "row", "id", "reason", "reason_code"],
+            columns=["file", "row", "id", "reason", "reason_code", "name"],
         )
 
     # ------------------------------------------------------------------ tables
@@ -154,6 +159,16 @@ class Matching:
                 row["reason_code"], row["reason"] = self._reasons[row["id"]]
         return pd.DataFrame(
             rows, columns=["id", "name", "role", "reason", "reason_code"]
+        )
+
+    def _with_source(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (with an ``id`` column) plus the ``file`` and ``row`` read from."""
+        people = self.people
+        positions = people.positions(frame["id"]).tolist()
+        rows: list[Any] = [people.row_of(p) if p >= 0 else None for p in positions]
+        return frame.assign(
+            file=[people.file_of(p) if p >= 0 else "" for p in positions],
+            row=pd.Series(rows, index=frame.index, dtype=object),
         )
 
     # ------------------------------------------------------------------ figures
@@ -393,13 +408,13 @@ class Matching:
 
         ``status`` is ``unmatched``, ``rejected`` or ``not participating``.
         """
-        a = self.unmatched.assign(status="unmatched", row="", file="")
+        a = self.unmatched.assign(status="unmatched")
         status = np.where(
             self.rejected["reason_code"] == NOT_PARTICIPATING,
             "not participating",
             "rejected",
         )
-        b = self.rejected.assign(status=status, name="", role="")
+        b = self.rejected.assign(status=status, role="")
         cols = ["id", "name", "role", "status", "reason", "reason_code", "file", "row"]
         return pd.concat([a[cols], b[cols]], ignore_index=True)
 

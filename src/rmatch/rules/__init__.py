@@ -47,7 +47,13 @@ from rmatch.rules._config import (
     rule_from_dict,
 )
 from rmatch.rules._custom import rule
-from rmatch.rules._pairs import ForbiddenPairs, History, NoReportingLine
+from rmatch.rules._pairs import (
+    ForbiddenPairs,
+    History,
+    NoReportingLine,
+    ambiguous_pairs,
+    read_pairs,
+)
 from rmatch.rules._values import (
     DifferentValue,
     MaxTimezoneGap,
@@ -75,10 +81,12 @@ __all__ = [
     "RulePlan",
     "SameValue",
     "ScorePlan",
+    "ambiguous_pairs",
     "build_checked",
     "check_number",
     "key_codes",
     "positive_int",
+    "read_pairs",
     "register_rule",
     "rule",
     "rule_from_dict",

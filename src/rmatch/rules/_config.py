@@ -8,7 +8,7 @@ from typing import Any
 
 from rmatch.errors import ConfigError
 from rmatch.rules._base import Rule
-from rmatch.rules._pairs import ForbiddenPairs, History, NoReportingLine
+from rmatch.rules._pairs import ForbiddenPairs, History, NoReportingLine, read_pairs
 from rmatch.rules._values import (
     DifferentValue,
     MaxTimezoneGap,
@@ -121,6 +121,8 @@ def rule_from_dict(name: str, spec: Any) -> list[Rule]:
             return [cls(column=str(c)) for c in spec]  # type: ignore[call-arg]
         if kind == "history" and isinstance(spec, str):
             return [History.from_csv(spec)]
+        if kind == "forbidden_pairs" and isinstance(spec, str):
+            return [ForbiddenPairs(read_pairs(spec))]
         params = {key: spec}
     return [build_checked(cls, params, f"rule {name!r}")]
 

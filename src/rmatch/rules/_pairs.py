@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from rmatch.errors import Issue, ValidationError
+from rmatch.errors import ConfigError, Issue, ValidationError
 from rmatch.io import read_table
 from rmatch.people import People
 from rmatch.rules._base import PairsPlan, Rule, RulePlan, positive_int
@@ -167,26 +167,93 @@ def _peer_pairs(
 def _pair_keys(
     people: People, pairs: Iterable[tuple[str, str]], owner: str
 ) -> tuple[np.ndarray, list[str]]:
-    """Encode id pairs as sorted ``int64`` keys ``mentor * n + mentee``."""
+    """Encode pairs as sorted ``int64`` keys ``mentor * n + mentee``.
+
+    Each end is an id, an e-mail or a name
+    ([`People.resolve()`][rmatch.people.People.resolve]); pairs naming nobody are
+    returned as text, and so are ambiguous ones (`ambiguous_pairs` raises for
+    them first).
+    """
     n = len(people)
-    unknown: list[str] = []
-    keys = []
-    for a, b in pairs:
-        pa, pb = people.positions([a, b])
-        if pa < 0 or pb < 0:
-            unknown.append(f"({a}, {b})")
-            continue
-        keys.append(int(pa) * n + int(pb))
-    return np.unique(np.asarray(keys, dtype=np.int64)), unknown
+    pairs = list(pairs)
+    flat = [x for pair in pairs for x in pair]
+    positions, _ = people.resolve(flat)
+    ends = positions.reshape(-1, 2) if positions.size else positions.reshape(0, 2)
+    ok: np.ndarray = np.asarray((ends >= 0).all(axis=1), dtype=bool)
+    unknown = [
+        f"({a}, {b})"
+        for (a, b), good in zip(pairs, ok.tolist(), strict=True)
+        if not good
+    ]
+    keys = ends[ok, 0] * n + ends[ok, 1]
+    return np.unique(keys.astype(np.int64)), unknown
+
+
+def read_pairs(path: str) -> list[tuple[str, str]]:
+    """Read pairs of people (e.g. conflicts of interest) from a table.
+
+    The columns ``mentor_id`` and ``mentee_id`` when the table has them, else its
+    first two columns; each cell an id, e-mail or name. Rows with a blank cell are
+    skipped. In a program file: ``forbidden_pairs = "conflicts.csv"``.
+
+    Parameters
+    ----------
+    path : str
+        CSV, Excel or JSON file.
+
+    Returns
+    -------
+    list of (str, str)
+    """
+    frame, name = read_table(path)
+    columns = [c for c in ("mentor_id", "mentee_id") if c in frame.columns]
+    if len(columns) < 2:
+        columns = [str(c) for c in frame.columns[:2]]
+    if len(columns) < 2:
+        raise ValidationError(
+            [
+                Issue(
+                    "a file of pairs needs two columns, one person each; found "
+                    f"{len(columns)}",
+                    "write one pair per row: two ids, e-mails or names",
+                    file=name,
+                    code="missing_column",
+                )
+            ]
+        )
+    a, b = (frame[c].astype(str).str.strip() for c in columns)
+    keep = (a != "") & (b != "")
+    return list(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+
+
+def ambiguous_pairs(
+    people: People, pairs: Iterable[tuple[str, str]], owner: str
+) -> None:
+    """Raise `ConfigError` when an end of a pair names several people.
+
+    A name two people share (or an e-mail on two rows) cannot say which pair is
+    meant; a hard rule cannot guess.
+    """
+    _, problems = people.resolve({x for pair in pairs for x in pair})
+    ambiguous = sorted(p for p in problems.values() if " matches " in p)
+    if ambiguous:
+        raise ConfigError(
+            f"{owner}: {len(ambiguous)} person reference(s) are ambiguous: "
+            + "; ".join(ambiguous[:10])
+        )
 
 
 class ForbiddenPairs(Rule):
-    """Explicitly forbidden pairs, by id.
+    """Explicitly forbidden pairs (conflicts), by id, e-mail or name.
 
     Parameters
     ----------
     pairs : iterable of (str, str)
-        ``(mentor_id, mentee_id)`` pairs.
+        ``(mentor, mentee)`` pairs. Each person is given by id, e-mail or name
+        ([`People.resolve()`][rmatch.people.People.resolve]); a name or e-mail that
+        matches two people is an error (`check` raises `ConfigError`), one that
+        matches nobody is skipped with a warning (that person is not in the input,
+        so cannot be paired anyway).
     symmetric : bool, default True
         Also forbid the reverse pair (who mentors whom does not matter).
     """
@@ -240,6 +307,11 @@ class ForbiddenPairs(Rule):
         keys = self._keys(context.people)
         n = len(context.people)
         return PairsPlan.from_people(self, context, keys // n, keys % n)
+
+    def check(self, people: People | None = None) -> None:
+        """Raise `ConfigError` when a person is named ambiguously."""
+        if people is not None:
+            ambiguous_pairs(people, self.pairs, self.title())
 
     def unknown_ids(self, people: People) -> list[str]:
         """Pairs naming an id that is not in ``people``."""

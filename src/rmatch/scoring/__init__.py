@@ -62,6 +62,7 @@ from rmatch.scoring._schedule import Schedule, ScheduleKernel
 from rmatch.scoring._sets import Goals, Interests, SetKernel, SetSimilarity
 from rmatch.scoring._skills import Skills, SkillsKernel
 from rmatch.scoring._slots import SLOTS_PER_BUCKET, SlotBuckets
+from rmatch.scoring._text import TextKernel, TextSimilarity
 
 __all__ = [
     "BUILTIN_CRITERIA",
@@ -83,6 +84,8 @@ __all__ = [
     "Skills",
     "SkillsKernel",
     "SlotBuckets",
+    "TextKernel",
+    "TextSimilarity",
     "check_arity",
     "criterion",
     "criterion_from_dict",

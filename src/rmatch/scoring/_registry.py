@@ -19,6 +19,7 @@ from rmatch.scoring._criterion import Criterion
 from rmatch.scoring._schedule import Schedule
 from rmatch.scoring._sets import Goals, Interests, SetSimilarity
 from rmatch.scoring._skills import Skills
+from rmatch.scoring._text import TextSimilarity
 
 __all__ = [
     "BUILTIN_CRITERIA",
@@ -169,6 +170,7 @@ BUILTIN_CRITERIA: dict[str, type[Criterion]] = {
     "goals": Goals,
     "schedule": Schedule,
     "set_similarity": SetSimilarity,
+    "text": TextSimilarity,
 }
 
 #: The criteria known by name: built-in, registered, and entry points.

@@ -312,6 +312,8 @@ class IssueLog:
                 )
             )
 
-    def reject(self, file: str, row: int, pid: str, reason: str) -> None:
-        """Record a rejected row and why."""
-        self.rejected.append({"row": row, "id": pid, "reason": reason, "file": file})
+    def reject(self, file: str, row: int, pid: str, reason: str, **extra: Any) -> None:
+        """Record a rejected row and why (``extra``: e.g. ``name``)."""
+        self.rejected.append(
+            {"row": row, "id": pid, "reason": reason, "file": file, **extra}
+        )

@@ -25,7 +25,13 @@ from rmatch.survey.columns import (
 )
 from rmatch.survey.hr import join_hr, resolve_managers
 from rmatch.survey.mapping import SurveyMap, parse_section
-from rmatch.survey.respondents import dedupe, derive_id, not_participating, same_names
+from rmatch.survey.respondents import (
+    dedupe,
+    derive_id,
+    kept_identity,
+    not_participating,
+    same_names,
+)
 from rmatch.survey.roster import Roster
 from rmatch.validate import ValidationReport, validate_people
 
@@ -121,6 +127,7 @@ class _Reader:
             final.demote(bad)
         out = ValidationReport(issues=final.sort(issues), n_rows=final.n_read)
         if out.ok and report.people is not None:
+            kept_identity(final, self.issues)
             not_participating(final, self.issues)
             out.people = dataclasses.replace(
                 report.people,

@@ -21,7 +21,13 @@ from rmatch.survey.columns import SOURCE_COLUMN, IssueLog, Table
 from rmatch.survey.mapping import SurveyMap
 from rmatch.survey.roster import Roster
 
-__all__ = ["dedupe", "derive_id", "not_participating", "same_names"]
+__all__ = [
+    "dedupe",
+    "derive_id",
+    "kept_identity",
+    "not_participating",
+    "same_names",
+]
 
 _EPOCH = _dt.datetime(1970, 1, 1)
 
@@ -100,7 +106,14 @@ def dedupe(part: Part, duplicates: str, issues: IssueLog) -> np.ndarray:
             else f"row {table.rows[win]}"
         )
         reason = f"duplicate of {where} ({what}); the {kept} answer was kept"
-        issues.reject(str(table.files[pos]), int(table.rows[pos]), str(pid), reason)
+        issues.reject(
+            str(table.files[pos]),
+            int(table.rows[pos]),
+            str(pid),
+            reason,
+            kept=(str(table.files[win]), int(table.rows[win])),
+            **({"name": str(out["name"][pos]).strip()} if "name" in out else {}),
+        )
         issues.add(
             table,
             [pos],
@@ -183,6 +196,24 @@ def same_names(final: Roster, issues: IssueLog) -> None:
                 code="same_name",
             )
         )
+
+
+def kept_identity(final: Roster, issues: IssueLog) -> None:
+    """Give each rejected duplicate answer the id and name its kept answer has.
+
+    The kept answer's id may come from the HR file (the rejected one would show
+    the e-mail); the name falls back to the kept row's when the rejected row has
+    none.
+    """
+    names = final.cols.get("name")
+    for record in issues.rejected:
+        kept = record.pop("kept", None)
+        pos = None if kept is None else final.index.get(kept)
+        if pos is None:
+            continue
+        record["id"] = final.id_of(pos) or record["id"]
+        if not record.get("name") and names is not None:
+            record["name"] = str(names[pos]).strip()
 
 
 def not_participating(final: Roster, issues: IssueLog) -> None:

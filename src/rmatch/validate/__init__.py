@@ -342,6 +342,7 @@ def validate_people(
         rows=row_numbers,
         rejected=tuple(rejected),
         issues=tuple(report.warnings),
+        files=None if files is None else np.asarray(files, dtype=object),
     )
     return report
 
