@@ -39,6 +39,7 @@ OPTION_KEYS = frozenset(
         "timestamp",
         "timezone",
         "availability",
+        "date_format",
     }
 )
 #: Options of a ``[mapping.hr]`` section.

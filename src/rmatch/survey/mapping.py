@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from rmatch.errors import ConfigError
-from rmatch.parsing import ParseError, normalize_token, parse_period_grid
+from rmatch.parsing import (
+    DATE_ORDERS,
+    ParseError,
+    normalize_token,
+    parse_period_grid,
+)
 from rmatch.survey._common import (
     HR_OPTION_KEYS,
     OPTION_KEYS,
@@ -58,6 +63,12 @@ class SurveyMap:
     duplicates : {"latest", "first"}
         Which answer wins when one person (same id / e-mail) answered twice: the
         latest or the first by ``timestamp`` (ties: the later / earlier row).
+    date_format : str, optional
+        How time stamps such as ``3/10/2026`` are written: ``"day_first"``,
+        ``"month_first"`` or a ``strftime`` format (``"%d/%m/%Y %H:%M:%S"``).
+        Default: decided per file from the values (a first field over 12 means
+        day first, a second field over 12 month first; a warning when nothing
+        decides it).
     roles : mapping of str to str
         Role answer -> ``mentor`` / ``mentee`` / ``both`` / ``none``; other answers
         are read by [`parse_role()`][rmatch.parsing.parse_role].
@@ -89,6 +100,7 @@ class SurveyMap:
     separators: tuple[str, ...] = (";",)
     id_from_email: bool = True
     duplicates: str = "latest"
+    date_format: str | None = None
     roles: Mapping[str, str] = field(default_factory=dict)
     likert: Mapping[str, float] | None = None
     periods: Mapping[str, tuple[str, str]] | None = None
@@ -277,6 +289,15 @@ def parse_section(
             kwargs[key] = value
         elif key == "duplicates":
             kwargs[key] = one_of(value, opt, ("latest", "first"))
+        elif key == "date_format":
+            if not isinstance(value, str) or (
+                value not in DATE_ORDERS and "%" not in value
+            ):
+                raise ConfigError(
+                    f"{opt} must be 'day_first', 'month_first' or a strftime format "
+                    f"such as '%d/%m/%Y %H:%M:%S'; got {value!r}"
+                )
+            kwargs[key] = value
         elif key == "unknown_manager":
             kwargs[key] = one_of(value, opt, ("warning", "error"))
         elif key == "on_error":

@@ -56,7 +56,10 @@ class _Reader:
 
     def run(self, source: Any, hr: Any, hr_mapping: Any) -> ValidationReport:
         survey = self.part(source, self.smap, survey=True)
-        final = Roster(survey, dedupe(survey, self.smap.duplicates, self.issues))
+        final = Roster(
+            survey,
+            dedupe(survey, self.smap.duplicates, self.issues, self.smap.date_format),
+        )
         hr_map = self.smap.hr
         if isinstance(hr_mapping, SurveyMap):
             hr_map = hr_mapping

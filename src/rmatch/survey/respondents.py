@@ -7,13 +7,11 @@ neither mentor nor mentee are listed as not participating.
 
 from __future__ import annotations
 
-import datetime as _dt
-
 import numpy as np
 import pandas as pd
 
 from rmatch.errors import Issue, short
-from rmatch.parsing import ParseError, email_keys, name_keys, parse_datetime
+from rmatch.parsing import email_keys, name_keys, parse_timestamps
 from rmatch.people import NOT_PARTICIPATING
 from rmatch.survey._common import first_column
 from rmatch.survey.answers import Part
@@ -23,7 +21,10 @@ from rmatch.survey.roster import Roster
 
 __all__ = ["dedupe", "derive_id", "not_participating", "same_names"]
 
-_EPOCH = _dt.datetime(1970, 1, 1)
+_ORDER_FIX = (
+    "set date_format in [mapping]: 'day_first' (24/10/2026), 'month_first' "
+    "(10/24/2026) or a strftime format such as '%d/%m/%Y %H:%M:%S'"
+)
 
 
 def derive_id(
@@ -60,7 +61,9 @@ def derive_id(
     return True
 
 
-def dedupe(part: Part, duplicates: str, issues: IssueLog) -> np.ndarray:
+def dedupe(
+    part: Part, duplicates: str, issues: IssueLog, date_format: str | None = None
+) -> np.ndarray:
     """Return the positions kept; reject the other answers of each person."""
     table, out = part.table, part.out
     n = len(table.frame)
@@ -70,7 +73,7 @@ def dedupe(part: Part, duplicates: str, issues: IssueLog) -> np.ndarray:
     dup = pd.Series(ids).duplicated(keep=False).to_numpy() & (ids != "")
     if not dup.any():
         return np.arange(n)
-    stamps, has = _timestamps(part, issues)
+    stamps, has = _timestamps(part, issues, date_format)
     latest = duplicates == "latest"
     order = pd.DataFrame(
         {
@@ -116,32 +119,68 @@ def dedupe(part: Part, duplicates: str, issues: IssueLog) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def _timestamps(part: Part, issues: IssueLog) -> tuple[np.ndarray, np.ndarray]:
-    n = len(part.table.frame)
+def _timestamps(
+    part: Part, issues: IssueLog, date_format: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds of every row's time stamp, the date order decided per file."""
+    table = part.table
+    n = len(table.frame)
+    stamps = np.full(n, np.nan)
     if "timestamp" not in part.out:
         return np.zeros(n), np.zeros(n, dtype=bool)
-    codes, uniques = pd.factorize(part.out["timestamp"])
-    lookup = np.full(len(uniques), np.nan)
-    for k, text in enumerate(uniques.tolist()):
-        try:
-            stamp = parse_datetime(text)
-        except ParseError:
+    column = first_column(part.origin.get("timestamp"))
+    texts = part.out["timestamp"]
+    files, which = np.unique(table.files.astype(str), return_inverse=True)
+    for k, file in enumerate(files.tolist()):
+        rows = np.flatnonzero(which == k)
+        found = parse_timestamps(texts[rows], order=date_format)
+        stamps[rows] = found.seconds
+        failed: dict[str, tuple[str, list[int]]] = {}
+        for position, error in found.errors.items():
+            text = str(texts[rows[position]])
+            failed.setdefault(text, (error.fix, []))[1].append(int(rows[position]))
+        for text, (fix, where) in failed.items():
             issues.add(
-                part.table,
-                np.flatnonzero(codes == k),
-                first_column(part.origin.get("timestamp")),
+                table,
+                where,
+                column,
                 "cannot read the time stamp; for duplicates the row order decides",
-                "write time stamps as YYYY-MM-DD HH:MM:SS",
+                fix,
                 value=text,
                 code="bad_timestamp",
                 severity="warning",
             )
-            continue
-        if stamp is not None:
-            lookup[k] = (stamp - _EPOCH).total_seconds()
-    stamps = lookup[codes] if len(uniques) else np.full(n, np.nan)
+        if found.order in ("ambiguous", "mixed"):
+            _order_warning(part, file, column, found.order, issues)
     has = ~np.isnan(stamps)
     return np.where(has, stamps, 0.0), has
+
+
+def _order_warning(
+    part: Part, file: str, column: str | None, order: str, issues: IssueLog
+) -> None:
+    if order == "ambiguous":
+        message = (
+            "the time stamps do not say whether 3/10/2026 is 3 October or 10 March "
+            "(no day or month is over 12); month first was assumed for a/b/yyyy "
+            "and day first for a.b.yyyy, which decides who answered last"
+        )
+    else:
+        message = (
+            "the time stamps mix day-first (24/10/2026) and month-first "
+            "(10/24/2026) dates; each was read on its own, so dates such as "
+            "3/10/2026 may be wrong"
+        )
+    issues.items.append(
+        Issue(
+            message=message,
+            fix=_ORDER_FIX,
+            file=file,
+            column=column,
+            severity="warning",
+            code="ambiguous_date_order",
+        )
+    )
 
 
 def same_names(final: Roster, issues: IssueLog) -> None:
