@@ -6,6 +6,7 @@ code before the fix.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,125 @@ def test_point_4_vectorized_timestamps_match_the_cell_parser():
     )
     assert parse_timestamps(["3/10/2026 8:00"]).order == "ambiguous"
     assert parse_timestamps(["13/10/2026", "10/13/2026"]).order == "mixed"
+
+
+# ----------------------------------------------------- 15. localized grid days
+
+LOCAL_WEEKS = {
+    "vietnamese": (
+        "Thứ Hai",
+        "Thứ Ba",
+        "Thứ Tư",
+        "Thứ Năm",
+        "Thứ Sáu",
+        "Thứ Bảy",
+        "Chủ Nhật",
+    ),
+    "french": ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"),
+    "german": (
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ),
+    "spanish": (
+        "Lunes",
+        "Martes",
+        "Miércoles",
+        "Jueves",
+        "Viernes",
+        "Sábado",
+        "Domingo",
+    ),
+    "portuguese": (
+        "Segunda-feira",
+        "Terça-feira",
+        "Quarta-feira",
+        "Quinta-feira",
+        "Sexta-feira",
+        "Sábado",
+        "Domingo",
+    ),
+    "italian": (
+        "Lunedì",
+        "Martedì",
+        "Mercoledì",
+        "Giovedì",
+        "Venerdì",
+        "Sabato",
+        "Domenica",
+    ),
+    "dutch": (
+        "Maandag",
+        "Dinsdag",
+        "Woensdag",
+        "Donderdag",
+        "Vrijdag",
+        "Zaterdag",
+        "Zondag",
+    ),
+    "japanese": ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日"),
+    "chinese": ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(LOCAL_WEEKS))
+def test_point_15_grid_days_in_the_survey_language(language):
+    from rmatch.parsing import parse_period_grid
+
+    days = LOCAL_WEEKS[language]
+    for index, day in enumerate(days):
+        start = index * 1440
+        for label in (day, day.upper(), f"Availability [{day}]"):
+            assert parse_period_grid({label: "Morning"}) == [(start + 480, start + 720)]
+
+
+def test_point_15_vietnamese_google_forms_grid(tmp_path):
+    week = LOCAL_WEEKS["vietnamese"]
+    header = "Địa chỉ email,Vai trò," + ",".join(f"Thời gian rảnh [{d}]" for d in week)
+    path = _write(
+        tmp_path,
+        header + "\n"
+        "an@x.vn,Mentor,Sáng,,,,,,Chiều\n"
+        "binh@x.vn,Mentee,,Sáng;Chiều,,,,,\n",
+        "dang_ky.csv",
+    )
+    mapping = {
+        "Địa chỉ email": "email",
+        "Vai trò": "role",
+        "Thời gian rảnh [*]": "availability",
+        "periods": {"Sáng": ["08:00", "12:00"], "Chiều": ["13:00", "17:00"]},
+    }
+    with warnings.catch_warnings(action="error"):
+        people = read_survey(path, mapping)
+    assert people.table["availability"].tolist() == [
+        "Mon 08:00-12:00; Sun 13:00-17:00",
+        "Tue 08:00-12:00; Tue 13:00-17:00",
+    ]
+
+
+def test_point_15_mapping_days_table(tmp_path):
+    # Grid rows the built-in names do not know: a [mapping.days] table.
+    path = _write(
+        tmp_path,
+        "email,role,Slots [Dilluns],Slots [Dimarts]\na@x.cat,mentor,Morning,Evening\n",
+        "catala.csv",
+    )
+    mapping = {
+        "Slots [*]": "availability",
+        "days": {"Dilluns": "Mon", "Dimarts": "tue"},
+    }
+    with warnings.catch_warnings(action="error"):
+        people = read_survey(path, mapping)
+    assert people.table["availability"].tolist() == ["Mon 08:00-12:00; Tue 17:00-21:00"]
+    report = validate_survey(path, {"Slots [*]": "availability"})
+    assert [(i.code, i.column) for i in report.errors] == [
+        ("bad_availability", "Slots [Dilluns]"),
+        ("bad_availability", "Slots [Dimarts]"),
+    ]
+    assert "days" in report.errors[0].fix
+    with pytest.raises(ConfigError, match="not a day"):
+        rmatch.SurveyMap.from_dict({"days": {"Dilluns": "Monnday"}})

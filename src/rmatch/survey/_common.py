@@ -40,6 +40,7 @@ OPTION_KEYS = frozenset(
         "timezone",
         "availability",
         "date_format",
+        "days",
     }
 )
 #: Options of a ``[mapping.hr]`` section.

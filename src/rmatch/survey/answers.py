@@ -255,7 +255,7 @@ class AnswerBuilder:
         periods = self.smap.periods
 
         def fn(text: str) -> tuple[tuple[int, int], ...]:
-            return tuple(parse_period_grid({day: text}, periods))
+            return tuple(parse_period_grid({day: text}, periods, self.smap.days))
 
         return self._per_unique(use, fn, ())
 

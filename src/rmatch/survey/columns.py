@@ -12,7 +12,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,7 +201,7 @@ def resolve_columns(
         day = None
         if spec.field == "availability" and spec.day is None:
             bracket = re.search(r"\[([^\[\]]+)\]\s*$", resolved)
-            if bracket and _is_day(bracket[1]):
+            if bracket and _is_day(bracket[1], smap.days):
                 day = bracket[1]
         uses.append(ColumnUse(spec, resolved, day))
     # Columns already named like a canonical field need no line.
@@ -226,9 +226,9 @@ def _original(table: Table, column: str, alias: str) -> str:
     return column
 
 
-def _is_day(text: str) -> bool:
+def _is_day(text: str, days: Mapping[str, str] | None) -> bool:
     try:
-        parse_period_grid({text: "all day"}, {"all day": ("00:00", "24:00")})
+        parse_period_grid({text: "all day"}, {"all day": ("00:00", "24:00")}, days)
     except ParseError:
         return False
     return True

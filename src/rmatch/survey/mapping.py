@@ -76,6 +76,10 @@ class SurveyMap:
         Rating labels -> numbers for ``scale = "likert"`` columns and skill levels.
     periods : mapping of str to (str, str), optional
         Availability grid periods (default: morning 08-12, afternoon 12-17, ...).
+    days : mapping of str to str, optional
+        Availability grid rows -> days (``{"Dilluns": "Mon"}``), for day names the
+        built-in ones (English and 13 other languages, see
+        [`parse_period_grid()`][rmatch.parsing.parse_period_grid]) do not cover.
     unknown_manager : {"warning", "error"}
         A manager that cannot be resolved to a person: warn and leave it empty, or
         make it an error.
@@ -104,6 +108,7 @@ class SurveyMap:
     roles: Mapping[str, str] = field(default_factory=dict)
     likert: Mapping[str, float] | None = None
     periods: Mapping[str, tuple[str, str]] | None = None
+    days: Mapping[str, str] | None = None
     unknown_manager: str = "warning"
     on_error: str = "raise"
     hr: SurveyMap | None = None
@@ -334,6 +339,11 @@ def parse_section(
             except ParseError as exc:
                 raise ConfigError(f"{opt}: {exc.message}. {exc.fix}") from None
             kwargs[key] = periods
+        elif key == "days":
+            kwargs[key] = {
+                str(label): check_day(day, f"{opt} {label!r}")
+                for label, day in as_table(value, opt).items()
+            }
         elif key == "hr":
             kwargs[key] = parse_section(
                 as_table(value, opt), base_dir=base_dir, hr=True
