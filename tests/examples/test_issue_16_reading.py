@@ -263,3 +263,186 @@ def test_point_15_mapping_days_table(tmp_path):
     assert "days" in report.errors[0].fix
     with pytest.raises(ConfigError, match="not a day"):
         rmatch.SurveyMap.from_dict({"days": {"Dilluns": "Monnday"}})
+
+
+# ------------------------------------------------------------------ 5. encodings
+
+JAPANESE = (
+    "id,name,role,skills_offered\n"
+    "E1,山田太郎,mentor,営業\n"
+    "E2,佐藤花子,mentee,マーケティング\n"
+    "E3,鈴木一郎,mentor,経理\n"
+)
+CHINESE = (
+    "id,name,role,skills_offered\n"
+    "E1,张伟,mentor,销售\n"
+    "E2,王芳,mentee,市场营销\n"
+    "E3,李娜,mentor,财务\n"
+)
+WESTERN = (
+    "id,name,role\nE1,Müller,mentor\nE2,José Núñez,mentee\nE3,Renée Dupré,mentor\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [(JAPANESE, "shift_jis"), (CHINESE, "gbk"), (WESTERN, "cp1252")],
+)
+def test_point_5_legacy_encodings_decode_right(tmp_path, text, encoding):
+    path = _write(tmp_path, text, "people.csv", encoding)
+    people = rmatch.read_people(path)
+    expected = [line.split(",")[1] for line in text.splitlines()[1:]]
+    assert people.table["name"].tolist() == expected
+    assert not [i for i in people.issues if "encoding" in i.code]
+
+
+def test_point_5_unsure_detection_warns_with_the_fix(tmp_path):
+    # Two Chinese characters are valid GBK, Big5, Shift-JIS and EUC-KR alike.
+    path = _write(
+        tmp_path, "id,name,role\nE1,张伟,mentor\nE2,Ann,mentee\n", "few.csv", "gbk"
+    )
+    people = rmatch.read_people(path)
+    unsure = [i for i in people.issues if i.code == "uncertain_encoding"]
+    assert len(unsure) == 1
+    assert unsure[0].file == "few.csv" and unsure[0].severity == "warning"
+    assert "encoding=" in unsure[0].fix and "UTF-8" in unsure[0].fix
+    right = rmatch.read_people(path, encoding="gbk")
+    assert right.table["name"].tolist() == ["张伟", "Ann"]
+    assert not right.issues
+    survey = read_survey(path, {"encoding": "gbk"})
+    assert survey.table["name"].tolist() == ["张伟", "Ann"]
+    with pytest.raises(ConfigError, match="encoding"):
+        rmatch.SurveyMap.from_dict({"encoding": "no-such-codec"})
+
+
+def test_point_5_replaced_characters_are_reported(tmp_path):
+    # UTF-8 with one broken byte: read as UTF-8, the byte replaced, and said so.
+    data = (
+        "id,name,role\nE1,Nguyễn,mentor\nE2,Lê,mentee\n".encode()
+        + b"E3,B\xffo,mentee\n"
+    )
+    path = tmp_path / "broken.csv"
+    path.write_bytes(data)
+    people = rmatch.read_people(path)
+    assert people.table["name"].tolist()[:2] == ["Nguyễn", "Lê"]
+    replaced = [i for i in people.issues if i.code == "replaced_characters"]
+    assert len(replaced) == 1 and replaced[0].file == "broken.csv"
+    assert replaced[0].row == 4
+    assert "\ufffd" in people.table["name"].iat[2]
+
+
+def test_point_5_decode_bytes_never_replaces_silently():
+    from rmatch.io import decode_bytes
+
+    text, encoding = decode_bytes(JAPANESE.encode("shift_jis"))
+    assert (text, encoding) == (JAPANESE, "cp932")
+
+
+# ---------------------------------------------------------- 14. several files
+
+MENTORS = "id,name,skills_offered\nM1,Ana,python:4\nM2,Bo,sql:3\n"
+MENTEES = "id,name,skills_wanted\nE1,Cy,python:3\nE2,Di,sql:2\nE3,Ed,python:2\n"
+
+
+def test_point_14_match_two_files_from_the_command_line(tmp_path, capsys):
+    from rmatch.cli import main
+
+    mentors = _write(tmp_path, MENTORS, "mentors.csv")
+    mentees = _write(tmp_path, MENTEES, "mentees.csv")
+    pairs = tmp_path / "pairs.csv"
+    code = main(["match", str(mentors), str(mentees), "-o", str(pairs), "-q"])
+    assert code == 0, capsys.readouterr()
+    assert main(["validate", str(mentors), str(mentees)]) == 0
+    out = capsys.readouterr().out
+    assert "role_from_file_name" not in out  # said in words
+    assert "its name says 'mentor'" in out and "2 mentors, 3 mentees" in out
+    import pandas as pd
+
+    matched = pd.read_csv(pairs)
+    assert set(matched["mentor_id"]) == {"M1", "M2"}
+    assert set(matched["mentee_id"]) <= {"E1", "E2", "E3"}
+
+
+def test_point_14_read_people_stacks_files_and_keeps_file_and_row(tmp_path):
+    mentors = _write(tmp_path, MENTORS, "mentors.csv")
+    mentees = _write(tmp_path, MENTEES, "mentees.csv")
+    people = rmatch.read_people([mentors, mentees])
+    assert people.ids.tolist() == ["M1", "M2", "E1", "E2", "E3"]
+    assert people.roles.tolist() == ["mentor"] * 2 + ["mentee"] * 3
+    assert (
+        people.table["source_file"].tolist()
+        == ["mentors.csv"] * 2 + ["mentees.csv"] * 3
+    )
+    assert people.rows.tolist() == [2, 3, 2, 3, 4]
+    assert people.source == "mentors.csv + mentees.csv"
+    named = [i for i in people.issues if i.code == "role_from_file_name"]
+    assert [(i.file, i.value) for i in named] == [
+        ("mentors.csv", "mentor"),
+        ("mentees.csv", "mentee"),
+    ]
+
+
+def test_point_14_explicit_file_roles(tmp_path):
+    # Names that say nothing: the roles are given explicitly, and no warning.
+    a = _write(tmp_path, MENTORS, "team_a.csv")
+    b = _write(tmp_path, MENTEES, "team_b.csv")
+    people = rmatch.read_people(
+        [a, b], file_roles={"team_a.csv": "mentor", "team_b.csv": "mentee"}
+    )
+    assert people.roles.tolist() == ["mentor"] * 2 + ["mentee"] * 3
+    assert not people.issues
+    with pytest.raises(rmatch.ValidationError) as info:
+        rmatch.read_people([a, b])
+    missing = [i for i in info.value.issues if i.code == "missing_column"]
+    assert [i.column for i in missing] == ["role"]
+    assert "file_roles" in missing[0].fix and "[mapping.files]" in missing[0].fix
+    # One file with a role column: the other file's rows have blank roles.
+    c = _write(tmp_path, "id,role\nE9,mentee\n", "team_c.csv")
+    with pytest.raises(rmatch.ValidationError) as info:
+        rmatch.read_people([a, c])
+    blank = [i for i in info.value.issues if i.code == "empty_role"]
+    assert [(i.file, i.row) for i in blank] == [("team_a.csv", 2), ("team_a.csv", 3)]
+    with pytest.raises(ConfigError, match="file_roles"):
+        rmatch.read_people([a, b], file_roles={"team_a.csv": "coach"})
+
+
+def test_point_14_duplicate_ids_across_files_name_both(tmp_path):
+    mentors = _write(tmp_path, MENTORS, "mentors.csv")
+    mentees = _write(tmp_path, "id,name\nE1,Cy\nM2,Bob\n", "mentees.csv")
+    with pytest.raises(rmatch.ValidationError) as info:
+        rmatch.read_people([mentors, mentees])
+    dup = [i for i in info.value.issues if i.code == "duplicate_id"]
+    assert len(dup) == 1
+    assert (dup[0].file, dup[0].row, dup[0].person_id) == ("mentees.csv", 3, "M2")
+    assert "mentors.csv row 3" in dup[0].message
+
+
+def test_point_14_survey_files_with_roles_from_the_mapping(tmp_path, capsys):
+    from rmatch.cli import main
+
+    header = "Timestamp,Email Address,Topics\n"
+    a = _write(tmp_path, header + "3/17/2026 8:00:00,ana@x.org,Python\n", "form_a.csv")
+    b = _write(
+        tmp_path,
+        header + "3/18/2026 8:00:00,bo@x.org,Python\n3/19/2026 9:00:00,cy@x.org,SQL\n",
+        "form_b.csv",
+    )
+    config = tmp_path / "program.toml"
+    config.write_text(
+        '[mapping]\npreset = "google_forms"\nTopics = "interests"\n\n'
+        '[mapping.files]\n"form_a.csv" = { role = "mentor" }\n'
+        '"form_b.csv" = { role = "mentee", encoding = "utf-8" }\n',
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(action="error"):
+        people = read_survey([a, b], config)
+    assert people.roles.tolist() == ["mentor", "mentee", "mentee"]
+    assert people.table["source_file"].tolist() == [
+        "form_a.csv",
+        "form_b.csv",
+        "form_b.csv",
+    ]
+    assert main(["validate", str(a), str(b), "--config", str(config)]) == 0
+    assert "1 mentors, 2 mentees" in capsys.readouterr().out
+    with pytest.raises(ConfigError, match="role"):
+        rmatch.SurveyMap.from_dict({"files": {"a.csv": {"role": "coach"}}})

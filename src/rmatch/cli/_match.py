@@ -9,6 +9,7 @@ from rmatch.analysis import format_price_table, price_of_rules
 from rmatch.cli._common import (
     Progress,
     engine,
+    input_argument,
     load_program,
     positive_float,
     print_pairs,
@@ -20,7 +21,7 @@ from rmatch.cli._common import (
 def register(sub: Any) -> None:
     """Add the ``match`` subcommand."""
     match = sub.add_parser("match", help="match a sign-up file")
-    match.add_argument("input", help="CSV, Excel or JSON file")
+    input_argument(match)
     match.add_argument(
         "-o", "--output", default="pairs.csv", help="pairs file (.csv, .xlsx or .json)"
     )

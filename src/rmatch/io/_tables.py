@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from rmatch.errors import Issue, ValidationError, short
-from rmatch.io._cells import cell_text, column_text, decode_bytes
+from rmatch.io._cells import cell_text, column_text
+from rmatch.io._encoding import Decoded, decode
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _CSV_DELIMITERS = (",", "\t", ";")
@@ -47,7 +48,12 @@ class RawTable:
         cells that swallowed line breaks and whole rows, most likely through a stray
         double quote (error ``broken_quote``).
         [`rmatch.validate.validate_people()`][rmatch.validate.validate_people] reports
-        them with the rest.
+        them with the rest. Also a guessed encoding (``uncertain_encoding``),
+        replaced bytes (``replaced_characters``) and roles taken from file names
+        (``role_from_file_name``), as warnings.
+    files : numpy.ndarray or None
+        Several files read as one table: the file name of every row (the frame
+        then has a ``source_file`` column too). None for one file.
     """
 
     frame: pd.DataFrame
@@ -55,6 +61,7 @@ class RawTable:
     rows: np.ndarray
     name: str
     issues: tuple[Issue, ...] = ()
+    files: np.ndarray | None = None
 
 
 def fail(
@@ -483,8 +490,52 @@ def _json_table(text: str, name: str) -> RawTable:
     return records_table(data, name)
 
 
+def _encoding_issues(decoded: Decoded, name: str) -> tuple[Issue, ...]:
+    """Warnings about a guessed encoding and replaced bytes."""
+    fix = (
+        f"if names or answers look wrong, give the encoding (read_people(..., "
+        f'encoding=...) or encoding = "..." in [mapping]), e.g. '
+        f"encoding='{(decoded.uncertain or ('cp1252',))[0]}', or save the file "
+        "as CSV UTF-8"
+    )
+    found: list[Issue] = []
+    if decoded.uncertain:
+        found.append(
+            Issue(
+                f"the file is not UTF-8 and its encoding is not certain: it was "
+                f"read as {decoded.encoding}, but "
+                f"{', '.join(decoded.uncertain[:4])} fit it as well and read it "
+                "differently",
+                fix,
+                file=name,
+                value=decoded.encoding,
+                severity="warning",
+                code="uncertain_encoding",
+            )
+        )
+    if decoded.replaced:
+        found.append(
+            Issue(
+                f"{decoded.replaced} byte(s) cannot be read as {decoded.encoding} "
+                "and were replaced by \ufffd (the first on this line)",
+                fix,
+                file=name,
+                row=decoded.first_replaced or None,
+                value=decoded.encoding,
+                severity="warning",
+                code="replaced_characters",
+            )
+        )
+    return tuple(found)
+
+
 def parse_bytes(
-    data: bytes, suffix: str, sheet: str | int | None, header_rows: int, name: str
+    data: bytes,
+    suffix: str,
+    sheet: str | int | None,
+    header_rows: int,
+    name: str,
+    encoding: str | None = None,
 ) -> RawTable:
     """Read the bytes of an Excel, JSON or CSV file (sniffed when no suffix).
 
@@ -500,10 +551,16 @@ def parse_bytes(
         Rows on top before the data.
     name : str
         File name for messages.
+    encoding : str, optional
+        Text encoding (default: found, see
+        [`decode_bytes()`][rmatch.io.decode_bytes]).
 
     Returns
     -------
     RawTable
+        With a warning in ``issues`` when the encoding was guessed without
+        certainty (``uncertain_encoding``) or bytes had to be replaced
+        (``replaced_characters``).
 
     Raises
     ------
@@ -519,7 +576,13 @@ def parse_bytes(
             "save the file as .xlsx or CSV (UTF-8) and read that",
             "unreadable",
         )
-    text, _ = decode_bytes(data)
+    decoded = decode(data, encoding)
+    text = decoded.text
     if suffix == ".json" or (not suffix and text.lstrip()[:1] in ("[", "{")):
-        return _json_table(text, name)
-    return _csv_table(text, suffix, header_rows, name)
+        table = _json_table(text, name)
+    else:
+        table = _csv_table(text, suffix, header_rows, name)
+    found = _encoding_issues(decoded, name)
+    if not found:
+        return table
+    return dataclasses.replace(table, issues=found + table.issues)

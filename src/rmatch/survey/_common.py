@@ -41,6 +41,8 @@ OPTION_KEYS = frozenset(
         "availability",
         "date_format",
         "days",
+        "encoding",
+        "files",
     }
 )
 #: Options of a ``[mapping.hr]`` section.
@@ -56,6 +58,7 @@ HR_OPTION_KEYS = frozenset(
         "roles",
         "likert",
         "timezone",
+        "encoding",
     }
 )
 

@@ -25,7 +25,13 @@ from rmatch.survey.columns import (
 )
 from rmatch.survey.hr import join_hr, resolve_managers
 from rmatch.survey.mapping import SurveyMap, parse_section
-from rmatch.survey.respondents import dedupe, derive_id, not_participating, same_names
+from rmatch.survey.respondents import (
+    dedupe,
+    derive_id,
+    not_participating,
+    roles_from_files,
+    same_names,
+)
 from rmatch.survey.roster import Roster
 from rmatch.validate import ValidationReport, validate_people
 
@@ -49,8 +55,11 @@ class _Reader:
         uses, missing = resolve_columns(smap, table)
         if missing:
             raise missing_columns_error(missing, table)
+        self.issues.items.extend(table.issues)
         builder = AnswerBuilder(smap, table, uses, self.issues)
         out = builder.build()
+        if survey:
+            roles_from_files(table, out, builder.origin, smap, self.issues)
         derived = derive_id(table, out, builder.origin, smap, self.issues)
         return Part(table, out, builder.origin, derived)
 

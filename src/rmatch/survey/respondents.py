@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from rmatch.errors import Issue, short
+from rmatch.io import file_role
 from rmatch.parsing import email_keys, name_keys, parse_timestamps
 from rmatch.people import NOT_PARTICIPATING
 from rmatch.survey._common import first_column
@@ -19,7 +20,13 @@ from rmatch.survey.columns import SOURCE_COLUMN, IssueLog, Table
 from rmatch.survey.mapping import SurveyMap
 from rmatch.survey.roster import Roster
 
-__all__ = ["dedupe", "derive_id", "not_participating", "same_names"]
+__all__ = [
+    "dedupe",
+    "derive_id",
+    "not_participating",
+    "roles_from_files",
+    "same_names",
+]
 
 _ORDER_FIX = (
     "set date_format in [mapping]: 'day_first' (24/10/2026), 'month_first' "
@@ -59,6 +66,49 @@ def derive_id(
     out["id"] = ids
     origin["id"] = list(origin.get("email", []))
     return True
+
+
+def roles_from_files(
+    table: Table,
+    out: dict[str, np.ndarray],
+    origin: dict[str, list[str]],
+    smap: SurveyMap,
+    issues: IssueLog,
+) -> None:
+    """Fill empty roles from ``[mapping.files]`` (or, lacking a role question,
+    from file names that say ``mentor`` or ``mentee``)."""
+    n = len(table.frame)
+    files = table.files.astype(str)
+    mapped = "role" in out
+    roles = out["role"].copy() if mapped else np.full(n, "", dtype=object)
+    used = False
+    for name in dict.fromkeys(files.tolist()):
+        role = smap.file_options(name).get("role")
+        named = role is None and not mapped
+        if named:
+            role = file_role(name)
+        if role is None:
+            continue
+        fill = np.flatnonzero((files == name) & (roles == ""))
+        roles[fill] = role
+        used = used or bool(fill.size)
+        if named and fill.size:
+            issues.items.append(
+                Issue(
+                    message=f"no question is mapped to 'role'; the file name says "
+                    f"{role!r}, so its {fill.size} row(s) are read as {role}s",
+                    fix="if that is wrong, map the role question or give each "
+                    'file\'s role: [mapping.files] "mentors.csv" = '
+                    '{ role = "mentor" }',
+                    file=name,
+                    value=role,
+                    severity="warning",
+                    code="role_from_file_name",
+                )
+            )
+    if used:
+        out["role"] = roles
+        origin["role"] = [*origin.get("role", []), SOURCE_COLUMN]
 
 
 def dedupe(
