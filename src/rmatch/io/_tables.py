@@ -123,55 +123,56 @@ def _from_grid(
             "missing_header",
         )
     width = max(len(r) for r in grid[:header_rows])
-    headers = [r + [""] * (width - len(r)) for r in grid[:header_rows]]
-    body = grid[header_rows:]
+    headers = [
+        [c.strip() for c in r] + [""] * (width - len(r)) for r in grid[:header_rows]
+    ]
+    cells = grid[header_rows:]
     body_numbers = numbers[header_rows:]
+    lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
     ragged: list[Issue] = []
     found: list[Issue] = []
-    cells: list[list[str]] = []
-    for row, number in zip(body, body_numbers, strict=True):
-        if len(row) > width:
-            extra = [c for c in row[width:] if c]
-            if extra:
-                ragged.append(
-                    Issue(
-                        f"the row has {len(row)} cells but the header has {width} "
-                        "columns",
-                        "check the quoting of this row (a cell with a comma must be "
-                        "in double quotes) or export the survey again",
-                        file=name,
-                        row=number,
-                        value=short(extra[0]),
-                        code="ragged_row",
-                    )
+    for i in np.flatnonzero(lengths > width).tolist():
+        row = cells[i]
+        extra = [c.strip() for c in row[width:] if c.strip()]
+        if extra:
+            ragged.append(
+                Issue(
+                    f"the row has {len(row)} cells but the header has {width} columns",
+                    "check the quoting of this row (a cell with a comma must be "
+                    "in double quotes) or export the survey again",
+                    file=name,
+                    row=body_numbers[i],
+                    value=short(extra[0]),
+                    code="ragged_row",
                 )
-                continue
-            row = row[:width]
-        elif len(row) < width:
-            if short_rows:
-                found.append(_short_row(name, number, len(row), headers[0]))
-            row = row + [""] * (width - len(row))
-        cells.append(row)
+            )
+        cells[i] = row[:width]
     if ragged:
         raise ValidationError(ragged)
-    header_names = [c.strip() for c in headers[0]]
+    for i in np.flatnonzero(lengths < width).tolist():
+        row = cells[i]
+        if short_rows:
+            found.append(_short_row(name, body_numbers[i], len(row), headers[0]))
+        cells[i] = row + [""] * (width - len(row))
+    # One column at a time: transposed and stripped at C speed.
+    columns = [list(map(str.strip, c)) for c in zip(*cells, strict=True)]
+    columns = columns or [[] for _ in range(width)]
+    header_names = headers[0]
     # Drop unnamed columns that hold nothing (trailing separators in Excel exports).
     keep = [
         j
         for j in range(width)
-        if header_names[j]
-        or any(h[j].strip() for h in headers[1:])
-        or any(r[j] for r in cells)
+        if header_names[j] or any(h[j] for h in headers[1:]) or any(columns[j])
     ]
     names = _unique_names([header_names[j] for j in keep])
     data = {
-        col: np.array([r[j] for r in cells], dtype=object)
+        col: np.array(columns[j], dtype=object)
         for col, j in zip(names, keep, strict=True)
     }
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(cells)), columns=names)
     if not names:
         frame = pd.DataFrame(index=pd.RangeIndex(len(cells)))
-    headers_out = tuple(tuple(h[j].strip() for j in keep) for h in headers)
+    headers_out = tuple(tuple(h[j] for j in keep) for h in headers)
     return RawTable(
         frame=frame,
         headers=headers_out,
@@ -208,6 +209,9 @@ def _broken_quotes(table: RawTable, delimiter: str) -> RawTable:
     found: list[Issue] = []
     for column in table.frame.columns:
         values = table.frame[column].to_numpy(dtype=object)
+        joined = "".join(values.tolist())
+        if "\n" not in joined and "\r" not in joined:
+            continue
         for position in np.flatnonzero([("\n" in v or "\r" in v) for v in values]):
             text = str(values[position])
             lines = text.splitlines()[1:]
@@ -367,32 +371,24 @@ def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
     if not text.strip():
         raise fail(name, "the file is empty", "export the survey again", "empty_file")
     delimiter = _sniff_delimiter(text, suffix)
-    grid: list[list[str]] = []
-    numbers: list[int] = []
     reader = csv.reader(
         _io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True
     )
-    record = 0
     with _field_limit():
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise fail(
-                    name,
-                    f"cannot read the file: {exc}",
-                    "check the quoting near this row or export the survey again",
-                    "unreadable",
-                    row=record + 1,
-                ) from None
-            record += 1
-            cells = [c.strip() for c in row]
-            if not any(cells):
-                continue  # blank line
-            grid.append(cells)
-            numbers.append(record)
+        try:
+            records = list(reader)
+        except csv.Error as exc:
+            raise fail(
+                name,
+                f"cannot read the file: {exc}",
+                "check the quoting near this row or export the survey again",
+                "unreadable",
+                row=reader.line_num,
+            ) from None
+    # Blank records (no cell with text) are skipped but keep their number.
+    filled = [i for i, r in enumerate(records) if "".join(r).strip()]
+    grid = [records[i] for i in filled]
+    numbers = [i + 1 for i in filled]
     table = _from_grid(grid, numbers, header_rows, name, short_rows=True)
     return _broken_quotes(table, delimiter)
 

@@ -20,6 +20,7 @@ DATE_ORDERS = ("day_first", "month_first")
 
 # a/b/yyyy, a.b.yyyy or a-b-yyyy at the start of a cell
 _NUMERIC_DATE = r"^\s*([0-9]{1,2})([/.-])([0-9]{1,2})\2[0-9]{2,4}(?![0-9])"
+_NUMERIC_RE = re.compile(_NUMERIC_DATE)
 _EPOCH = _dt.datetime(1970, 1, 1)
 _EPOCH_UTC = pd.Timestamp(0, tz="UTC")
 _FORMATS_TRIED = 4  # distinct formats tried with pandas before parsing cell by cell
@@ -78,12 +79,12 @@ def date_order(texts: Sequence[str]) -> str:
     >>> date_order(["3/10/2026"])
     'ambiguous'
     """
-    parts = pd.Series(list(texts), dtype=object).astype(str).str.extract(_NUMERIC_DATE)
-    parts = parts.dropna()
-    if parts.empty:
+    match = _NUMERIC_RE.match
+    found = [m for m in map(match, texts) if m is not None]
+    if not found:
         return "none"
-    first = parts[0].astype(int).to_numpy()
-    second = parts[2].astype(int).to_numpy()
+    first = np.fromiter((int(m[1]) for m in found), dtype=np.int64, count=len(found))
+    second = np.fromiter((int(m[3]) for m in found), dtype=np.int64, count=len(found))
     day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
     if day_first and month_first:
         return "mixed"
@@ -171,7 +172,7 @@ def parse_timestamps(
             if not left.size or found == "mixed":
                 break
             first = words[int(left[0])]
-            numeric = re.match(_NUMERIC_DATE, first)
+            numeric = _NUMERIC_RE.match(first)
             first_day = day_first
             if numeric is not None and first_day is None:  # ambiguous: the rule
                 first_day = numeric[2] != "/"

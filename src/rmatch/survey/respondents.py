@@ -233,23 +233,30 @@ def _order_warning(
     )
 
 
+#: Same-name warnings listed one by one; the rest are counted in one warning, as
+#: [`rmatch.validate.validate_people()`][rmatch.validate.validate_people] does.
+MAX_SAME_NAME = 20
+
+
 def same_names(final: Roster, issues: IssueLog) -> None:
     """Warn about one name with two e-mails / ids (both rows are kept)."""
     if "name" not in final.cols or "id" not in final.cols:
         return
-    names = final.cols["name"].tolist()
-    ids = final.cols["id"].tolist()
     m = final.n_survey_rows
-    keys = pd.Series(name_keys(final.cols["name"][:m]), dtype=object)
-    repeated = (keys.duplicated(keep=False) & (keys != "")).to_numpy()
-    seen: dict[str, int] = {}
-    for pos in np.flatnonzero(repeated).tolist():
-        key = str(keys.iat[pos])
-        if not ids[pos]:
-            continue
-        first = seen.setdefault(key, pos)
-        if first == pos or ids[first] == ids[pos]:
-            continue
+    ids = final.cols["id"][:m]
+    keys = np.asarray(name_keys(final.cols["name"][:m]), dtype=object)
+    keys[ids == ""] = ""
+    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
+    if not codes.size:
+        return
+    _, first_of = np.unique(codes, return_index=True)
+    firsts = first_of[codes]
+    later = np.flatnonzero(
+        (firsts != np.arange(m)) & (keys != "") & (ids[firsts] != ids)
+    )
+    names = final.cols["name"]
+    for pos in later[:MAX_SAME_NAME].tolist():
+        first = int(firsts[pos])
         file, row, column, _ = final.locate(pos, "name")
         first_file, first_row, _, _ = final.locate(first, "name")
         where = (
@@ -268,6 +275,21 @@ def same_names(final: Roster, issues: IssueLog) -> None:
                 column=column,
                 value=short(names[pos]),
                 person_id=str(ids[pos]),
+                severity="warning",
+                code="same_name",
+            )
+        )
+    more = int(later.size) - MAX_SAME_NAME
+    if more > 0:
+        issues.items.append(
+            Issue(
+                message=f"{more} more rows have the same name as an earlier row but "
+                f"a different e-mail / id (only the first {MAX_SAME_NAME} are "
+                "listed); all rows are kept",
+                fix="check for people who answered twice with two addresses; two "
+                "people may share a name",
+                file=final.label,
+                column=first_column(final.origin.get("name")),
                 severity="warning",
                 code="same_name",
             )
