@@ -227,10 +227,12 @@ def read_survey(
     Parameters
     ----------
     source : path, DataFrame, records, or a list of paths / DataFrames
-        CSV (UTF-8 with or without BOM, UTF-16, cp1252), Excel ``.xlsx``, JSON
+        CSV (UTF-8, UTF-16, or the encoding found most likely: Shift-JIS, GBK,
+        cp1252 ...; the mapping's ``encoding`` says it), Excel ``.xlsx``, JSON
         records, a DataFrame or records. Several sources (e.g. a mentors' form and
         a mentees' form) are stacked; each row remembers its file in the column
-        ``source_file``, which a mapping can turn into a role.
+        ``source_file``, and ``[mapping.files]`` (or a file name that says
+        ``mentor`` / ``mentee``, when no question gives the role) the role.
     mapping : SurveyMap, dict or path of a TOML file, optional
         Which column feeds which field and how to read it (see the module
         documentation). A TOML path uses its ``[mapping]`` section; relative file
