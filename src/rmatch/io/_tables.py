@@ -348,7 +348,7 @@ def _field_limit() -> Iterator[None]:
 def _sniff_delimiter(text: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
-    first = next(iter(text.splitlines()), "")
+    first = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
     best, best_count = ",", 0
     for delimiter in _CSV_DELIMITERS:
         try:

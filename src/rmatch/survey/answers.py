@@ -173,6 +173,9 @@ class AnswerBuilder:
 
     def _text(self, use: ColumnUse) -> np.ndarray:
         spec = use.spec
+        plain = not (spec.likert or spec.scale is not None or spec.values or spec.order)
+        if plain and spec.field != "role":  # the cell as it is: nothing to parse
+            return self.table.frame[use.column].to_numpy(dtype=object)
         if spec.likert or spec.scale is not None:
             scale = self._scale(spec)
 
