@@ -390,6 +390,9 @@ def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
     grid = [records[i] for i in filled]
     numbers = [i + 1 for i in filled]
     table = _from_grid(grid, numbers, header_rows, name, short_rows=True)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if len(records) == lines and text.count("\r") == text.count("\r\n"):
+        return table  # one record per line: no cell holds a line break
     return _broken_quotes(table, delimiter)
 
 

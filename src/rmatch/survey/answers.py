@@ -299,6 +299,11 @@ class AnswerBuilder:
         out = np.full(self.n, "", dtype=object)
         if not parts or self.n == 0:
             return out
+        if len(parts) == 1:  # one column: each distinct answer joined once
+            codes, results = parts[0]
+            texts = [join([r]) for r in results]
+            out[:] = np.asarray(texts, dtype=object)[codes] if texts else ""
+            return out
         # One integer per row and combination (mixed radix), then each distinct
         # combination joined once.
         key = np.zeros(self.n, dtype=np.int64)
