@@ -71,3 +71,41 @@ def test_several_files_keep_every_row_with_its_file_and_row(sizes):
     assert people.ids.tolist() == [
         f"F{k}R{r}" for k, size in enumerate(sizes) for r in range(size)
     ]
+
+
+CELLS = st.text(alphabet=st.sampled_from(list('ab ,;"\n\r\tÿ中')), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(CELLS, min_size=0, max_size=5), min_size=1, max_size=8),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.integers(1, 2),
+)
+def test_the_fast_csv_path_reads_like_the_csv_module(rows, delimiter, newline, header):
+    """pandas' tokenizer (plain quoting) and the csv module give the same table."""
+    import csv
+    import io
+
+    from rmatch.errors import ValidationError
+    from rmatch.io._fastcsv import fast_table
+    from rmatch.io._tables import csv_module_table
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    text = buffer.getvalue()
+    try:
+        fast = fast_table(text, delimiter, header, "f.csv")
+    except ValidationError:
+        fast = None
+    if fast is None:
+        return  # the csv module's path reads it (not plain, or an error to report)
+    slow = csv_module_table(text, delimiter, header, "f.csv")
+    assert fast.frame.columns.tolist() == slow.frame.columns.tolist()
+    assert fast.frame.to_dict("list") == slow.frame.to_dict("list")
+    assert fast.rows.tolist() == slow.rows.tolist()
+    assert fast.headers == slow.headers
+    assert [(i.code, i.row) for i in fast.issues] == [
+        (i.code, i.row) for i in slow.issues if i.code == "short_row"
+    ]

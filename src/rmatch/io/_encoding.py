@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+from rmatch.errors import Issue
+
 _SAMPLE_BYTES = 1 << 17  # bytes of the file the detector looks at (start, middle, end)
 _TIE = 0.01  # detector "chaos" within this of the best counts as equally good
 # Among equally good encodings, the ones exports are usually written in first.
@@ -201,3 +203,42 @@ def _mostly_utf8(decoded: Decoded) -> bool:
     """UTF-8 with a few broken bytes: twice as many good non-ASCII characters."""
     good = sum(1 for ch in decoded.text if ch > "\x7f") - decoded.text.count("\ufffd")
     return good >= 2 * decoded.replaced
+
+
+def encoding_issues(decoded: Decoded, name: str) -> tuple[Issue, ...]:
+    """Warnings about a guessed encoding and replaced bytes."""
+    fix = (
+        f"if names or answers look wrong, give the encoding (read_people(..., "
+        f'encoding=...) or encoding = "..." in [mapping]), e.g. '
+        f"encoding='{(decoded.uncertain or ('cp1252',))[0]}', or save the file "
+        "as CSV UTF-8"
+    )
+    found: list[Issue] = []
+    if decoded.uncertain:
+        found.append(
+            Issue(
+                f"the file is not UTF-8 and its encoding is not certain: it was "
+                f"read as {decoded.encoding}, but "
+                f"{', '.join(decoded.uncertain[:4])} fit it as well and read it "
+                "differently",
+                fix,
+                file=name,
+                value=decoded.encoding,
+                severity="warning",
+                code="uncertain_encoding",
+            )
+        )
+    if decoded.replaced:
+        found.append(
+            Issue(
+                f"{decoded.replaced} byte(s) cannot be read as {decoded.encoding} "
+                "and were replaced by \ufffd (the first on this line)",
+                fix,
+                file=name,
+                row=decoded.first_replaced or None,
+                value=decoded.encoding,
+                severity="warning",
+                code="replaced_characters",
+            )
+        )
+    return tuple(found)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from rmatch.errors import Issue, ValidationError, short
 from rmatch.io._cells import cell_text, column_text
-from rmatch.io._encoding import Decoded, decode
+from rmatch.io._encoding import decode, encoding_issues
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _CSV_DELIMITERS = (",", "\t", ";")
@@ -152,11 +152,24 @@ def _from_grid(
     for i in np.flatnonzero(lengths < width).tolist():
         row = cells[i]
         if short_rows:
-            found.append(_short_row(name, body_numbers[i], len(row), headers[0]))
+            found.append(short_row(name, body_numbers[i], len(row), headers[0]))
         cells[i] = row + [""] * (width - len(row))
     # One column at a time: transposed and stripped at C speed.
     columns = [list(map(str.strip, c)) for c in zip(*cells, strict=True)]
     columns = columns or [[] for _ in range(width)]
+    return finish(headers, columns, body_numbers, name, found)
+
+
+def finish(
+    headers: list[list[str]],
+    columns: Sequence[Sequence[str] | np.ndarray],
+    body_numbers: Sequence[int] | np.ndarray,
+    name: str,
+    found: list[Issue],
+) -> RawTable:
+    """The `RawTable` of header rows, stripped data columns and row numbers."""
+    width = len(headers[0])
+    n = len(body_numbers)
     header_names = headers[0]
     # Drop unnamed columns that hold nothing (trailing separators in Excel exports).
     keep = [
@@ -166,23 +179,23 @@ def _from_grid(
     ]
     names = _unique_names([header_names[j] for j in keep])
     data = {
-        col: np.array(columns[j], dtype=object)
+        col: np.asarray(columns[j], dtype=object)
         for col, j in zip(names, keep, strict=True)
     }
-    frame = pd.DataFrame(data, index=pd.RangeIndex(len(cells)), columns=names)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n), columns=names)
     if not names:
-        frame = pd.DataFrame(index=pd.RangeIndex(len(cells)))
+        frame = pd.DataFrame(index=pd.RangeIndex(n))
     headers_out = tuple(tuple(h[j] for j in keep) for h in headers)
     return RawTable(
         frame=frame,
         headers=headers_out,
-        rows=np.asarray(body_numbers, dtype=np.int64).reshape(len(cells)),
+        rows=np.asarray(body_numbers, dtype=np.int64).reshape(n),
         name=name,
         issues=tuple(found),
     )
 
 
-def _short_row(name: str, number: int, n_cells: int, header: list[str]) -> Issue:
+def short_row(name: str, number: int, n_cells: int, header: list[str]) -> Issue:
     missing = [h.strip() or f"column {j + 1}" for j, h in enumerate(header)][n_cells:]
     return Issue(
         f"the row has {n_cells} cells but the header has {len(header)} columns; "
@@ -371,6 +384,18 @@ def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
     if not text.strip():
         raise fail(name, "the file is empty", "export the survey again", "empty_file")
     delimiter = _sniff_delimiter(text, suffix)
+    from rmatch.io._fastcsv import fast_table  # uses this module's helpers
+
+    table = fast_table(text, delimiter, header_rows, name)
+    if table is not None:
+        return _broken_quotes(table, delimiter)
+    return csv_module_table(text, delimiter, header_rows, name)
+
+
+def csv_module_table(
+    text: str, delimiter: str, header_rows: int, name: str
+) -> RawTable:
+    """Read CSV text with Python's ``csv`` module (any quoting it accepts)."""
     reader = csv.reader(
         _io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True
     )
@@ -489,45 +514,6 @@ def _json_table(text: str, name: str) -> RawTable:
     return records_table(data, name)
 
 
-def _encoding_issues(decoded: Decoded, name: str) -> tuple[Issue, ...]:
-    """Warnings about a guessed encoding and replaced bytes."""
-    fix = (
-        f"if names or answers look wrong, give the encoding (read_people(..., "
-        f'encoding=...) or encoding = "..." in [mapping]), e.g. '
-        f"encoding='{(decoded.uncertain or ('cp1252',))[0]}', or save the file "
-        "as CSV UTF-8"
-    )
-    found: list[Issue] = []
-    if decoded.uncertain:
-        found.append(
-            Issue(
-                f"the file is not UTF-8 and its encoding is not certain: it was "
-                f"read as {decoded.encoding}, but "
-                f"{', '.join(decoded.uncertain[:4])} fit it as well and read it "
-                "differently",
-                fix,
-                file=name,
-                value=decoded.encoding,
-                severity="warning",
-                code="uncertain_encoding",
-            )
-        )
-    if decoded.replaced:
-        found.append(
-            Issue(
-                f"{decoded.replaced} byte(s) cannot be read as {decoded.encoding} "
-                "and were replaced by \ufffd (the first on this line)",
-                fix,
-                file=name,
-                row=decoded.first_replaced or None,
-                value=decoded.encoding,
-                severity="warning",
-                code="replaced_characters",
-            )
-        )
-    return tuple(found)
-
-
 def parse_bytes(
     data: bytes,
     suffix: str,
@@ -581,7 +567,7 @@ def parse_bytes(
         table = _json_table(text, name)
     else:
         table = _csv_table(text, suffix, header_rows, name)
-    found = _encoding_issues(decoded, name)
+    found = encoding_issues(decoded, name)
     if not found:
         return table
     return dataclasses.replace(table, issues=found + table.issues)
