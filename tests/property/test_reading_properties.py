@@ -89,8 +89,7 @@ def test_the_fast_csv_path_reads_like_the_csv_module(rows, delimiter, newline, h
     import io
 
     from rmatch.errors import ValidationError
-    from rmatch.io._fastcsv import fast_table
-    from rmatch.io._tables import csv_module_table
+    from rmatch.io._tables import csv_module_table, fast_table
 
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(rows)

@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import csv
 import io as _io
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-
-if TYPE_CHECKING:
-    from rmatch.io._tables import RawTable
 
 _QUOTE, _LF, _CR = 34, 10, 13
 
@@ -104,40 +100,3 @@ def fast_csv(
         counts[keep],
         keep.astype(np.int64) + 1,
     )
-
-
-def fast_table(
-    text: str, delimiter: str, header_rows: int, name: str
-) -> RawTable | None:
-    """The `RawTable` of a plain CSV text, or None (then the ``csv`` module reads it).
-
-    Cells with line breaks are checked for swallowed rows by the caller.
-
-    Files with more fields in a data row than in the header rows, or with fewer
-    records than header rows, are left to the ``csv`` module's path, which
-    reports them.
-    """
-    from rmatch.io._tables import finish, short_row
-
-    read = fast_csv(text, delimiter)
-    if read is None:
-        return None
-    columns, counts, numbers = read
-    if counts.size <= header_rows:
-        return None
-    width = int(counts[:header_rows].max())
-    if int(counts.max()) > width:
-        return None
-    headers = [[str(c[r]) for c in columns[:width]] for r in range(header_rows)]
-    body = [c[header_rows:] for c in columns[:width]]
-    short = np.flatnonzero(counts[header_rows:] < width)
-    found = [
-        short_row(
-            name,
-            int(numbers[header_rows + i]),
-            int(counts[header_rows + i]),
-            headers[0],
-        )
-        for i in short.tolist()
-    ]
-    return finish(headers, body, numbers[header_rows:], name, found)

@@ -17,6 +17,7 @@ import pandas as pd
 from rmatch.errors import Issue, ValidationError, short
 from rmatch.io._cells import cell_text, column_text
 from rmatch.io._encoding import decode, encoding_issues
+from rmatch.io._fastcsv import fast_csv
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _CSV_DELIMITERS = (",", "\t", ";")
@@ -384,12 +385,35 @@ def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
     if not text.strip():
         raise fail(name, "the file is empty", "export the survey again", "empty_file")
     delimiter = _sniff_delimiter(text, suffix)
-    from rmatch.io._fastcsv import fast_table  # uses this module's helpers
-
     table = fast_table(text, delimiter, header_rows, name)
     if table is not None:
         return _broken_quotes(table, delimiter)
     return csv_module_table(text, delimiter, header_rows, name)
+
+
+def fast_table(
+    text: str, delimiter: str, header_rows: int, name: str
+) -> RawTable | None:
+    """A plain CSV text read by pandas (see `fast_csv`), or None.
+
+    None also when a data row has more fields than the header rows, or there are
+    no more records than header rows: the ``csv`` module's path reports those.
+    """
+    read = fast_csv(text, delimiter)
+    if read is None or read[1].size <= header_rows:
+        return None
+    columns, counts, numbers = read
+    width = int(counts[:header_rows].max())
+    if int(counts.max()) > width:
+        return None
+    headers = [[str(c[r]) for c in columns] for r in range(header_rows)]
+    body = counts[header_rows:]
+    found = [
+        short_row(name, int(numbers[header_rows + i]), int(body[i]), headers[0])
+        for i in np.flatnonzero(body < width).tolist()
+    ]
+    data = [c[header_rows:] for c in columns]
+    return finish(headers, data, numbers[header_rows:], name, found)
 
 
 def csv_module_table(
