@@ -20,33 +20,35 @@ _QUOTE, _LF, _CR = 34, 10, 13
 
 
 def _field_counts(data: np.ndarray, delimiter: int) -> np.ndarray | None:
-    """Fields of every record (0 for an empty line); None when quoting is not plain."""
-    quote = data == _QUOTE
-    inside = np.logical_xor.accumulate(quote)  # after each byte: in a quoted field
-    if inside[-1]:
+    """Fields of every record (0 for an empty line); None when quoting is not plain.
+
+    A byte is inside a quoted field when an odd number of quotes comes before it;
+    only the positions of quotes, delimiters and line feeds are looked at.
+    """
+    quotes = np.flatnonzero(data == _QUOTE)
+    if quotes.size % 2:
         return None  # a quote never closed: the csv module reports it
-    where = np.flatnonzero(quote)
-    if where.size:
-        last = data.size - 1
-        opening = where[inside[where]]
+    last = data.size - 1
+    if quotes.size:
+        opening, closing = quotes[0::2], quotes[1::2]
         before = data[np.maximum(opening - 1, 0)]
-        if not ((opening == 0) | np.isin(before, (delimiter, _LF, _QUOTE))).all():
-            return None
-        closing = where[~inside[where]]
+        starts_field = (opening == 0) | np.isin(before, (delimiter, _LF, _QUOTE))
         after = data[np.minimum(closing + 1, last)]
-        if not (
-            (closing == last) | np.isin(after, (delimiter, _LF, _CR, _QUOTE))
-        ).all():
+        ends_field = (closing == last) | np.isin(after, (delimiter, _LF, _CR, _QUOTE))
+        if not (starts_field.all() and ends_field.all()):
             return None
-    outside = ~inside
-    ends = np.flatnonzero((data == _LF) & outside)
+
+    def outside(positions: np.ndarray) -> np.ndarray:
+        return positions[np.searchsorted(quotes, positions) % 2 == 0]
+
+    ends = outside(np.flatnonzero(data == _LF))
     if data[-1] != _LF:
         ends = np.append(ends, data.size)
     starts = np.concatenate(([0], ends[:-1] + 1))
-    delimiters = np.flatnonzero((data == delimiter) & outside)
+    delimiters = outside(np.flatnonzero(data == delimiter))
     counts = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
     length = ends - starts
-    crlf_only = (length == 1) & (data[np.minimum(starts, data.size - 1)] == _CR)
+    crlf_only = (length == 1) & (data[np.minimum(starts, last)] == _CR)
     return np.where((length == 0) | crlf_only, 0, counts)
 
 
