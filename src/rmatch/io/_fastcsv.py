@@ -39,7 +39,8 @@ def _field_counts(data: np.ndarray, delimiter: int) -> np.ndarray | None:
             return None
 
     def outside(positions: np.ndarray) -> np.ndarray:
-        return positions[np.searchsorted(quotes, positions) % 2 == 0]
+        kept: np.ndarray = positions[np.searchsorted(quotes, positions) % 2 == 0]
+        return kept
 
     ends = outside(np.flatnonzero(data == _LF))
     if data[-1] != _LF:
