@@ -6,6 +6,7 @@ Usage::
     python benchmarks/run.py --employees 1000000          # one size
     python benchmarks/run.py --employees 100000 --repeat 3 --json out.json
     python benchmarks/run.py --employees 100000 --shortlist 5   # + shortlists, k=5
+    python benchmarks/run.py --ingest 100000              # read_survey vs read_csv
 
     # stress: everyone signs up (300k mentees x 700k mentors) on a Dask LocalCluster
     python benchmarks/run.py --employees 1000000 --mentor-rate 0.7 --mentee-rate 0.3 \
@@ -759,7 +760,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pulp-edges", type=int, default=60_000)
     parser.add_argument("--sample", type=int, default=200_000)
     parser.add_argument("--worker", choices=("pipeline", "baselines"))
+    parser.add_argument(
+        "--ingest",
+        type=int,
+        metavar="ROWS",
+        help="time read_survey on a generated Google Forms export of ROWS rows "
+        "against pandas.read_csv of the same file (benchmarks/ingest.py); alone "
+        "unless --employees is given too",
+    )
     args = parser.parse_args(argv)
+    if args.ingest:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from ingest import print_ingest, run_ingest
+
+        ingest = run_ingest(args.ingest, max(3, args.repeat), args.seed)
+        print_ingest(ingest)
+        if not args.employees:
+            if args.json:
+                Path(args.json).write_text(json.dumps(ingest, indent=1) + "\n")
+            return 0
     sizes = args.employees or [1_000, 10_000, 100_000]
     if args.worker:
         if args.worker == "pipeline":

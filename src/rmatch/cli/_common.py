@@ -71,16 +71,35 @@ def load_program(args: argparse.Namespace) -> Any:
     return program
 
 
-def read_input(path: str, program: Any, config: str | None = None) -> Any:
-    """Read a sign-up file: a survey export when the program has a mapping."""
+def input_argument(p: argparse.ArgumentParser) -> None:
+    """The sign-up file(s): one or several (``mentors.csv mentees.csv``)."""
+    p.add_argument(
+        "input",
+        nargs="+",
+        help="CSV, Excel or JSON file; several files (mentors.csv mentees.csv) are "
+        "read as one, a file without a role column taking its role from "
+        "[mapping.files] or from 'mentor' / 'mentee' in its name",
+    )
+
+
+def one_or_many(paths: str | list[str]) -> str | list[str]:
+    """One path as itself, several as a list (read as one table)."""
+    if isinstance(paths, str):
+        return paths
+    return paths[0] if len(paths) == 1 else list(paths)
+
+
+def read_input(path: str | list[str], program: Any, config: str | None = None) -> Any:
+    """Read the sign-up file(s): a survey export when the program has a mapping."""
+    source = one_or_many(path)
     if program.mapping:
         # The TOML path (when given) makes file names in [mapping] relative to it.
         return read_survey(
-            path,
+            source,
             mapping=config or program.mapping,
             reference_monday=program.reference_monday,
         )
-    return read_people(path, reference_monday=program.reference_monday)
+    return read_people(source, reference_monday=program.reference_monday)
 
 
 def print_pairs(result: Any, out: TextIO, limit: int = 10) -> None:

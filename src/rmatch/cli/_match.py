@@ -10,6 +10,7 @@ from rmatch.choices import read_choices
 from rmatch.cli._common import (
     Progress,
     engine,
+    input_argument,
     load_program,
     positive_float,
     print_pairs,
@@ -24,7 +25,7 @@ from rmatch.result import write_table
 def register(sub: Any) -> None:
     """Add the ``match`` subcommand."""
     match = sub.add_parser("match", help="match a sign-up file")
-    match.add_argument("input", help="CSV, Excel or JSON file")
+    input_argument(match)
     match.add_argument(
         "-o", "--output", default="pairs.csv", help="pairs file (.csv, .xlsx or .json)"
     )

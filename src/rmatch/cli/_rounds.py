@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from rmatch.cli._common import load_program, positive_int, read_input, solver_options
+from rmatch.cli._common import (
+    input_argument,
+    load_program,
+    positive_int,
+    read_input,
+    solver_options,
+)
 from rmatch.rounds import plan_rounds
 
 
@@ -14,7 +20,7 @@ def register(sub: Any) -> None:
     rounds = sub.add_parser(
         "rounds", help="plan several rounds without repeated pairs (rotation)"
     )
-    rounds.add_argument("input", help="CSV, Excel or JSON file")
+    input_argument(rounds)
     rounds.add_argument("--config", help="program TOML (criteria, rules, mapping)")
     rounds.add_argument(
         "--rounds",

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from rmatch.cli._common import debug_option, load_program, positive_int, read_input
+from rmatch.cli._common import (
+    debug_option,
+    input_argument,
+    load_program,
+    positive_int,
+    read_input,
+)
 
 
 def register(sub: Any) -> None:
@@ -17,7 +23,7 @@ def register(sub: Any) -> None:
         "holds), each candidate on at most --max-exposure lists: the most "
         "suggestions, then the best total score (exact, min-cost flow).",
     )
-    p.add_argument("input", help="CSV, Excel or JSON sign-up file")
+    input_argument(p)
     p.add_argument("--config", help="program TOML (criteria, rules, mapping)")
     p.add_argument(
         "-k", type=positive_int, default=5, help="suggestions per person (default 5)"

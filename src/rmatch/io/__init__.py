@@ -15,13 +15,18 @@ name the file (and the row, when the problem is in one); no other exception esca
 from __future__ import annotations
 
 from rmatch.io._cells import decode_bytes
+from rmatch.io._encoding import codec_name
 from rmatch.io._read import Source, read_people, read_raw, read_table
+from rmatch.io._stack import SOURCE_FILE, file_role
 from rmatch.io._tables import RawTable
 
 __all__ = [
+    "SOURCE_FILE",
     "RawTable",
     "Source",
+    "codec_name",
     "decode_bytes",
+    "file_role",
     "read_people",
     "read_raw",
     "read_table",

@@ -10,17 +10,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rmatch.io._encoding import decode
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode the bytes of a text export, trying the encodings real exports use.
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode the bytes of a text export, finding the encoding when it is not UTF-8.
 
     UTF-8 (with or without a byte-order mark), UTF-16 with a BOM (Excel's "Unicode
-    text"), UTF-16 without a BOM (detected by its NUL bytes), then cp1252 (Excel's
-    "CSV" on Western Windows; the five bytes cp1252 leaves undefined become U+FFFD).
+    text"), UTF-16 without a BOM (detected by its NUL bytes), then the encoding
+    charset-normalizer finds most likely (cp1252 for Western Excel CSVs,
+    Shift-JIS, GBK, Big5, cp1251 ...). [`read_raw()`][rmatch.io.read_raw] reports
+    a guess that is not certain and bytes that had to be replaced.
 
     Parameters
     ----------
     data : bytes
+    encoding : str, optional
+        Use this encoding instead of finding one.
 
     Returns
     -------
@@ -31,28 +37,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     --------
     >>> decode_bytes("Nguyễn".encode("utf-16"))
     ('Nguyễn', 'utf-16')
-    >>> decode_bytes("Müller".encode("cp1252"))
-    ('Müller', 'cp1252')
+    >>> decode_bytes("id,name\\nE1,Müller\\nE2,Renée\\n".encode("cp1252"))[1]
+    'cp1252'
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    # UTF-16 without a BOM: every other byte is NUL for Latin text (and text in
-    # UTF-8 or cp1252 has no NUL bytes at all).
-    if len(data) >= 4 and len(data) % 2 == 0:
-        for encoding, nuls in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
-            if nuls.count(0) > len(data) // 4:
-                try:
-                    return data.decode(encoding), encoding
-                except UnicodeDecodeError:
-                    continue
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return data.decode("cp1252", errors="replace"), "cp1252"
+    decoded = decode(data, encoding)
+    return decoded.text, decoded.encoding
 
 
 # ----------------------------------------------------------------------- cells

@@ -10,7 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from rmatch.errors import short
+from rmatch.errors import Issue, ValidationError, short
+from rmatch.io._encoding import codec_name
+from rmatch.io._stack import check_file_roles, is_many, stack, with_roles
 from rmatch.io._tables import RawTable, fail, frame_table, parse_bytes, records_table
 from rmatch.people import People
 from rmatch.validate import parse_people
@@ -21,6 +23,7 @@ Source = (
     | bytes
     | pd.DataFrame
     | Sequence[Mapping[str, Any]]
+    | Sequence[str | os.PathLike[str] | bytes | pd.DataFrame]
     | _io.IOBase
 )
 
@@ -46,6 +49,8 @@ def read_raw(
     *,
     sheet: str | int | None = None,
     header_rows: int = 1,
+    encoding: str | None = None,
+    file_roles: Mapping[str, str] | None = None,
 ) -> RawTable:
     """Read a table as strings, with the spreadsheet row number of every data row.
 
@@ -57,12 +62,26 @@ def read_raw(
         tab, is taken from the header line), ``.xlsx`` (needs ``pip install
         rmatch[excel]``), ``.json`` (a list of records), the bytes or an open binary
         file of one of those (the format is sniffed), a DataFrame, or records (list
-        values such as slot lists become ``"a; b"``).
+        values such as slot lists become ``"a; b"``). A list of paths (or
+        DataFrames) reads several files as one table: columns are united, every
+        row keeps its file (``files`` and the column ``source_file``) and its row.
     sheet : str or int, optional
         Excel sheet (default: the first).
     header_rows : int, default 1
         Rows on top before the data; the first names the columns. Qualtrics
         exports have 3. Files only: DataFrames and records have no header rows.
+    encoding : str, optional
+        Text encoding of a CSV / JSON file (``"cp1252"``, ``"shift_jis"``,
+        ``"gbk"`` ...). Default: UTF-8 or UTF-16 when the bytes are, else the
+        encoding charset-normalizer finds most likely; when that guess is not
+        certain, or bytes had to be replaced, ``issues`` has a warning
+        (``uncertain_encoding``, ``replaced_characters``) naming the fix.
+    file_roles : mapping of str to str, optional
+        File name -> role (``{"mentors.csv": "mentor"}``): the empty role cells of
+        that file (every row, when it has no role column) get this role. With
+        several files, a file that has no role column and is not listed takes the
+        role its name says (``mentor`` or ``mentee`` in it), with a warning
+        (``role_from_file_name``).
 
     Returns
     -------
@@ -92,10 +111,39 @@ def read_raw(
             "use header_rows = 1 (3 for Qualtrics exports)",
             "bad_option",
         )
+    if encoding is not None and codec_name(encoding) is None:
+        raise fail(
+            name,
+            f"unknown encoding {encoding!r}",
+            "use a Python codec name such as 'utf-8', 'cp1252', 'shift_jis' or 'gbk'",
+            "bad_option",
+        )
+    roles = check_file_roles(file_roles)
+    if is_many(source):
+        raws: list[RawTable] = []
+        problems: list[Issue] = []
+        items: list[Source] = list(source)  # type: ignore[arg-type]
+        for item in items:
+            try:
+                raws.append(
+                    read_raw(
+                        item, sheet=sheet, header_rows=header_rows, encoding=encoding
+                    )
+                )
+            except ValidationError as exc:
+                problems.extend(exc.issues)
+        if problems:
+            raise ValidationError(problems)
+        return stack(raws, roles)
+    if roles:
+        return with_roles(
+            read_raw(source, sheet=sheet, header_rows=header_rows, encoding=encoding),
+            roles,
+        )
     if isinstance(source, pd.DataFrame):
         return frame_table(source, name)
     if isinstance(source, bytes | bytearray):
-        return parse_bytes(bytes(source), "", sheet, header_rows, name)
+        return parse_bytes(bytes(source), "", sheet, header_rows, name, encoding)
     if isinstance(source, _io.IOBase) or (
         hasattr(source, "read") and not isinstance(source, str | os.PathLike)
     ):
@@ -118,7 +166,7 @@ def read_raw(
                 "unreadable",
             )
         suffix = Path(str(getattr(source, "name", ""))).suffix.lower()
-        return parse_bytes(bytes(data), suffix, sheet, header_rows, name)
+        return parse_bytes(bytes(data), suffix, sheet, header_rows, name, encoding)
     if isinstance(source, str | os.PathLike):
         try:
             path = Path(source)
@@ -134,7 +182,9 @@ def read_raw(
                 "check the path and the file's permissions",
                 "unreadable",
             ) from None
-        return parse_bytes(data, path.suffix.lower(), sheet, header_rows, name)
+        return parse_bytes(
+            data, path.suffix.lower(), sheet, header_rows, name, encoding
+        )
     if isinstance(source, Sequence):
         return records_table(list(source), name)
     raise fail(
@@ -150,6 +200,7 @@ def read_table(
     *,
     sheet: str | int | None = None,
     header_rows: int = 1,
+    encoding: str | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """Read a table of people as strings.
 
@@ -162,6 +213,8 @@ def read_table(
     header_rows : int, default 1
         Rows on top before the data; the first holds the column names.
         Qualtrics exports have 3.
+    encoding : str, optional
+        Text encoding (default: found; see [`read_raw()`][rmatch.io.read_raw]).
 
     Returns
     -------
@@ -175,7 +228,7 @@ def read_table(
     ValidationError
         The file is missing, empty or unreadable (the message says which and why).
     """
-    raw = read_raw(source, sheet=sheet, header_rows=header_rows)
+    raw = read_raw(source, sheet=sheet, header_rows=header_rows, encoding=encoding)
     return raw.frame, raw.name
 
 
@@ -184,23 +237,37 @@ def read_people(
     *,
     reference_monday: Any = None,
     sheet: str | int | None = None,
+    encoding: str | None = None,
+    file_roles: Mapping[str, str] | None = None,
 ) -> People:
     """Read people from a table with the canonical columns (DESIGN.md).
 
     Parameters
     ----------
-    source : path, DataFrame or list of dict
+    source : path, DataFrame, list of dict, or a list of paths
         See [`read_raw()`][rmatch.io.read_raw]. Required columns: ``id`` and ``role``.
+        Several files (``["mentors.csv", "mentees.csv"]``) are read as one: ids
+        must be unique across them (a repeated id is reported with both files
+        and rows), and ``people.table["source_file"]`` and ``people.rows`` say
+        where each person came from.
     reference_monday : datetime.date, optional
         Week used to convert local availability to UTC (DST is applied as it is in that
         week). Default:
         [`rmatch.parsing.DEFAULT_REFERENCE_MONDAY`][rmatch.parsing.DEFAULT_REFERENCE_MONDAY].
     sheet : str or int, optional
         Excel sheet.
+    encoding : str, optional
+        Text encoding of CSV / JSON files (default: found; see
+        [`read_raw()`][rmatch.io.read_raw]).
+    file_roles : mapping of str to str, optional
+        File name -> role, for files without a role column (see
+        [`read_raw()`][rmatch.io.read_raw]).
 
     Returns
     -------
     People
+        ``people.issues`` has the warnings, e.g. an encoding that was guessed
+        without certainty.
 
     Raises
     ------
@@ -217,11 +284,12 @@ def read_people(
     >>> len(people), people.roles.tolist()
     (2, ['mentor', 'mentee'])
     """
-    raw = read_raw(source, sheet=sheet)
+    raw = read_raw(source, sheet=sheet, encoding=encoding, file_roles=file_roles)
     return parse_people(
         raw.frame,
         source=raw.name,
         reference_monday=reference_monday,
         rows=raw.rows,
+        files=None if raw.files is None else raw.files.tolist(),
         issues=raw.issues,
     )

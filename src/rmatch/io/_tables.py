@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from rmatch.errors import Issue, ValidationError, short
-from rmatch.io._cells import cell_text, column_text, decode_bytes
+from rmatch.io._cells import cell_text, column_text
+from rmatch.io._encoding import decode, encoding_issues
+from rmatch.io._fastcsv import fast_csv
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _CSV_DELIMITERS = (",", "\t", ";")
@@ -47,7 +49,12 @@ class RawTable:
         cells that swallowed line breaks and whole rows, most likely through a stray
         double quote (error ``broken_quote``).
         [`rmatch.validate.validate_people()`][rmatch.validate.validate_people] reports
-        them with the rest.
+        them with the rest. Also a guessed encoding (``uncertain_encoding``),
+        replaced bytes (``replaced_characters``) and roles taken from file names
+        (``role_from_file_name``), as warnings.
+    files : numpy.ndarray or None
+        Several files read as one table: the file name of every row (the frame
+        then has a ``source_file`` column too). None for one file.
     """
 
     frame: pd.DataFrame
@@ -55,6 +62,7 @@ class RawTable:
     rows: np.ndarray
     name: str
     issues: tuple[Issue, ...] = ()
+    files: np.ndarray | None = None
 
 
 def fail(
@@ -116,65 +124,79 @@ def _from_grid(
             "missing_header",
         )
     width = max(len(r) for r in grid[:header_rows])
-    headers = [r + [""] * (width - len(r)) for r in grid[:header_rows]]
-    body = grid[header_rows:]
+    headers = [
+        [c.strip() for c in r] + [""] * (width - len(r)) for r in grid[:header_rows]
+    ]
+    cells = grid[header_rows:]
     body_numbers = numbers[header_rows:]
+    lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
     ragged: list[Issue] = []
     found: list[Issue] = []
-    cells: list[list[str]] = []
-    for row, number in zip(body, body_numbers, strict=True):
-        if len(row) > width:
-            extra = [c for c in row[width:] if c]
-            if extra:
-                ragged.append(
-                    Issue(
-                        f"the row has {len(row)} cells but the header has {width} "
-                        "columns",
-                        "check the quoting of this row (a cell with a comma must be "
-                        "in double quotes) or export the survey again",
-                        file=name,
-                        row=number,
-                        value=short(extra[0]),
-                        code="ragged_row",
-                    )
+    for i in np.flatnonzero(lengths > width).tolist():
+        row = cells[i]
+        extra = [c.strip() for c in row[width:] if c.strip()]
+        if extra:
+            ragged.append(
+                Issue(
+                    f"the row has {len(row)} cells but the header has {width} columns",
+                    "check the quoting of this row (a cell with a comma must be "
+                    "in double quotes) or export the survey again",
+                    file=name,
+                    row=body_numbers[i],
+                    value=short(extra[0]),
+                    code="ragged_row",
                 )
-                continue
-            row = row[:width]
-        elif len(row) < width:
-            if short_rows:
-                found.append(_short_row(name, number, len(row), headers[0]))
-            row = row + [""] * (width - len(row))
-        cells.append(row)
+            )
+        cells[i] = row[:width]
     if ragged:
         raise ValidationError(ragged)
-    header_names = [c.strip() for c in headers[0]]
+    for i in np.flatnonzero(lengths < width).tolist():
+        row = cells[i]
+        if short_rows:
+            found.append(short_row(name, body_numbers[i], len(row), headers[0]))
+        cells[i] = row + [""] * (width - len(row))
+    # One column at a time: transposed and stripped at C speed.
+    columns = [list(map(str.strip, c)) for c in zip(*cells, strict=True)]
+    columns = columns or [[] for _ in range(width)]
+    return finish(headers, columns, body_numbers, name, found)
+
+
+def finish(
+    headers: list[list[str]],
+    columns: Sequence[Sequence[str] | np.ndarray],
+    body_numbers: Sequence[int] | np.ndarray,
+    name: str,
+    found: list[Issue],
+) -> RawTable:
+    """The `RawTable` of header rows, stripped data columns and row numbers."""
+    width = len(headers[0])
+    n = len(body_numbers)
+    header_names = headers[0]
     # Drop unnamed columns that hold nothing (trailing separators in Excel exports).
     keep = [
         j
         for j in range(width)
-        if header_names[j]
-        or any(h[j].strip() for h in headers[1:])
-        or any(r[j] for r in cells)
+        if header_names[j] or any(h[j] for h in headers[1:]) or any(columns[j])
     ]
     names = _unique_names([header_names[j] for j in keep])
     data = {
-        col: np.array([r[j] for r in cells], dtype=object)
+        col: np.asarray(columns[j], dtype=object)
         for col, j in zip(names, keep, strict=True)
     }
-    frame = pd.DataFrame(data, index=pd.RangeIndex(len(cells)), columns=names)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n), columns=names)
     if not names:
-        frame = pd.DataFrame(index=pd.RangeIndex(len(cells)))
-    headers_out = tuple(tuple(h[j].strip() for j in keep) for h in headers)
+        frame = pd.DataFrame(index=pd.RangeIndex(n))
+    headers_out = tuple(tuple(h[j] for j in keep) for h in headers)
     return RawTable(
         frame=frame,
         headers=headers_out,
-        rows=np.asarray(body_numbers, dtype=np.int64).reshape(len(cells)),
+        rows=np.asarray(body_numbers, dtype=np.int64).reshape(n),
         name=name,
         issues=tuple(found),
     )
 
 
-def _short_row(name: str, number: int, n_cells: int, header: list[str]) -> Issue:
+def short_row(name: str, number: int, n_cells: int, header: list[str]) -> Issue:
     missing = [h.strip() or f"column {j + 1}" for j, h in enumerate(header)][n_cells:]
     return Issue(
         f"the row has {n_cells} cells but the header has {len(header)} columns; "
@@ -201,6 +223,9 @@ def _broken_quotes(table: RawTable, delimiter: str) -> RawTable:
     found: list[Issue] = []
     for column in table.frame.columns:
         values = table.frame[column].to_numpy(dtype=object)
+        joined = "".join(values.tolist())
+        if "\n" not in joined and "\r" not in joined:
+            continue
         for position in np.flatnonzero([("\n" in v or "\r" in v) for v in values]):
             text = str(values[position])
             lines = text.splitlines()[1:]
@@ -337,7 +362,7 @@ def _field_limit() -> Iterator[None]:
 def _sniff_delimiter(text: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
-    first = next(iter(text.splitlines()), "")
+    first = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
     best, best_count = ",", 0
     for delimiter in _CSV_DELIMITERS:
         try:
@@ -360,33 +385,63 @@ def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
     if not text.strip():
         raise fail(name, "the file is empty", "export the survey again", "empty_file")
     delimiter = _sniff_delimiter(text, suffix)
-    grid: list[list[str]] = []
-    numbers: list[int] = []
+    table = fast_table(text, delimiter, header_rows, name)
+    if table is not None:
+        return _broken_quotes(table, delimiter)
+    return csv_module_table(text, delimiter, header_rows, name)
+
+
+def fast_table(
+    text: str, delimiter: str, header_rows: int, name: str
+) -> RawTable | None:
+    """A plain CSV text read by pandas (see `fast_csv`), or None.
+
+    None also when a data row has more fields than the header rows, or there are
+    no more records than header rows: the ``csv`` module's path reports those.
+    """
+    read = fast_csv(text, delimiter)
+    if read is None or read[1].size <= header_rows:
+        return None
+    columns, counts, numbers = read
+    width = int(counts[:header_rows].max())
+    if int(counts.max()) > width:
+        return None
+    headers = [[str(c[r]) for c in columns] for r in range(header_rows)]
+    body = counts[header_rows:]
+    found = [
+        short_row(name, int(numbers[header_rows + i]), int(body[i]), headers[0])
+        for i in np.flatnonzero(body < width).tolist()
+    ]
+    data = [c[header_rows:] for c in columns]
+    return finish(headers, data, numbers[header_rows:], name, found)
+
+
+def csv_module_table(
+    text: str, delimiter: str, header_rows: int, name: str
+) -> RawTable:
+    """Read CSV text with Python's ``csv`` module (any quoting it accepts)."""
     reader = csv.reader(
         _io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True
     )
-    record = 0
     with _field_limit():
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise fail(
-                    name,
-                    f"cannot read the file: {exc}",
-                    "check the quoting near this row or export the survey again",
-                    "unreadable",
-                    row=record + 1,
-                ) from None
-            record += 1
-            cells = [c.strip() for c in row]
-            if not any(cells):
-                continue  # blank line
-            grid.append(cells)
-            numbers.append(record)
+        try:
+            records = list(reader)
+        except csv.Error as exc:
+            raise fail(
+                name,
+                f"cannot read the file: {exc}",
+                "check the quoting near this row or export the survey again",
+                "unreadable",
+                row=reader.line_num,
+            ) from None
+    # Blank records (no cell with text) are skipped but keep their number.
+    filled = [i for i, r in enumerate(records) if "".join(r).strip()]
+    grid = [records[i] for i in filled]
+    numbers = [i + 1 for i in filled]
     table = _from_grid(grid, numbers, header_rows, name, short_rows=True)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if len(records) == lines and text.count("\r") == text.count("\r\n"):
+        return table  # one record per line: no cell holds a line break
     return _broken_quotes(table, delimiter)
 
 
@@ -484,7 +539,12 @@ def _json_table(text: str, name: str) -> RawTable:
 
 
 def parse_bytes(
-    data: bytes, suffix: str, sheet: str | int | None, header_rows: int, name: str
+    data: bytes,
+    suffix: str,
+    sheet: str | int | None,
+    header_rows: int,
+    name: str,
+    encoding: str | None = None,
 ) -> RawTable:
     """Read the bytes of an Excel, JSON or CSV file (sniffed when no suffix).
 
@@ -500,10 +560,16 @@ def parse_bytes(
         Rows on top before the data.
     name : str
         File name for messages.
+    encoding : str, optional
+        Text encoding (default: found, see
+        [`decode_bytes()`][rmatch.io.decode_bytes]).
 
     Returns
     -------
     RawTable
+        With a warning in ``issues`` when the encoding was guessed without
+        certainty (``uncertain_encoding``) or bytes had to be replaced
+        (``replaced_characters``).
 
     Raises
     ------
@@ -519,7 +585,13 @@ def parse_bytes(
             "save the file as .xlsx or CSV (UTF-8) and read that",
             "unreadable",
         )
-    text, _ = decode_bytes(data)
+    decoded = decode(data, encoding)
+    text = decoded.text
     if suffix == ".json" or (not suffix and text.lstrip()[:1] in ("[", "{")):
-        return _json_table(text, name)
-    return _csv_table(text, suffix, header_rows, name)
+        table = _json_table(text, name)
+    else:
+        table = _csv_table(text, suffix, header_rows, name)
+    found = encoding_issues(decoded, name)
+    if not found:
+        return table
+    return dataclasses.replace(table, issues=found + table.issues)

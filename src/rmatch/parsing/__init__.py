@@ -15,8 +15,8 @@ One private module per kind of value: ``_text`` (missing values, tokens, e-mails
 ``_sets`` (sets and skills), ``_numbers`` (numbers and rating scales), ``_answers``
 (roles and yes / no), ``_timezones``, ``_availability`` (weekly availability text),
 ``_grid`` (checkbox grids of periods), ``_keys`` (comparison keys of e-mail
-and name columns), ``_slots`` (UTC slot masks) and ``_dates``
-(time stamps); ``_week`` holds the week's constants.
+and name columns), ``_slots`` (UTC slot masks), ``_dates`` (one time stamp) and
+``_timestamps`` (a column of time stamps); ``_week`` holds the week's constants.
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ from rmatch.parsing._text import (
     normalize_email,
     normalize_token,
 )
+from rmatch.parsing._timestamps import (
+    DATE_ORDERS,
+    Timestamps,
+    date_order,
+    parse_timestamps,
+)
 from rmatch.parsing._timezones import offset_slots, parse_timezone
 from rmatch.parsing._week import (
     DAYS,
@@ -44,6 +50,7 @@ from rmatch.parsing._week import (
 )
 
 __all__ = [
+    "DATE_ORDERS",
     "DAYS",
     "DEFAULT_REFERENCE_MONDAY",
     "SLOTS_PER_WEEK",
@@ -51,6 +58,8 @@ __all__ = [
     "AvailabilityMasks",
     "ParseError",
     "SkillsParser",
+    "Timestamps",
+    "date_order",
     "email_keys",
     "is_missing",
     "name_keys",
@@ -66,6 +75,7 @@ __all__ = [
     "parse_role",
     "parse_set",
     "parse_skills",
+    "parse_timestamps",
     "parse_timezone",
     "parse_yes_no",
     "slots_to_text",

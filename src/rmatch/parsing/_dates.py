@@ -36,15 +36,17 @@ _TIMESTAMP = re.compile(
 )
 
 
-def _date_of(match: re.Match[str]) -> tuple[int, int, int]:
+def _date_of(match: re.Match[str], day_first: bool | None) -> tuple[int, int, int]:
     if match["Y"]:
         return int(match["Y"]), int(match["Ym"]), int(match["Yd"])
     if match["a"]:
         a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
         year += 2000 if len(match["y"]) == 2 else 0
-        if match["s2"] == "/" and a <= 12:
+        if day_first is None:
+            day_first = match["s2"] != "/" or a > 12
+        if not day_first:
             return year, a, b  # US month/day/year, as Google Forms writes it
-        return year, b, a  # day.month.year, or day/month/year when a > 12
+        return year, b, a  # day.month.year or day/month/year
     month_name = match["mon1"] or match["mon2"]
     month = _MONTHS.get(month_name[:3])
     if month is None:
@@ -58,7 +60,9 @@ def _naive_utc(value: _dt.datetime) -> _dt.datetime:
     return value.astimezone(_dt.UTC).replace(tzinfo=None)
 
 
-def parse_datetime(value: object) -> _dt.datetime | None:
+def parse_datetime(
+    value: object, *, day_first: bool | None = None
+) -> _dt.datetime | None:
     """Parse a form time stamp (used for "latest answer wins").
 
     Parameters
@@ -69,6 +73,12 @@ def parse_datetime(value: object) -> _dt.datetime | None:
         10:00:00 AM GMT+2"``, ``"17.03.2020 08:14"``, ``"May 1, 2024 10:00 AM"``;
         seconds, am/pm and a trailing time zone (anything
         [`parse_timezone()`][rmatch.parsing.parse_timezone] reads) are optional.
+    day_first : bool, optional
+        Read ``a/b/yyyy`` (and ``a.b.yyyy``, ``a-b-yyyy``) as day/month/year
+        (``True``) or month/day/year (``False``). Default: the rule in the notes.
+        A whole column is better read with
+        [`parse_timestamps()`][rmatch.parsing.parse_timestamps], which decides the
+        order from all of its values.
 
     Returns
     -------
@@ -84,8 +94,8 @@ def parse_datetime(value: object) -> _dt.datetime | None:
 
     Notes
     -----
-    ``a/b/yyyy`` is month/day/year unless ``a`` is over 12; ``a.b.yyyy`` and
-    ``a-b-yyyy`` are day.month.year. Two-digit years are 20yy.
+    Without ``day_first``, ``a/b/yyyy`` is month/day/year unless ``a`` is over 12;
+    ``a.b.yyyy`` and ``a-b-yyyy`` are day.month.year. Two-digit years are 20yy.
 
     Examples
     --------
@@ -93,6 +103,8 @@ def parse_datetime(value: object) -> _dt.datetime | None:
     datetime.datetime(2020, 3, 17, 8, 14, 8)
     >>> parse_datetime("2024/05/01 10:00:00 AM GMT+2")
     datetime.datetime(2024, 5, 1, 8, 0)
+    >>> parse_datetime("3/10/2026 9:15", day_first=True)
+    datetime.datetime(2026, 10, 3, 9, 15)
     """
     if is_missing(value):
         return None
@@ -120,7 +132,7 @@ def parse_datetime(value: object) -> _dt.datetime | None:
     if match is None:
         raise ParseError(f"cannot read date {quoted(text)}", fix)
     try:
-        year, month, day = _date_of(match)
+        year, month, day = _date_of(match, day_first)
         hour = int(match["H"] or 0)
         if match["mer"]:
             if not 1 <= hour <= 12:

@@ -11,6 +11,7 @@ from rmatch.parsing._availability import (
     time_range,
     tokenize_availability,
 )
+from rmatch.parsing._day_names import day_key, local_day
 from rmatch.parsing._sets import parse_set
 from rmatch.parsing._text import (
     MAX_LEN,
@@ -54,6 +55,7 @@ def _period_time(text: object, label: str) -> int:
 def parse_period_grid(
     answers: Mapping[str, object],
     periods: Mapping[str, tuple[str, str]] | None = None,
+    days: Mapping[str, str] | None = None,
 ) -> list[tuple[int, int]]:
     """Parse a checkbox grid of days × day periods (Google / Microsoft Forms).
 
@@ -62,14 +64,22 @@ def parse_period_grid(
     answers : mapping of str to object
         Day label -> ticked period labels, e.g. ``{"Monday": "Morning, Evening",
         "Tuesday": ""}``. Day labels may be full grid column headers such as
-        ``"Availability [Monday]"``; ``"Weekdays"`` / ``"Weekends"`` work too.
-        Period labels are separated by ``,`` or ``;`` (or given as a list).
+        ``"Availability [Monday]"``; ``"Weekdays"`` / ``"Weekends"`` work too, and
+        so do the day names of Vietnamese (``Thứ Hai``, ``T2``, ``Chủ Nhật``),
+        French, German, Spanish, Portuguese, Italian, Dutch, Polish, Turkish,
+        Indonesian, Russian, Japanese (``月曜日``), Chinese (``星期一``, ``周一``) and
+        Korean, with or without diacritics. Period labels are separated by ``,``
+        or ``;`` (or given as a list).
     periods : mapping of str to (str, str), optional
         Period label -> (start, end) as ``"HH:MM"`` local time. Default: Early
         morning 06:00-08:00, Morning 08:00-12:00, Lunch 12:00-13:00, Afternoon
         12:00-17:00, Evening 17:00-21:00, Night 21:00-24:00. A label that is not
         defined but holds a time range (``"9-12"``, ``"Morning (9am-12pm)"``) is
         read as that range.
+    days : mapping of str to str, optional
+        More day labels: label -> an English day (``{"Dilluns": "Mon"}``),
+        compared without case, spaces and hyphens. They win over the built-in
+        names.
 
     Returns
     -------
@@ -86,6 +96,8 @@ def parse_period_grid(
     --------
     >>> parse_period_grid({"Monday": "Morning, Evening", "Tuesday": ""})
     [(480, 720), (1020, 1260)]
+    >>> parse_period_grid({"Thứ Ba": "Morning"})
+    [(1920, 2160)]
     """
     table = _DEFAULT_PERIODS if periods is None else periods
     if not isinstance(answers, Mapping) or not isinstance(table, Mapping):
@@ -107,29 +119,59 @@ def parse_period_grid(
                 "define periods as {'Morning': ('08:00', '12:00')}",
             )
         lookup[normalize_token(to_text(label))] = (start, end)
+    extra = _extra_days(days)
     known = ", ".join(sorted(lookup))
     intervals: list[tuple[int, int]] = []
     for day_label, ticked in answers.items():
         labels = sorted(parse_set(ticked, separators=(",", ";", "\n")))
         if not labels:
             continue
-        days = _grid_days(day_label)
+        numbers = _grid_days(day_label, extra)
         for label in labels:
             start, end = _grid_period(label, lookup, known)
-            for day in days:
+            for day in numbers:
                 intervals.append((day * DAY_MINUTES + start, day * DAY_MINUTES + end))
     return normalize_intervals(intervals)
 
 
-def _grid_days(day_label: object) -> tuple[int, ...]:
+def _extra_days(days: Mapping[str, str] | None) -> dict[str, tuple[int, ...]]:
+    """``days`` keyed like grid rows, each label's day numbers."""
+    if days is None:
+        return {}
+    if not isinstance(days, Mapping):
+        raise ParseError(
+            "days must be a mapping of grid row -> day",
+            "pass e.g. {'Dilluns': 'Mon'}",
+        )
+    out: dict[str, tuple[int, ...]] = {}
+    for label, day in days.items():
+        out[day_key(to_text(label))] = _grid_days(day, {})
+    return out
+
+
+def _grid_days(
+    day_label: object, extra: Mapping[str, tuple[int, ...]]
+) -> tuple[int, ...]:
     text = normalize_token(to_text(day_label)) if not is_missing(day_label) else ""
     bracket = re.search(r"\[([^\[\]]*)\]\s*$", text)
-    key = (bracket[1] if bracket else text).strip(" .:").replace(" ", "")
+    inner = bracket[1] if bracket else text
+    if extra:
+        found = extra.get(day_key(inner))
+        if found is None and bracket:
+            found = extra.get(day_key(text))
+        if found is not None:
+            return found
+    key = inner.strip(" .:").replace(" ", "")
     if key in DAY_WORDS and len(key) > 1:
         return DAY_WORDS[key]
+    local = local_day(inner)
+    if local is not None:
+        return (local,)
     raise ParseError(
         f"grid row {quoted(day_label)} is not a day",
-        "name grid rows Monday .. Sunday (or Weekdays / Weekends)",
+        "name grid rows Monday .. Sunday (or Weekdays / Weekends, or the day "
+        "names of the survey's language), or map them to days with a days "
+        'table ([mapping.days] "Thứ Hai" = "Mon")',
     )
 
 

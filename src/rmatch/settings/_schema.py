@@ -215,8 +215,10 @@ RULES: dict[str, Schema] = {
         maximum=MAX_COUNT,
     ),
     "forbidden_pairs": rule(
-        PAIRS["description"] + " or a table { pairs = [...], symmetric = true }",
-        ["array"],
+        "a CSV file of pairs (two people per row), "
+        + PAIRS["description"]
+        + " or a table { pairs = [...], symmetric = true }",
+        ["string", "array"],
         {"pairs": PAIRS, "symmetric": boolean()},
         items=PAIRS["items"],
     ),

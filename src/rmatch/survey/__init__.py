@@ -46,11 +46,16 @@ Options: ``preset`` (``google_forms``, ``microsoft_forms``, ``qualtrics``),
 ``timezone``, ``availability`` (a column, a list of columns, or a grid table
 ``{"Availability [Monday]" = "mon", ...}``), ``periods`` (grid period -> start/end),
 ``roles`` (answer -> role), ``likert`` (label -> number), ``duplicates``
-(``latest`` or ``first``), ``unknown_manager`` (``warning`` or ``error``),
+(``latest`` or ``first``), ``date_format`` (``day_first``, ``month_first`` or a
+``strftime`` format of the time stamps; default: decided from the values),
+``days`` (grid row -> day, for day names rmatch does not know), ``encoding`` (of
+the CSV files), ``files`` (per file name: ``role`` and ``encoding``),
+``unknown_manager`` (``warning`` or ``error``),
 ``on_error`` (``raise`` or ``reject``), ``columns`` (a table of column lines, for
 columns whose names clash with an option) and ``hr`` (the HR file: ``file``,
 ``join`` = ``auto`` / ``id`` / ``email``, ``header_rows``, ``sheet``,
-``separators``, ``id_from_email``, ``roles``, ``likert`` and column lines).
+``separators``, ``id_from_email``, ``roles``, ``likert``, ``encoding`` and column
+lines).
 
 The package follows the reading stages: `presets`, `spec` and `mapping` (the mapping),
 `columns` (finding the columns), `answers` (reading the cells), `roster`, `respondents`

@@ -39,6 +39,10 @@ OPTION_KEYS = frozenset(
         "timestamp",
         "timezone",
         "availability",
+        "date_format",
+        "days",
+        "encoding",
+        "files",
     }
 )
 #: Options of a ``[mapping.hr]`` section.
@@ -54,6 +58,7 @@ HR_OPTION_KEYS = frozenset(
         "roles",
         "likert",
         "timezone",
+        "encoding",
     }
 )
 

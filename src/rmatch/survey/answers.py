@@ -8,6 +8,7 @@ is the result for one file.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -96,12 +97,16 @@ def _split(text: str, separators: Sequence[str]) -> list[str]:
             data = None
         if isinstance(data, list):
             return [str(v).strip() for v in data if not is_missing(v)]
-    seps = sorted({*separators, ";", "\n", "\r"}, key=len, reverse=True)
     return [
-        p.strip()
-        for p in re.split("|".join(map(re.escape, seps)), stripped)
-        if p.strip()
+        p.strip() for p in _splitter(tuple(separators)).split(stripped) if p.strip()
     ]
+
+
+@functools.lru_cache(maxsize=64)
+def _splitter(separators: tuple[str, ...]) -> re.Pattern[str]:
+    """The compiled pattern of multi-select separators (``;`` and new lines too)."""
+    seps = sorted({*separators, ";", "\n", "\r"}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, seps)))
 
 
 class AnswerBuilder:
@@ -168,6 +173,9 @@ class AnswerBuilder:
 
     def _text(self, use: ColumnUse) -> np.ndarray:
         spec = use.spec
+        plain = not (spec.likert or spec.scale is not None or spec.values or spec.order)
+        if plain and spec.field != "role":  # the cell as it is: nothing to parse
+            return self.table.frame[use.column].to_numpy(dtype=object)
         if spec.likert or spec.scale is not None:
             scale = self._scale(spec)
 
@@ -235,13 +243,22 @@ class AnswerBuilder:
 
             return self._per_unique(use, ticked, ())
 
+        cache: dict[str, str] = {}  # each distinct option read once
+
         def fn(text: str) -> tuple[str, ...]:
             out: list[str] = []
             for part in _split(text, separators):
-                mapped = self._mapped(spec, part)
-                if not mapped:
-                    continue
-                token = _skill_token(mapped, scale) if skills else _set_token(mapped)
+                token = cache.get(part)
+                if token is None:
+                    mapped = self._mapped(spec, part)
+                    token = (
+                        ""
+                        if not mapped
+                        else _skill_token(mapped, scale)
+                        if skills
+                        else _set_token(mapped)
+                    )
+                    cache[part] = token
                 if token and token not in out:
                     out.append(token)
             return tuple(out)
@@ -255,7 +272,7 @@ class AnswerBuilder:
         periods = self.smap.periods
 
         def fn(text: str) -> tuple[tuple[int, int], ...]:
-            return tuple(parse_period_grid({day: text}, periods))
+            return tuple(parse_period_grid({day: text}, periods, self.smap.days))
 
         return self._per_unique(use, fn, ())
 
@@ -282,10 +299,26 @@ class AnswerBuilder:
         out = np.full(self.n, "", dtype=object)
         if not parts or self.n == 0:
             return out
-        codes = np.stack([c for c, _ in parts], axis=1)
-        combos, inverse = np.unique(codes, axis=0, return_inverse=True)
+        if len(parts) == 1:  # one column: each distinct answer joined once
+            codes, results = parts[0]
+            texts = [join([r]) for r in results]
+            out[:] = np.asarray(texts, dtype=object)[codes] if texts else ""
+            return out
+        # One integer per row and combination (mixed radix), then each distinct
+        # combination joined once.
+        key = np.zeros(self.n, dtype=np.int64)
+        radix = 1
+        for codes, results in parts:
+            size = max(len(results), 1)
+            if radix * size >= 2**62:  # too many combinations: compress first
+                _, key = np.unique(key, return_inverse=True)
+                radix = int(key.max()) + 1
+            key = key * size + codes
+            radix *= size
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         texts = [
-            join([parts[j][1][int(c)] for j, c in enumerate(combo)]) for combo in combos
+            join([results[int(codes[row])] for codes, results in parts])
+            for row in first.tolist()
         ]
         out[:] = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
         return out

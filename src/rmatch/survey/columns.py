@@ -12,7 +12,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from rmatch.errors import Issue, MissingColumnsError, short
-from rmatch.io import RawTable, read_raw
+from rmatch.io import SOURCE_FILE, RawTable, read_raw
 from rmatch.parsing import ParseError, parse_period_grid
 from rmatch.people import CANONICAL_FIELDS
 from rmatch.survey._common import column_key, suggest
@@ -42,7 +42,7 @@ __all__ = [
 #: Column added to every survey row: the name of the file it came from, so that a
 #: mapping can derive a field from it (``source_file = { field = "role", values =
 #: { "mentors.csv" = "mentor", "mentees.csv" = "mentee" } }``).
-SOURCE_COLUMN = "source_file"
+SOURCE_COLUMN = SOURCE_FILE
 
 
 @dataclass
@@ -61,6 +61,9 @@ class Table:
         Column key (any header row, Qualtrics import ids) -> column.
     names : list of str
         Every header text, for close-match hints.
+    issues : tuple of Issue
+        Problems the reader found in the files (short rows, broken quotes, a
+        guessed encoding).
     """
 
     frame: pd.DataFrame
@@ -69,6 +72,7 @@ class Table:
     label: str
     aliases: dict[str, str]
     names: list[str]
+    issues: tuple[Issue, ...] = ()
 
 
 def _is_many(source: object) -> bool:
@@ -108,7 +112,13 @@ def load_table(source: Any, smap: SurveyMap, *, add_source: bool) -> Table:
     for item in sources:
         if isinstance(item, str | os.PathLike) and smap.base_dir is not None:
             item = smap.path(str(item)) if not Path(item).exists() else item
-        raw = read_raw(item, sheet=smap.sheet, header_rows=smap.header_rows)
+        name = str(item) if isinstance(item, str | os.PathLike) else ""
+        raw = read_raw(
+            item,
+            sheet=smap.sheet,
+            header_rows=smap.header_rows,
+            encoding=smap.file_options(name).get("encoding", smap.encoding),
+        )
         if not add_source and raw.name.startswith("<"):  # HR data given in memory
             raw = dataclasses.replace(raw, name=f"<HR {raw.name[1:]}")
         raws.append(raw)
@@ -148,7 +158,13 @@ def load_table(source: Any, smap: SurveyMap, *, add_source: bool) -> Table:
         aliases.setdefault(column_key(SOURCE_COLUMN), SOURCE_COLUMN)
     label = " + ".join(dict.fromkeys(r.name for r in raws))
     return Table(
-        frame=frame, files=files, rows=rows, label=label, aliases=aliases, names=names
+        frame=frame,
+        files=files,
+        rows=rows,
+        label=label,
+        aliases=aliases,
+        names=names,
+        issues=tuple(i for r in raws for i in r.issues),
     )
 
 
@@ -201,7 +217,7 @@ def resolve_columns(
         day = None
         if spec.field == "availability" and spec.day is None:
             bracket = re.search(r"\[([^\[\]]+)\]\s*$", resolved)
-            if bracket and _is_day(bracket[1]):
+            if bracket and _is_day(bracket[1], smap.days):
                 day = bracket[1]
         uses.append(ColumnUse(spec, resolved, day))
     # Columns already named like a canonical field need no line.
@@ -226,9 +242,9 @@ def _original(table: Table, column: str, alias: str) -> str:
     return column
 
 
-def _is_day(text: str) -> bool:
+def _is_day(text: str, days: Mapping[str, str] | None) -> bool:
     try:
-        parse_period_grid({text: "all day"}, {"all day": ("00:00", "24:00")})
+        parse_period_grid({text: "all day"}, {"all day": ("00:00", "24:00")}, days)
     except ParseError:
         return False
     return True

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from rmatch.errors import ConfigError
-from rmatch.parsing import ParseError, normalize_token, parse_period_grid
+from rmatch.io import codec_name
+from rmatch.parsing import (
+    DATE_ORDERS,
+    ParseError,
+    normalize_token,
+    parse_period_grid,
+)
 from rmatch.survey._common import (
     HR_OPTION_KEYS,
     OPTION_KEYS,
@@ -58,6 +64,12 @@ class SurveyMap:
     duplicates : {"latest", "first"}
         Which answer wins when one person (same id / e-mail) answered twice: the
         latest or the first by ``timestamp`` (ties: the later / earlier row).
+    date_format : str, optional
+        How time stamps such as ``3/10/2026`` are written: ``"day_first"``,
+        ``"month_first"`` or a ``strftime`` format (``"%d/%m/%Y %H:%M:%S"``).
+        Default: decided per file from the values (a first field over 12 means
+        day first, a second field over 12 month first; a warning when nothing
+        decides it).
     roles : mapping of str to str
         Role answer -> ``mentor`` / ``mentee`` / ``both`` / ``none``; other answers
         are read by [`parse_role()`][rmatch.parsing.parse_role].
@@ -65,6 +77,18 @@ class SurveyMap:
         Rating labels -> numbers for ``scale = "likert"`` columns and skill levels.
     periods : mapping of str to (str, str), optional
         Availability grid periods (default: morning 08-12, afternoon 12-17, ...).
+    days : mapping of str to str, optional
+        Availability grid rows -> days (``{"Dilluns": "Mon"}``), for day names the
+        built-in ones (English and 13 other languages, see
+        [`parse_period_grid()`][rmatch.parsing.parse_period_grid]) do not cover.
+    encoding : str, optional
+        Text encoding of CSV files (``"cp1252"``, ``"shift_jis"``, ``"gbk"`` ...).
+        Default: UTF-8 or UTF-16 when the bytes are, else the encoding found most
+        likely (a warning when that is not certain).
+    files : mapping of str to mapping, optional
+        Options per input file, by file name: ``role`` (every row of the file has
+        this role unless its role cell says otherwise: ``{"mentors.csv": {"role":
+        "mentor"}}``) and ``encoding``.
     unknown_manager : {"warning", "error"}
         A manager that cannot be resolved to a person: warn and leave it empty, or
         make it an error.
@@ -89,9 +113,13 @@ class SurveyMap:
     separators: tuple[str, ...] = (";",)
     id_from_email: bool = True
     duplicates: str = "latest"
+    date_format: str | None = None
     roles: Mapping[str, str] = field(default_factory=dict)
     likert: Mapping[str, float] | None = None
     periods: Mapping[str, tuple[str, str]] | None = None
+    days: Mapping[str, str] | None = None
+    encoding: str | None = None
+    files: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     unknown_manager: str = "warning"
     on_error: str = "raise"
     hr: SurveyMap | None = None
@@ -179,12 +207,47 @@ class SurveyMap:
             f"{type(mapping).__name__}"
         )
 
+    def file_options(self, name: str) -> Mapping[str, str]:
+        """The ``[mapping.files]`` options of one file (by its name), or ``{}``."""
+        return self.files.get(Path(name).name.casefold(), {})
+
     def path(self, name: str) -> Path:
         """Resolve a file name relative to `base_dir`."""
         target = Path(name)
         if not target.is_absolute() and self.base_dir is not None:
             target = Path(self.base_dir) / target
         return target
+
+
+def _encoding(value: object, where: str) -> str:
+    if not isinstance(value, str) or codec_name(value) is None:
+        raise ConfigError(
+            f"{where} must be a text encoding such as 'utf-8', 'cp1252', "
+            f"'shift_jis' or 'gbk'; got {value!r}"
+        )
+    return value
+
+
+def _files(value: object, where: str) -> dict[str, dict[str, str]]:
+    """``[mapping.files]``: file name -> {role, encoding}."""
+    out: dict[str, dict[str, str]] = {}
+    for name, options in as_table(value, where).items():
+        at = f"{where} {name!r}"
+        if isinstance(options, str):  # "mentors.csv" = "mentor"
+            options = {"role": options}
+        table = as_table(options, at)
+        unknown = sorted(set(table) - {"role", "encoding"})
+        if unknown:
+            raise ConfigError(
+                f"{at}: unknown option {unknown[0]!r}; options are role, encoding"
+            )
+        entry: dict[str, str] = {}
+        if "role" in table:
+            entry["role"] = one_of(table["role"], f"{at} role", _ROLES)
+        if "encoding" in table:
+            entry["encoding"] = _encoding(table["encoding"], f"{at} encoding")
+        out[Path(str(name)).name.casefold()] = entry
+    return out
 
 
 def parse_section(
@@ -277,6 +340,15 @@ def parse_section(
             kwargs[key] = value
         elif key == "duplicates":
             kwargs[key] = one_of(value, opt, ("latest", "first"))
+        elif key == "date_format":
+            if not isinstance(value, str) or (
+                value not in DATE_ORDERS and "%" not in value
+            ):
+                raise ConfigError(
+                    f"{opt} must be 'day_first', 'month_first' or a strftime format "
+                    f"such as '%d/%m/%Y %H:%M:%S'; got {value!r}"
+                )
+            kwargs[key] = value
         elif key == "unknown_manager":
             kwargs[key] = one_of(value, opt, ("warning", "error"))
         elif key == "on_error":
@@ -313,6 +385,15 @@ def parse_section(
             except ParseError as exc:
                 raise ConfigError(f"{opt}: {exc.message}. {exc.fix}") from None
             kwargs[key] = periods
+        elif key == "encoding":
+            kwargs[key] = _encoding(value, opt)
+        elif key == "files":
+            kwargs[key] = _files(value, opt)
+        elif key == "days":
+            kwargs[key] = {
+                str(label): check_day(day, f"{opt} {label!r}")
+                for label, day in as_table(value, opt).items()
+            }
         elif key == "hr":
             kwargs[key] = parse_section(
                 as_table(value, opt), base_dir=base_dir, hr=True

@@ -30,6 +30,7 @@ from rmatch.survey.respondents import (
     derive_id,
     kept_identity,
     not_participating,
+    roles_from_files,
     same_names,
 )
 from rmatch.survey.roster import Roster
@@ -55,14 +56,20 @@ class _Reader:
         uses, missing = resolve_columns(smap, table)
         if missing:
             raise missing_columns_error(missing, table)
+        self.issues.items.extend(table.issues)
         builder = AnswerBuilder(smap, table, uses, self.issues)
         out = builder.build()
+        if survey:
+            roles_from_files(table, out, builder.origin, smap, self.issues)
         derived = derive_id(table, out, builder.origin, smap, self.issues)
         return Part(table, out, builder.origin, derived)
 
     def run(self, source: Any, hr: Any, hr_mapping: Any) -> ValidationReport:
         survey = self.part(source, self.smap, survey=True)
-        final = Roster(survey, dedupe(survey, self.smap.duplicates, self.issues))
+        final = Roster(
+            survey,
+            dedupe(survey, self.smap.duplicates, self.issues, self.smap.date_format),
+        )
         hr_map = self.smap.hr
         if isinstance(hr_mapping, SurveyMap):
             hr_map = hr_mapping
@@ -222,10 +229,12 @@ def read_survey(
     Parameters
     ----------
     source : path, DataFrame, records, or a list of paths / DataFrames
-        CSV (UTF-8 with or without BOM, UTF-16, cp1252), Excel ``.xlsx``, JSON
+        CSV (UTF-8, UTF-16, or the encoding found most likely: Shift-JIS, GBK,
+        cp1252 ...; the mapping's ``encoding`` says it), Excel ``.xlsx``, JSON
         records, a DataFrame or records. Several sources (e.g. a mentors' form and
         a mentees' form) are stacked; each row remembers its file in the column
-        ``source_file``, which a mapping can turn into a role.
+        ``source_file``, and ``[mapping.files]`` (or a file name that says
+        ``mentor`` / ``mentee``, when no question gives the role) the role.
     mapping : SurveyMap, dict or path of a TOML file, optional
         Which column feeds which field and how to read it (see the module
         documentation). A TOML path uses its ``[mapping]`` section; relative file

@@ -7,13 +7,12 @@ neither mentor nor mentee are listed as not participating.
 
 from __future__ import annotations
 
-import datetime as _dt
-
 import numpy as np
 import pandas as pd
 
 from rmatch.errors import Issue, short
-from rmatch.parsing import ParseError, email_keys, name_keys, parse_datetime
+from rmatch.io import file_role
+from rmatch.parsing import email_keys, name_keys, parse_timestamps
 from rmatch.people import NOT_PARTICIPATING
 from rmatch.survey._common import first_column
 from rmatch.survey.answers import Part
@@ -26,10 +25,14 @@ __all__ = [
     "derive_id",
     "kept_identity",
     "not_participating",
+    "roles_from_files",
     "same_names",
 ]
 
-_EPOCH = _dt.datetime(1970, 1, 1)
+_ORDER_FIX = (
+    "set date_format in [mapping]: 'day_first' (24/10/2026), 'month_first' "
+    "(10/24/2026) or a strftime format such as '%d/%m/%Y %H:%M:%S'"
+)
 
 
 def derive_id(
@@ -66,7 +69,52 @@ def derive_id(
     return True
 
 
-def dedupe(part: Part, duplicates: str, issues: IssueLog) -> np.ndarray:
+def roles_from_files(
+    table: Table,
+    out: dict[str, np.ndarray],
+    origin: dict[str, list[str]],
+    smap: SurveyMap,
+    issues: IssueLog,
+) -> None:
+    """Fill empty roles from ``[mapping.files]`` (or, lacking a role question,
+    from file names that say ``mentor`` or ``mentee``)."""
+    n = len(table.frame)
+    files = table.files.astype(str)
+    mapped = "role" in out
+    roles = out["role"].copy() if mapped else np.full(n, "", dtype=object)
+    used = False
+    for name in dict.fromkeys(files.tolist()):
+        role = smap.file_options(name).get("role")
+        named = role is None and not mapped
+        if named:
+            role = file_role(name)
+        if role is None:
+            continue
+        fill = np.flatnonzero((files == name) & (roles == ""))
+        roles[fill] = role
+        used = used or bool(fill.size)
+        if named and fill.size:
+            issues.items.append(
+                Issue(
+                    message=f"no question is mapped to 'role'; the file name says "
+                    f"{role!r}, so its {fill.size} row(s) are read as {role}s",
+                    fix="if that is wrong, map the role question or give each "
+                    'file\'s role: [mapping.files] "mentors.csv" = '
+                    '{ role = "mentor" }',
+                    file=name,
+                    value=role,
+                    severity="warning",
+                    code="role_from_file_name",
+                )
+            )
+    if used:
+        out["role"] = roles
+        origin["role"] = [*origin.get("role", []), SOURCE_COLUMN]
+
+
+def dedupe(
+    part: Part, duplicates: str, issues: IssueLog, date_format: str | None = None
+) -> np.ndarray:
     """Return the positions kept; reject the other answers of each person."""
     table, out = part.table, part.out
     n = len(table.frame)
@@ -76,7 +124,7 @@ def dedupe(part: Part, duplicates: str, issues: IssueLog) -> np.ndarray:
     dup = pd.Series(ids).duplicated(keep=False).to_numpy() & (ids != "")
     if not dup.any():
         return np.arange(n)
-    stamps, has = _timestamps(part, issues)
+    stamps, has = _timestamps(part, issues, date_format)
     latest = duplicates == "latest"
     order = pd.DataFrame(
         {
@@ -129,51 +177,94 @@ def dedupe(part: Part, duplicates: str, issues: IssueLog) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def _timestamps(part: Part, issues: IssueLog) -> tuple[np.ndarray, np.ndarray]:
-    n = len(part.table.frame)
+def _timestamps(
+    part: Part, issues: IssueLog, date_format: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds of every row's time stamp, the date order decided per file."""
+    table = part.table
+    n = len(table.frame)
+    stamps = np.full(n, np.nan)
     if "timestamp" not in part.out:
         return np.zeros(n), np.zeros(n, dtype=bool)
-    codes, uniques = pd.factorize(part.out["timestamp"])
-    lookup = np.full(len(uniques), np.nan)
-    for k, text in enumerate(uniques.tolist()):
-        try:
-            stamp = parse_datetime(text)
-        except ParseError:
+    column = first_column(part.origin.get("timestamp"))
+    texts = part.out["timestamp"]
+    files, which = np.unique(table.files.astype(str), return_inverse=True)
+    for k, file in enumerate(files.tolist()):
+        rows = np.flatnonzero(which == k)
+        found = parse_timestamps(texts[rows], order=date_format)
+        stamps[rows] = found.seconds
+        failed: dict[str, tuple[str, list[int]]] = {}
+        for position, error in found.errors.items():
+            text = str(texts[rows[position]])
+            failed.setdefault(text, (error.fix, []))[1].append(int(rows[position]))
+        for text, (fix, where) in failed.items():
             issues.add(
-                part.table,
-                np.flatnonzero(codes == k),
-                first_column(part.origin.get("timestamp")),
+                table,
+                where,
+                column,
                 "cannot read the time stamp; for duplicates the row order decides",
-                "write time stamps as YYYY-MM-DD HH:MM:SS",
+                fix,
                 value=text,
                 code="bad_timestamp",
                 severity="warning",
             )
-            continue
-        if stamp is not None:
-            lookup[k] = (stamp - _EPOCH).total_seconds()
-    stamps = lookup[codes] if len(uniques) else np.full(n, np.nan)
+        if found.order in ("ambiguous", "mixed"):
+            _order_warning(part, file, column, found.order, issues)
     has = ~np.isnan(stamps)
     return np.where(has, stamps, 0.0), has
+
+
+def _order_warning(
+    part: Part, file: str, column: str | None, order: str, issues: IssueLog
+) -> None:
+    if order == "ambiguous":
+        message = (
+            "the time stamps do not say whether 3/10/2026 is 3 October or 10 March "
+            "(no day or month is over 12); month first was assumed for a/b/yyyy "
+            "and day first for a.b.yyyy, which decides who answered last"
+        )
+    else:
+        message = (
+            "the time stamps mix day-first (24/10/2026) and month-first "
+            "(10/24/2026) dates; each was read on its own, so dates such as "
+            "3/10/2026 may be wrong"
+        )
+    issues.items.append(
+        Issue(
+            message=message,
+            fix=_ORDER_FIX,
+            file=file,
+            column=column,
+            severity="warning",
+            code="ambiguous_date_order",
+        )
+    )
+
+
+#: Same-name warnings listed one by one; the rest are counted in one warning, as
+#: [`rmatch.validate.validate_people()`][rmatch.validate.validate_people] does.
+MAX_SAME_NAME = 20
 
 
 def same_names(final: Roster, issues: IssueLog) -> None:
     """Warn about one name with two e-mails / ids (both rows are kept)."""
     if "name" not in final.cols or "id" not in final.cols:
         return
-    names = final.cols["name"].tolist()
-    ids = final.cols["id"].tolist()
     m = final.n_survey_rows
-    keys = pd.Series(name_keys(final.cols["name"][:m]), dtype=object)
-    repeated = (keys.duplicated(keep=False) & (keys != "")).to_numpy()
-    seen: dict[str, int] = {}
-    for pos in np.flatnonzero(repeated).tolist():
-        key = str(keys.iat[pos])
-        if not ids[pos]:
-            continue
-        first = seen.setdefault(key, pos)
-        if first == pos or ids[first] == ids[pos]:
-            continue
+    ids = final.cols["id"][:m]
+    keys = np.asarray(name_keys(final.cols["name"][:m]), dtype=object)
+    keys[ids == ""] = ""
+    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
+    if not codes.size:
+        return
+    _, first_of = np.unique(codes, return_index=True)
+    firsts = first_of[codes]
+    later = np.flatnonzero(
+        (firsts != np.arange(m)) & (keys != "") & (ids[firsts] != ids)
+    )
+    names = final.cols["name"]
+    for pos in later[:MAX_SAME_NAME].tolist():
+        first = int(firsts[pos])
         file, row, column, _ = final.locate(pos, "name")
         first_file, first_row, _, _ = final.locate(first, "name")
         where = (
@@ -192,6 +283,21 @@ def same_names(final: Roster, issues: IssueLog) -> None:
                 column=column,
                 value=short(names[pos]),
                 person_id=str(ids[pos]),
+                severity="warning",
+                code="same_name",
+            )
+        )
+    more = int(later.size) - MAX_SAME_NAME
+    if more > 0:
+        issues.items.append(
+            Issue(
+                message=f"{more} more rows have the same name as an earlier row but "
+                f"a different e-mail / id (only the first {MAX_SAME_NAME} are "
+                "listed); all rows are kept",
+                fix="check for people who answered twice with two addresses; two "
+                "people may share a name",
+                file=final.label,
+                column=first_column(final.origin.get("name")),
                 severity="warning",
                 code="same_name",
             )

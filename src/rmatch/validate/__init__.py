@@ -290,13 +290,20 @@ def validate_people(
     c.issues.extend(issues)
     report = ValidationReport(n_rows=n)
     missing = [col for col in REQUIRED_COLUMNS if col not in frame.columns]
+    several = files is not None and len(set(files)) > 1
     for col in missing:
         c.add(
             None,
             col,
             f"required column {col!r} is missing",
             f"add a column named {col!r} or map a survey question onto it "
-            f"(columns found: {', '.join(map(str, frame.columns[:12]))})",
+            f"(columns found: {', '.join(map(str, frame.columns[:12]))})"
+            + (
+                "; or give each file's role: file_roles={'mentors.csv': 'mentor'} "
+                'or [mapping.files] "mentors.csv" = { role = "mentor" }'
+                if several and col == "role"
+                else ""
+            ),
             code="missing_column",
         )
     if n == 0:

@@ -30,7 +30,8 @@ def check_ids(c: Collector) -> None:
                 c.add(
                     int(position),
                     "id",
-                    f"duplicate id: the same id is on row {c.rows[first[pid]]}",
+                    "duplicate id: the same id is on "
+                    f"{_where(c, int(position), first[pid])}",
                     "keep one row per person or give each row its own id",
                     value=pid,
                     code="duplicate_id",
