@@ -52,8 +52,8 @@ class RunningTopK:
             z = np.zeros(0, np.int64)
             return z, z, np.zeros(0, np.float32), np.zeros((0, 0), np.float32)
         r, c, w, crit = (np.concatenate(x) for x in zip(*self.parts, strict=True))
-        keep_r, kth_r, _ = select_top_k(r, c, w, self.k, self.n_rows)
-        keep_c, kth_c, _ = select_top_k(c, r, w, self.k, self.n_cols)
+        keep_r, kth_r, _ = select_top_k(r, c, w, self.k, self.n_rows, self.tau_rows)
+        keep_c, kth_c, _ = select_top_k(c, r, w, self.k, self.n_cols, self.tau_cols)
         keep = keep_r | keep_c
         kept = (r[keep], c[keep], w[keep], crit[keep])
         self.parts = [kept]
@@ -216,8 +216,13 @@ class Collector:
         """Keep the exact top ``k`` per node among the pairs seen so far."""
         assert self.k is not None
         left, right, weight, crit = self.arrays()
-        keep_r, kth_r, _ = select_top_k(right, left, weight, self.k, self.n_right)
-        keep_l, kth_l, _ = select_top_k(left, right, weight, self.k, self.n_left)
+        # the last bounds are k-th best scores of a subset of these pairs
+        keep_r, kth_r, _ = select_top_k(
+            right, left, weight, self.k, self.n_right, self.tau_right
+        )
+        keep_l, kth_l, _ = select_top_k(
+            left, right, weight, self.k, self.n_left, self.tau_left
+        )
         keep = keep_r | keep_l
         self.parts = [(left[keep], right[keep], weight[keep], crit[keep])]
         self.size = int(keep.sum())
