@@ -79,6 +79,9 @@ def run_job(
     cache: dict[Any, Any] = {}
     outs = []
     running = RunningTopK(int(job.rows.size), int(job.cols.size), k) if k else None
+    # column bars learnt from earlier blocks of this job (bars only: unlike the
+    # running top k's own bounds, they are not k-th best scores of kept pairs)
+    bar_cols: np.ndarray | None = None
     for lo in range(0, int(job.rows.size), job.rows_per_block):
         rows = job.rows[lo : lo + job.rows_per_block]
         tl, tr = taus()
@@ -87,7 +90,12 @@ def run_job(
             hi = lo + rows.size
             t_rows = np.maximum(tl[rows], running.tau_rows[lo:hi])
             t_cols = np.maximum(tr[job.cols], running.tau_cols)
+            if bar_cols is not None:
+                np.maximum(t_cols, bar_cols, out=t_cols)
         out = sc.score_block(job.bucket, rows, job.cols, cache, t_rows, t_cols, k)
+        if out.bar_right is not None:
+            bar_cols = out.bar_right
+            out.bar_right = None
         if running is not None:
             running.add(
                 np.searchsorted(job.rows, out.left),

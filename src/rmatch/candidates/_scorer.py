@@ -34,31 +34,50 @@ def _survivors(
     tau_left: np.ndarray,
     tau_right: np.ndarray,
     k: int | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Allowed pairs of a block that can still be in a top ``k`` of one end.
 
     A pair is kept when it reaches the running bound of its row or of its column
-    (a lower bound on that person's ``k``-th best score). When that leaves many
-    pairs, the bounds are first raised to the row's and the column's ``k``-th best
-    score within the block (``np.partition``, no sort): a pair below both cannot
-    be in either top ``k``. Ties are all kept; the running top ``k`` breaks them.
+    (a lower bound on that person's ``k``-th best score). A row's ``k``-th best
+    among a sample of the block's columns is such a bound too (cheap, for rows
+    seen for the first time). When that still leaves many pairs, the bounds are
+    raised to the row's and the column's ``k``-th best score within the block
+    (``np.partition``, no sort): a pair below both cannot be in either top ``k``.
+    Ties are all kept; the running top ``k`` breaks them.
+
+    Returns the rows, columns and scores of the kept pairs, and the column bounds
+    used (at least ``tau_right``; still lower bounds on each column's ``k``-th
+    best over every pair, for the next blocks' bars).
     """
     m, n = total.shape
-    bar = np.minimum.outer(tau_left, tau_right)
-    keep = total >= bar
+    tl, tr = tau_left, tau_right
+    if k is not None and n >= 32 * k:
+        step = n // (16 * k)
+        sample = np.where(allowed[:, ::step], total[:, ::step], np.float32(-np.inf))
+        s = sample.shape[1]
+        tl = np.maximum(tl, np.partition(sample, s - k, axis=1)[:, s - k])
+    keep = total >= np.minimum.outer(tl, tr)
     keep &= allowed
-    if k is not None and np.count_nonzero(keep) > 2 * k * (m + n):
+    many = 2 * k * (m + n) if k is not None else 0
+    if k is not None and np.count_nonzero(keep) > many:
+        # columns first (blocks are short: cheap), then rows if still needed
         cand = np.where(allowed, total, np.float32(-np.inf))
-        tl, tr = tau_left, tau_right
-        if n > k:
-            tl = np.maximum(tl, np.partition(cand, n - k, axis=1)[:, n - k])
-        if m > k:
-            tr = np.maximum(tr, np.partition(cand, m - k, axis=0)[m - k])
-        keep = cand >= tl[:, None]
-        keep |= cand >= tr
-        keep &= allowed
+        for axis in (0, 1):
+            size = cand.shape[axis]
+            if size <= k:
+                continue
+            kth = np.partition(cand, size - k, axis=axis)
+            if axis == 0:
+                tr = np.maximum(tr, kth[size - k])
+            else:
+                tl = np.maximum(tl, kth[:, size - k])
+            keep = cand >= tl[:, None]
+            keep |= cand >= tr
+            keep &= allowed
+            if np.count_nonzero(keep) <= many:
+                break
     ri, ci = _nonzero(keep)
-    return ri, ci, total[ri, ci]
+    return ri, ci, total[ri, ci], tr
 
 
 def _nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -220,8 +239,9 @@ class Scorer:
                 row_counts[level] = np.count_nonzero(allowed, axis=1)
                 col_counts[level] = np.count_nonzero(allowed, axis=0)
         if tau_left is not None and tau_right is not None:
-            ri, ci, w = _survivors(total, allowed, tau_left, tau_right, k)
+            ri, ci, w, bar_right = _survivors(total, allowed, tau_left, tau_right, k)
         else:
+            bar_right = None
             ri, ci = _nonzero(allowed)
             w = total[ri, ci]
         crit = np.empty((ri.size, n_crit), dtype=np.float32)
@@ -244,6 +264,7 @@ class Scorer:
             row_counts,
             col_counts,
             scored,
+            bar_right,
         )
 
     def _owned(self, bd: BlockData, bucket: int) -> np.ndarray:

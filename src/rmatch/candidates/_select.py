@@ -68,9 +68,11 @@ def select_top_k(
     desc = desc_bits(sw).astype(np.int64)
     s = np.sort((sn.astype(np.int64) << 32) | desc)
     scount = np.bincount(sn, minlength=n)
+    big = np.flatnonzero(count >= k)
+    if lower is not None and np.any(scount[big] < k):  # not a bound: do without
+        return select_top_k(node, other, w, k, n)
     start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(scount, out=start[1:])
-    big = np.flatnonzero(count >= k)
     kth_desc = s[start[big] + k - 1] & 0xFFFFFFFF
     kth[big] = (np.uint32(0xFFFFFFFF) - kth_desc.astype(np.uint32)).view(np.float32)
     thr = kth[node]
