@@ -7,6 +7,8 @@ Usage::
     python benchmarks/run.py --employees 100000 --repeat 3 --json out.json
     python benchmarks/run.py --employees 100000 --shortlist 5   # + shortlists, k=5
     python benchmarks/run.py --ingest 100000              # read_survey vs read_csv
+    python benchmarks/run.py --employees 1000000 --default-install --no-baselines
+    python benchmarks/run.py --peer                       # the peer's rules, 3 rounds
 
     # stress: everyone signs up (300k mentees x 700k mentors) on a Dask LocalCluster
     python benchmarks/run.py --employees 1000000 --mentor-rate 0.7 --mentee-rate 0.3 \
@@ -18,6 +20,16 @@ certified and reported with the demo reverse-mentoring program
 (``rmatch/datasets/data/demo_program.toml``). Each run happens in a fresh
 subprocess, so the peak memory of one size does not leak into the next; with
 ``--repeat`` the table shows medians.
+
+``--default-install`` makes OR-Tools and highspy unimportable in the runs (what
+``pip install rmatch`` gives). Every run also times the *floor*: the float32 product
+``(mentors × 64) @ (64 × mentees)`` of every pair, in blocks, on the scorer's threads,
+right after the match in the same process; the table prints the stages as multiples
+of it (``score vs floor``), so runs on a busy machine stay comparable.
+
+``--peer [N]`` runs the peer ``mentor-match`` package's production rules on N
+mentors and N mentees drawn from its public sample, three rounds: rmatch's
+``plan_rounds`` next to a numpy + scipy script (``benchmarks/peer.py``).
 
 On the same instance (same seed) the baselines run in their own subprocess:
 
@@ -94,6 +106,54 @@ def _peak_mib() -> float:
     """Peak resident memory of this process in MiB (Linux reports KiB)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 2**20
+
+
+#: Width of the floor's float32 product (a few dozen small integer features).
+FLOOR_WIDTH = 64
+
+
+def _floor(n_left: int, n_right: int, repeat: int = 3) -> float:
+    """Seconds of the floor: every mentor × mentee score as one float32 product.
+
+    ``(n_left × FLOOR_WIDTH) @ (FLOOR_WIDTH × n_right)`` in row blocks of about
+    ``2**20`` cells into a reused buffer (the result of the whole product would not
+    fit in memory at 1M employees), on the same threads as the scorer; median of
+    ``repeat``. No scorer can read every pair's features faster than this.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rmatch.candidates import single_blas_thread
+
+    if n_left == 0 or n_right == 0:
+        return 0.0
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 3, (n_left, FLOOR_WIDTH)).astype(np.float32)
+    b = rng.integers(0, 3, (FLOOR_WIDTH, n_right)).astype(np.float32)
+    cols = min(n_right, 1 << 14)
+    rows = max(1, (1 << 20) // cols)
+    tiles = [(r, c) for r in range(0, n_left, rows) for c in range(0, n_right, cols)]
+    env = os.environ.get("RMATCH_THREADS")
+    threads = int(env) if env else max(1, min(2, os.cpu_count() or 1))
+
+    def work(part: list[tuple[int, int]]) -> None:
+        out = np.empty((rows, cols), dtype=np.float32)
+        for r, c in part:
+            x, y = a[r : r + rows], b[:, c : c + cols]
+            np.matmul(x, y, out=out[: x.shape[0], : y.shape[1]])
+
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        with ThreadPoolExecutor(threads, initializer=single_blas_thread) as pool:
+            list(pool.map(work, [tiles[i::threads] for i in range(threads)]))
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _hide_extras() -> None:
+    """The default install: OR-Tools and highspy unimportable in this process."""
+    for name in ("ortools", "highspy"):
+        sys.modules[name] = None  # type: ignore[assignment]
 
 
 def _program(n_pairs: int, args: argparse.Namespace | None = None) -> Any:
@@ -183,6 +243,7 @@ def run_pipeline(employees: int, args: argparse.Namespace) -> dict[str, Any]:
     t4 = time.perf_counter()
     shortlist = _shortlist(program, people, args.shortlist) if args.shortlist else None
     owner_report = _owner_report(result)
+    floor = _floor(n_left, n_right) if args.floor else None
     seconds = dict(result.seconds)
     stages = {
         "generate": t1 - t0,
@@ -224,6 +285,8 @@ def run_pipeline(employees: int, args: argparse.Namespace) -> dict[str, Any]:
         "records": len(records["pairs"]),
         "shortlist": shortlist,
         "owner_report": owner_report,
+        "floor_seconds": floor,
+        "default_install": args.default_install,
     }
 
 
@@ -311,6 +374,22 @@ def _choices(program: Any, people: Any, table: Any) -> dict[str, Any]:
             "first_choices": summary.choices.get("first_choices"),
         }
     return out
+
+
+def _print_floor(res: dict[str, Any]) -> None:
+    """The floor and the stages as multiples of it (same process, same run)."""
+    floor = res.get("floor_seconds")
+    if not floor:
+        return
+    st = res["stages"]
+    match = st["score"] + st["solve"] + st["certify"] + st["report"]
+    print(f"  {'floor (f32 product)':<22} {floor:9.3f} s   (mentors × mentees × 64)")
+    print(f"  {'score vs floor':<22} {st['score'] / floor:9.2f} ×")
+    print(f"  {'match vs floor':<22} {match / floor:9.2f} ×   (score to report)")
+    print(
+        f"  {'pipeline vs floor':<22} {res['seconds_pipeline'] / floor:9.2f} ×"
+        "   (read to report)"
+    )
 
 
 def _print_shortlist(res: dict[str, Any]) -> None:
@@ -605,6 +684,8 @@ def _subprocess(mode: str, employees: int, args: argparse.Namespace) -> dict[str
         "--workers",
         str(args.workers),
         *(["--processes"] if args.processes else []),
+        *(["--default-install"] if args.default_install else []),
+        *(["--no-floor"] if not args.floor else []),
         "--mentor-rate",
         str(args.mentor_rate),
         "--mentee-rate",
@@ -626,6 +707,8 @@ def _subprocess(mode: str, employees: int, args: argparse.Namespace) -> dict[str
         str(args.pulp_edges),
         "--sample",
         str(args.sample),
+        "--repeat",
+        str(args.repeat),
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -647,6 +730,8 @@ def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "seconds_cluster_start",
     ):
         out[key] = statistics.median(r[key] for r in runs)
+    if runs[0].get("floor_seconds") is not None:
+        out["floor_seconds"] = statistics.median(r["floor_seconds"] for r in runs)
     if any(r["worker_peak_mib"] for r in runs):  # the worst run, worker by worker
         out["worker_peak_mib"] = [
             max(peaks)
@@ -669,6 +754,8 @@ def print_table(res: dict[str, Any]) -> None:
     )
     if res.get("repeat", 1) > 1:
         head += f", median of {res['repeat']} runs"
+    if res.get("default_install"):
+        head += ", default install (no OR-Tools, no highspy)"
     if res.get("engine") == "dask":
         kind = "process" if res.get("worker_peak_mib") else "thread"
         head += f", Dask LocalCluster ({res.get('workers', '?')} {kind} workers)"
@@ -680,6 +767,7 @@ def print_table(res: dict[str, Any]) -> None:
         print(f"  {'start the cluster':<22} {res['seconds_cluster_start']:9.3f} s")
     print(f"  {'total':<22} {res['seconds_total']:9.3f} s")
     print(f"  {'peak memory':<22} {res['peak_mib']:9.0f} MiB")
+    _print_floor(res)
     if res.get("worker_peak_mib"):
         peaks = ", ".join(f"{p:.0f}" for p in res["worker_peak_mib"])
         print(f"  {'peak per worker':<22} {peaks} MiB")
@@ -759,7 +847,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--networkx-edges", type=int, default=60_000)
     parser.add_argument("--pulp-edges", type=int, default=60_000)
     parser.add_argument("--sample", type=int, default=200_000)
-    parser.add_argument("--worker", choices=("pipeline", "baselines"))
+    parser.add_argument(
+        "--default-install",
+        action="store_true",
+        help="run rmatch as `pip install rmatch` has it: OR-Tools and highspy "
+        "made unimportable in the runs",
+    )
+    parser.add_argument(
+        "--no-floor",
+        dest="floor",
+        action="store_false",
+        help="skip the floor (the float32 product of every pair's features)",
+    )
+    parser.add_argument(
+        "--peer",
+        type=int,
+        nargs="?",
+        const=1000,
+        metavar="N",
+        help="also run the peer mentor-match's production rules (3 rounds, N per "
+        "side, default 1000): rmatch.plan_rounds next to a numpy + scipy script "
+        "(benchmarks/peer.py)",
+    )
+    parser.add_argument("--worker", choices=("pipeline", "baselines", "peer"))
     parser.add_argument(
         "--ingest",
         type=int,
@@ -769,6 +879,8 @@ def main(argv: list[str] | None = None) -> int:
         "unless --employees is given too",
     )
     args = parser.parse_args(argv)
+    if args.worker and args.default_install:
+        _hide_extras()
     if args.ingest:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from ingest import print_ingest, run_ingest
@@ -783,11 +895,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         if args.worker == "pipeline":
             out = run_pipeline(sizes[0], args)
+        elif args.worker == "peer":
+            from peer import run_peer
+
+            out = run_peer(sizes[0], repeat=max(3, args.repeat), seed=args.seed)
         else:
             out = run_baselines(sizes[0], args)
         print(json.dumps(out))
         return 0
     results = []
+    if args.peer:
+        from peer import print_peer
+
+        peer_result = _subprocess("peer", args.peer, args)
+        print_peer(peer_result)
+        if args.employees is None:
+            sizes = []
+        results.append({"peer": peer_result})
     for n in sizes:
         runs = [_subprocess("pipeline", n, args) for _ in range(max(1, args.repeat))]
         res = _median_run(runs)

@@ -136,6 +136,9 @@ class BlockOutput:
     row_counts: np.ndarray
     col_counts: np.ndarray
     scored: int
+    #: Lower bounds on each column's ``k``-th best score over every pair (for the
+    #: bars of the job's next blocks), when the block computed them.
+    bar_right: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,8 @@ class RunningTopK:
             z = np.zeros(0, np.int64)
             return z, z, np.zeros(0, np.float32), np.zeros((0, 0), np.float32)
         r, c, w, crit = (np.concatenate(x) for x in zip(*self.parts, strict=True))
-        keep_r, kth_r, _ = select_top_k(r, c, w, self.k, self.n_rows)
-        keep_c, kth_c, _ = select_top_k(c, r, w, self.k, self.n_cols)
+        keep_r, kth_r, _ = select_top_k(r, c, w, self.k, self.n_rows, self.tau_rows)
+        keep_c, kth_c, _ = select_top_k(c, r, w, self.k, self.n_cols, self.tau_cols)
         keep = keep_r | keep_c
         kept = (r[keep], c[keep], w[keep], crit[keep])
         self.parts = [kept]
@@ -79,6 +79,9 @@ def run_job(
     cache: dict[Any, Any] = {}
     outs = []
     running = RunningTopK(int(job.rows.size), int(job.cols.size), k) if k else None
+    # column bars learnt from earlier blocks of this job (bars only: unlike the
+    # running top k's own bounds, they are not k-th best scores of kept pairs)
+    bar_cols: np.ndarray | None = None
     for lo in range(0, int(job.rows.size), job.rows_per_block):
         rows = job.rows[lo : lo + job.rows_per_block]
         tl, tr = taus()
@@ -87,7 +90,12 @@ def run_job(
             hi = lo + rows.size
             t_rows = np.maximum(tl[rows], running.tau_rows[lo:hi])
             t_cols = np.maximum(tr[job.cols], running.tau_cols)
+            if bar_cols is not None:
+                np.maximum(t_cols, bar_cols, out=t_cols)
         out = sc.score_block(job.bucket, rows, job.cols, cache, t_rows, t_cols, k)
+        if out.bar_right is not None:
+            bar_cols = out.bar_right
+            out.bar_right = None
         if running is not None:
             running.add(
                 np.searchsorted(job.rows, out.left),
@@ -216,8 +224,13 @@ class Collector:
         """Keep the exact top ``k`` per node among the pairs seen so far."""
         assert self.k is not None
         left, right, weight, crit = self.arrays()
-        keep_r, kth_r, _ = select_top_k(right, left, weight, self.k, self.n_right)
-        keep_l, kth_l, _ = select_top_k(left, right, weight, self.k, self.n_left)
+        # the last bounds are k-th best scores of a subset of these pairs
+        keep_r, kth_r, _ = select_top_k(
+            right, left, weight, self.k, self.n_right, self.tau_right
+        )
+        keep_l, kth_l, _ = select_top_k(
+            left, right, weight, self.k, self.n_left, self.tau_left
+        )
         keep = keep_r | keep_l
         self.parts = [(left[keep], right[keep], weight[keep], crit[keep])]
         self.size = int(keep.sum())

@@ -17,7 +17,6 @@ from rmatch.candidates._blocks import (
     Job,
     split_job,
 )
-from rmatch.candidates._select import select_top_k
 from rmatch.people import People
 from rmatch.rules import Rule, RulePlan
 from rmatch.scoring import (
@@ -27,6 +26,59 @@ from rmatch.scoring import (
     ScoringContext,
     presence_outer,
 )
+
+
+def _survivors(
+    total: np.ndarray,
+    allowed: np.ndarray,
+    tau_left: np.ndarray,
+    tau_right: np.ndarray,
+    k: int | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Allowed pairs of a block that can still be in a top ``k`` of one end.
+
+    A pair is kept when it reaches the running bound of its row or of its column
+    (a lower bound on that person's ``k``-th best score). A row's ``k``-th best
+    among a sample of the block's columns is such a bound too (cheap, for rows
+    seen for the first time). When that still leaves many pairs, the bounds are
+    raised to the row's and the column's ``k``-th best score within the block
+    (``np.partition``, no sort): a pair below both cannot be in either top ``k``.
+    Ties are all kept; the running top ``k`` breaks them.
+
+    Returns the rows, columns and scores of the kept pairs, and the column bounds
+    used (at least ``tau_right``; still lower bounds on each column's ``k``-th
+    best over every pair, for the next blocks' bars).
+    """
+    m, n = total.shape
+    tl, tr = tau_left, tau_right
+    if k is not None and n >= 32 * k:
+        step = n // (16 * k)
+        sample = np.where(allowed[:, ::step], total[:, ::step], np.float32(-np.inf))
+        s = sample.shape[1]
+        tl = np.maximum(tl, np.partition(sample, s - k, axis=1)[:, s - k])
+    keep = total >= np.minimum.outer(tl, tr)
+    keep &= allowed
+    many = 2 * k * (m + n) if k is not None else 0
+    if k is not None and np.count_nonzero(keep) > many:
+        # columns first (blocks are short: cheap), then rows if still needed
+        cand = np.where(allowed, total, np.float32(-np.inf))
+        for axis in (0, 1):
+            size = cand.shape[axis]
+            if size <= k:
+                continue
+            if axis == 0:  # along contiguous rows of the transpose: ~1.7x faster
+                kth = np.partition(np.ascontiguousarray(cand.T), size - k, axis=1)
+                tr = np.maximum(tr, kth[:, size - k])
+            else:
+                kth = np.partition(cand, size - k, axis=1)
+                tl = np.maximum(tl, kth[:, size - k])
+            keep = cand >= tl[:, None]
+            keep |= cand >= tr
+            keep &= allowed
+            if np.count_nonzero(keep) <= many:
+                break
+    ri, ci = _nonzero(keep)
+    return ri, ci, total[ri, ci], tr
 
 
 def _nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -188,31 +240,9 @@ class Scorer:
                 row_counts[level] = np.count_nonzero(allowed, axis=1)
                 col_counts[level] = np.count_nonzero(allowed, axis=0)
         if tau_left is not None and tau_right is not None:
-            tl, tr = tau_left, tau_right
-            if k is not None and n >= 32 * k:
-                # a row's k-th best among a sample of columns is a lower bound on
-                # its k-th best overall: a cheap bar for rows seen for the first time
-                step = n // (16 * k)
-                sample = np.where(allowed[:, ::step], total[:, ::step], -np.inf)
-                kth = -np.partition(-sample, k - 1, axis=1)[:, k - 1]
-                tl = np.maximum(tl, kth.astype(np.float32))
-            bar = np.minimum.outer(tl, tr)
-            keep = total >= bar
-            keep &= allowed
-            ri, ci = _nonzero(keep)
-            w = total[ri, ci]
-            if k is not None and ri.size > 2 * k * (m + n):
-                # a pair can only make a person's top k if it beats their running
-                # bound and is in their top k within this block
-                by_row = np.flatnonzero(w >= tl[ri])
-                by_col = np.flatnonzero(w >= tr[ci])
-                sel = np.zeros(ri.size, dtype=bool)
-                top, _, _ = select_top_k(ri[by_row], ci[by_row], w[by_row], k, m)
-                sel[by_row[top]] = True
-                top, _, _ = select_top_k(ci[by_col], ri[by_col], w[by_col], k, n)
-                sel[by_col[top]] = True
-                ri, ci, w = ri[sel], ci[sel], w[sel]
+            ri, ci, w, bar_right = _survivors(total, allowed, tau_left, tau_right, k)
         else:
+            bar_right = None
             ri, ci = _nonzero(allowed)
             w = total[ri, ci]
         crit = np.empty((ri.size, n_crit), dtype=np.float32)
@@ -235,6 +265,7 @@ class Scorer:
             row_counts,
             col_counts,
             scored,
+            bar_right,
         )
 
     def _owned(self, bd: BlockData, bucket: int) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Exact top ``k`` per person from scored pairs (one integer sort)."""
+"""Exact top ``k`` per person from scored pairs (one integer sort of the few
+entries that can still be in it)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,28 @@ def desc_bits(w: np.ndarray) -> np.ndarray:
 
 
 def select_top_k(
-    node: np.ndarray, other: np.ndarray, w: np.ndarray, k: int, n: int
+    node: np.ndarray,
+    other: np.ndarray,
+    w: np.ndarray,
+    k: int,
+    n: int,
+    lower: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact top ``k`` per node (best score first, then smallest ``other``).
+
+    Parameters
+    ----------
+    node, other : numpy.ndarray
+        Integer node of each entry (``0 <= node < n``) and its partner.
+    w : numpy.ndarray
+        Non-negative ``float32`` score of each entry.
+    k, n : int
+        Entries kept per node; number of nodes.
+    lower : numpy.ndarray, optional
+        ``float32`` per node, at most its ``k``-th best score whenever it has
+        ``k`` entries or more (e.g. the ``kth`` of an earlier call on a subset of
+        these entries). Entries below it are dropped before sorting; the result is
+        the same.
 
     Returns
     -------
@@ -30,18 +50,31 @@ def select_top_k(
     kth = np.full(n, -np.inf, dtype=np.float32)
     if node.size == 0:
         return np.zeros(0, dtype=bool), kth, count
-    desc = desc_bits(w).astype(np.int64)
-    key = (node.astype(np.int64) << 32) | desc
-    s = np.sort(key)
-    start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(count, out=start[1:])
-    big = np.flatnonzero(count >= k)
-    kth_desc = s[start[big] + k - 1] & 0xFFFFFFFF
-    kth[big] = (np.uint32(0xFFFFFFFF) - kth_desc.astype(np.uint32)).view(np.float32)
     over = count > k
     if not over.any():
+        big = np.flatnonzero(count == k)
+        if big.size:  # the k-th best is the smallest score of a full node
+            low = np.full(n, np.inf, dtype=np.float32)
+            np.minimum.at(low, node, np.asarray(w, dtype=np.float32))
+            kth[big] = low[big]
         return np.ones(node.size, dtype=bool), kth, count
+    # only entries of full nodes at or above their lower bound can be in a top k
     node_over = over[node]
+    sel = count[node] >= k
+    if lower is not None:
+        sel &= w >= lower[node]
+    idx = np.flatnonzero(sel)
+    sn, sw = node[idx], w[idx]
+    desc = desc_bits(sw).astype(np.int64)
+    s = np.sort((sn.astype(np.int64) << 32) | desc)
+    scount = np.bincount(sn, minlength=n)
+    big = np.flatnonzero(count >= k)
+    if lower is not None and np.any(scount[big] < k):  # not a bound: do without
+        return select_top_k(node, other, w, k, n)
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(scount, out=start[1:])
+    kth_desc = s[start[big] + k - 1] & 0xFFFFFFFF
+    kth[big] = (np.uint32(0xFFFFFFFF) - kth_desc.astype(np.uint32)).view(np.float32)
     thr = kth[node]
     keep = ~node_over | (w > thr)
     tie = np.flatnonzero(node_over & (w == thr))

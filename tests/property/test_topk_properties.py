@@ -1,0 +1,107 @@
+"""The top-k selection equals its sort-based definition, ties broken by id."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rmatch.candidates import select_top_k
+from rmatch.candidates._scorer import _survivors
+
+#: Few distinct scores: ties everywhere, as with small integer features.
+LEVELS = np.array([0.0, 0.125, 0.25, 1 / 3, 0.5, 2 / 3, 0.75, 1.0], dtype=np.float32)
+
+
+def _reference(
+    node: np.ndarray, other: np.ndarray, w: np.ndarray, k: int, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sort every entry by (node, best score, smallest other); keep the first k."""
+    order = np.lexsort((other, -w.astype(np.float64), node))
+    keep = np.zeros(node.size, dtype=bool)
+    kth = np.full(n, -np.inf, dtype=np.float32)
+    seen: dict[int, int] = {}
+    for e in order.tolist():
+        v = int(node[e])
+        seen[v] = seen.get(v, 0) + 1
+        if seen[v] <= k:
+            keep[e] = True
+            if seen[v] == k:
+                kth[v] = w[e]
+    return keep, kth
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    n = draw(st.integers(1, 12))
+    n_other = draw(st.integers(1, 40))
+    size = draw(st.integers(0, 150))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    # distinct (node, other) pairs, in a random order
+    flat = rng.permutation(n * n_other)[: min(size, n * n_other)]
+    node, other = np.divmod(flat, n_other)
+    w = LEVELS[rng.integers(0, LEVELS.size, node.size)]
+    if draw(st.booleans()):  # also arbitrary float32 scores
+        w = rng.random(node.size).astype(np.float32)
+    return node.astype(np.int64), other.astype(np.int64), w, np.int64(n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=entries(), k=st.integers(1, 6), seed=st.integers(0, 2**32 - 1))
+def test_select_top_k_equals_the_sort(
+    data: tuple[np.ndarray, ...], k: int, seed: int
+) -> None:
+    node, other, w, n_arr = data
+    n = int(n_arr)
+    keep, kth, count = select_top_k(node, other, w, k, n)
+    want_keep, want_kth = _reference(node, other, w, k, n)
+    assert np.array_equal(keep, want_keep)
+    assert np.array_equal(kth, want_kth)
+    assert np.array_equal(count, np.bincount(node, minlength=n))
+    # a lower bound from any subset of the entries (an earlier compaction) changes
+    # nothing
+    rng = np.random.default_rng(seed)
+    sub = rng.random(node.size) < rng.random()
+    _, lower = _reference(node[sub], other[sub], w[sub], k, n)
+    keep2, kth2, count2 = select_top_k(node, other, w, k, n, lower)
+    assert np.array_equal(keep2, want_keep)
+    assert np.array_equal(kth2, want_kth)
+    assert np.array_equal(count2, count)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    m=st.integers(1, 30),
+    n=st.integers(1, 90),
+    k=st.integers(1, 4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_block_survivors_keep_every_top_k_pair(
+    m: int, n: int, k: int, seed: int
+) -> None:
+    """A block hands over every pair in the top k of its row or its column."""
+    rng = np.random.default_rng(seed)
+    total = LEVELS[rng.integers(0, LEVELS.size, (m, n))]
+    allowed = rng.random((m, n)) < rng.uniform(0.2, 1.0)
+    ri, ci = np.nonzero(allowed)
+    w = total[ri, ci]
+    top_r, kth_r = _reference(ri, ci, w, k, m)
+    top_c, kth_c = _reference(ci, ri, w, k, n)
+    # running bounds: at most the k-th best (they come from a subset), or -inf
+    tau_l = np.where(rng.random(m) < 0.5, kth_r, -np.inf).astype(np.float32)
+    tau_r = np.where(rng.random(n) < 0.5, kth_c, -np.inf).astype(np.float32)
+    tau_l = np.where(rng.random(m) < 0.3, tau_l - np.float32(0.25), tau_l)
+    got_r, got_c, got_w, bar = _survivors(total, allowed, tau_l, tau_r, k)
+    got = set(zip(got_r.tolist(), got_c.tolist(), strict=True))
+    need = {
+        (int(a), int(b)) for a, b, t in zip(ri, ci, top_r | top_c, strict=True) if t
+    }
+    assert need <= got
+    assert all(allowed[a, b] for a, b in got)
+    assert np.array_equal(got_w, total[got_r, got_c])
+    # and nothing that beats neither running bound
+    assert np.all((got_w >= tau_l[got_r]) | (got_w >= tau_r[got_c]))
+    # the column bars handed to the next blocks stay lower bounds of the k-th best
+    assert np.all(bar >= tau_r)
+    assert np.all((bar <= kth_c) | (bar == tau_r))
