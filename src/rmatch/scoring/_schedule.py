@@ -7,10 +7,11 @@ from typing import Any
 import numpy as np
 
 from rmatch.errors import ConfigError
-from rmatch.parsing import slots_to_text
+from rmatch.parsing import SLOTS_PER_WEEK, slots_to_text
 from rmatch.people import People
 from rmatch.scoring._block import Block
 from rmatch.scoring._criterion import Criterion, criterion_label
+from rmatch.scoring._details import pair_positions
 from rmatch.scoring._kernel import (
     BlockView,
     Kernel,
@@ -84,6 +85,38 @@ class Schedule(Criterion):
         if not both.any():
             return "no shared free time"
         return f"both free (UTC): {slots_to_text(both)}"
+
+    def details(
+        self, people: People, mentors: np.ndarray, mentees: np.ndarray
+    ) -> list[str]:
+        """`detail()` of many pairs at once (one text per distinct shared week)."""
+        left, right = pair_positions(mentors, mentees)
+        if type(self).detail is not Schedule.detail:
+            return super().details(people, left, right)
+        known = people.has_availability[left] & people.has_availability[right]
+        out = [""] * left.size
+        pick = np.flatnonzero(known)
+        if pick.size == 0:
+            return out
+        if people.availability is None:
+            texts = ["no shared free time"] * pick.size
+        else:
+            packed = people.availability[left[pick]] & people.availability[right[pick]]
+            weeks, inverse = np.unique(packed, axis=0, return_inverse=True)
+            bits = np.unpackbits(weeks, axis=1)[:, :SLOTS_PER_WEEK].astype(bool)
+            words = np.array(
+                [
+                    f"both free (UTC): {slots_to_text(week)}"
+                    if week.any()
+                    else "no shared free time"
+                    for week in bits
+                ],
+                dtype=object,
+            )
+            texts = words[inverse.ravel()].tolist()
+        for i, text in zip(pick.tolist(), texts, strict=True):
+            out[i] = text
+        return out
 
 
 class ScheduleKernel(Kernel):
