@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch
+from rmatch.parsing import SLOTS_PER_WEEK, slots_to_text, slots_to_texts
 from rmatch.scoring import Criterion, SetSimilarity, criterion_label
 from rmatch.shortlist import shortlist
 
@@ -139,3 +140,18 @@ def test_shortlist_reasons_equal_the_pair_by_pair_reasons(records, side) -> None
         for m, e in zip(mentors.tolist(), mentees.tolist(), strict=True)
     ]
     assert table["reason"].tolist() == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 671), st.integers(1, 200)), max_size=6),
+        max_size=8,
+    )
+)
+def test_slots_to_texts_equal_slots_to_text_mask_by_mask(runs) -> None:
+    masks = np.zeros((len(runs), SLOTS_PER_WEEK), dtype=bool)
+    for row, items in zip(masks, runs, strict=True):
+        for start, length in items:
+            row[start : start + length] = True  # runs across midnight, to the end
+    assert slots_to_texts(masks) == [slots_to_text(m) for m in masks]

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from rmatch.errors import ConfigError
-from rmatch.parsing import SLOTS_PER_WEEK, slots_to_text
+from rmatch.parsing import SLOTS_PER_WEEK, slots_to_text, slots_to_texts
 from rmatch.people import People
 from rmatch.scoring._block import Block
 from rmatch.scoring._criterion import Criterion, criterion_label
@@ -101,19 +101,31 @@ class Schedule(Criterion):
         if people.availability is None:
             texts = ["no shared free time"] * pick.size
         else:
-            packed = people.availability[left[pick]] & people.availability[right[pick]]
-            weeks, inverse = np.unique(packed, axis=0, return_inverse=True)
+            packed = np.ascontiguousarray(
+                people.availability[left[pick]] & people.availability[right[pick]]
+            )
+            # one text per distinct shared week (rows as bytes: a dict, no sort)
+            width = packed.shape[1]
+            raw = packed.tobytes()
+            first: dict[bytes, int] = {}
+            inverse = np.fromiter(
+                (
+                    first.setdefault(raw[i * width : (i + 1) * width], len(first))
+                    for i in range(pick.size)
+                ),
+                dtype=np.int64,
+                count=pick.size,
+            )
+            weeks = np.frombuffer(b"".join(first), dtype=np.uint8).reshape(-1, width)
             bits = np.unpackbits(weeks, axis=1)[:, :SLOTS_PER_WEEK].astype(bool)
             words = np.array(
                 [
-                    f"both free (UTC): {slots_to_text(week)}"
-                    if week.any()
-                    else "no shared free time"
-                    for week in bits
+                    f"both free (UTC): {text}" if text else "no shared free time"
+                    for text in slots_to_texts(bits)
                 ],
                 dtype=object,
             )
-            texts = words[inverse.ravel()].tolist()
+            texts = words[inverse].tolist()
         for i, text in zip(pick.tolist(), texts, strict=True):
             out[i] = text
         return out
