@@ -17,9 +17,10 @@ class Criterion:
     """Base class of a scoring criterion.
 
     Subclasses set ``name`` and implement `score()`; they may override
-    `describe()` (shown by ``Matching.explain``), `params()` (stored by
-    ``Program.to_dict``) and `kernel()` (a vectorized block kernel for the
-    candidate builder).
+    `describe()` (shown by ``Matching.explain``), `detail()` (what lies behind
+    a pair's score) and `details()` (the same for many pairs at once),
+    `params()` (stored by ``Program.to_dict``) and `kernel()` (a vectorized
+    block kernel for the candidate builder).
 
     Parameters
     ----------
