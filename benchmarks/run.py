@@ -737,6 +737,12 @@ def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
             max(peaks)
             for peaks in zip(*(r["worker_peak_mib"] for r in runs), strict=True)
         ]
+    for part in ("owner_report", "shortlist"):  # timings: medians too
+        if all(r.get(part) for r in runs):
+            out[part] = dict(runs[-1][part])
+            for key, value in runs[-1][part].items():
+                if key.startswith(("seconds", "ratio")) and value is not None:
+                    out[part][key] = statistics.median(r[part][key] for r in runs)
     out["repeat"] = len(runs)
     out["seconds_total_runs"] = [r["seconds_total"] for r in runs]
     return out

@@ -88,8 +88,9 @@ def check_criterion(criterion: Criterion, people: People | None = None) -> None:
 
     Checks: it validates its parameters, returns a float array of shape
     ``(n_mentors, n_mentees)`` with values in ``[0, 1]`` or NaN, gives the same result
-    twice and block by block as for the whole matrix, does not mutate its input, and
-    ``describe`` returns text for a value and for NaN.
+    twice and block by block as for the whole matrix, does not mutate its input,
+    ``describe`` returns text for a value and for NaN, and ``details`` gives what
+    ``detail`` gives pair by pair.
 
     Parameters
     ----------
@@ -143,6 +144,30 @@ def check_criterion(criterion: Criterion, people: People | None = None) -> None:
     for value in (0.5, float("nan")):
         if not isinstance(criterion.describe(value), str):
             raise AssertionError(f"{name}.describe({value}) must return a str")
+    _check_details(criterion, people, mentors, mentees, name)
+
+
+def _check_details(
+    criterion: Criterion,
+    people: People,
+    mentors: np.ndarray,
+    mentees: np.ndarray,
+    name: str,
+) -> None:
+    """``details()`` of a few pairs is ``detail()`` of each, in order."""
+    left = np.repeat(mentors[:6], min(mentees.size, 6))
+    right = np.tile(mentees[:6], min(mentors.size, 6))
+    batch = criterion.details(people, left, right)
+    one_by_one = [
+        criterion.detail(people, m, e)
+        for m, e in zip(left.tolist(), right.tolist(), strict=True)
+    ]
+    if list(batch) != one_by_one:
+        raise AssertionError(
+            f"{name}.details() differs from detail() pair by pair (first pair: "
+            f"{batch[:1]!r} against {one_by_one[:1]!r}); details() must return "
+            "exactly what detail() returns for each pair"
+        )
 
 
 def _label(rule: Rule) -> str:

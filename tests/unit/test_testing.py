@@ -79,9 +79,19 @@ class _Mutating(rmatch.Criterion):
         return np.zeros(block.shape)
 
 
+class _DetailsDiffer(rmatch.Interests):
+    """A batch that forgets the details (``detail`` itself is the built-in one)."""
+
+    def details(
+        self, people: rmatch.People, mentors: np.ndarray, mentees: np.ndarray
+    ) -> list[str]:
+        return [""] * len(mentors)
+
+
 @pytest.mark.parametrize(
     ("criterion", "message"),
     [
+        (_DetailsDiffer(), "details\\(\\) differs from detail\\(\\)"),
         (_WrongShape(), "shape"),
         (_OutOfRange(), "must be in \\[0, 1\\]"),
         (_BlockDependent(), "blocks"),

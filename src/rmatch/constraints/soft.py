@@ -15,6 +15,9 @@ from rmatch.scoring import Block, Criterion
 
 __all__ = ["Soft"]
 
+#: Pairs per block when `Soft.details` asks the rule (a block is at most its square).
+_CHUNK = 256
+
 
 class Soft(Criterion):
     """A hard rule declared soft: a bonus for pairs that satisfy it.
@@ -84,6 +87,27 @@ class Soft(Criterion):
         if allows(self.rule, pair_block(people, mentor, mentee)):
             return ""
         return self.rule.why_forbidden(people, mentor, mentee)
+
+    def details(
+        self, people: People, mentors: np.ndarray, mentees: np.ndarray
+    ) -> list[str]:
+        """`detail()` of many pairs at once (the rule asked on small blocks)."""
+        left = np.asarray(mentors, dtype=np.int64).ravel()
+        right = np.asarray(mentees, dtype=np.int64).ravel()
+        if type(self).detail is not Soft.detail or left.shape != right.shape:
+            return super().details(people, left, right)
+        allowed = np.ones(left.size, dtype=bool)
+        for start in range(0, left.size, _CHUNK):
+            a = left[start : start + _CHUNK]
+            b = right[start : start + _CHUNK]
+            rows, at_row = np.unique(a, return_inverse=True)
+            cols, at_col = np.unique(b, return_inverse=True)
+            grid = np.asarray(self.rule.allowed(Block(people, rows, cols)), dtype=bool)
+            allowed[start : start + a.size] = grid[at_row.ravel(), at_col.ravel()]
+        out = [""] * left.size
+        for i in np.flatnonzero(~allowed).tolist():
+            out[i] = self.rule.why_forbidden(people, int(left[i]), int(right[i]))
+        return out
 
     def params(self) -> dict[str, Any]:
         """Parameters of the rule plus the weight."""

@@ -28,7 +28,12 @@ from rmatch.parsing._grid import parse_period_grid
 from rmatch.parsing._keys import email_keys, name_keys
 from rmatch.parsing._numbers import parse_float, parse_int, parse_likert
 from rmatch.parsing._sets import SkillsParser, parse_set, parse_skills
-from rmatch.parsing._slots import AvailabilityMasks, slots_to_text, to_utc_slots
+from rmatch.parsing._slots import (
+    AvailabilityMasks,
+    slots_to_text,
+    slots_to_texts,
+    to_utc_slots,
+)
 from rmatch.parsing._text import (
     ParseError,
     is_missing,
@@ -79,5 +84,6 @@ __all__ = [
     "parse_timezone",
     "parse_yes_no",
     "slots_to_text",
+    "slots_to_texts",
     "to_utc_slots",
 ]

@@ -169,6 +169,71 @@ def slots_to_text(slots: npt.ArrayLike) -> str:
     return "; ".join(items)
 
 
+def slots_to_texts(masks: npt.ArrayLike) -> list[str]:
+    """Write many slot masks as availability text at once.
+
+    Same text as [`slots_to_text()`][rmatch.parsing.slots_to_text] mask by mask,
+    with the runs of all masks found in one pass and each item written once.
+
+    Parameters
+    ----------
+    masks : array-like of bool, shape (n, 672)
+        One UTC slot mask per row.
+
+    Returns
+    -------
+    list of str
+        One text per row (``""`` for an empty mask).
+
+    Raises
+    ------
+    ParseError
+        Wrong shape.
+
+    Examples
+    --------
+    >>> from rmatch.parsing import parse_availability
+    >>> week = to_utc_slots(parse_availability("Mon 22:00-01:00"), "UTC")
+    >>> slots_to_texts([week, np.zeros(672, dtype=bool)])
+    ['Mon 22:00-24:00; Tue 00:00-01:00', '']
+    """
+    try:
+        grid = np.asarray(masks, dtype=bool)
+    except (TypeError, ValueError) as exc:
+        raise ParseError(
+            "masks must be a boolean array", "pass one mask of 672 slots per row"
+        ) from exc
+    if grid.ndim != 2 or grid.shape[1] != SLOTS_PER_WEEK:
+        raise ParseError(
+            f"masks have shape {grid.shape}, expected (n, {SLOTS_PER_WEEK})",
+            "pass one mask of 672 slots per row",
+        )
+    n = grid.shape[0]
+    days = grid.reshape(n * 7, _SLOTS_PER_DAY)  # items never cross midnight
+    padded = np.zeros((n * 7, _SLOTS_PER_DAY + 2), dtype=np.int8)
+    padded[:, 1:-1] = days
+    row, at = np.nonzero(np.diff(padded, axis=1))
+    # edges come in (start, end) couples, in order of row (mask, day) and slot
+    row, start, end = row[0::2], at[0::2], at[1::2]
+    mask_of, day = np.divmod(row, 7)
+    keys = (day * (_SLOTS_PER_DAY + 1) + start) * (_SLOTS_PER_DAY + 1) + end
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    words = []
+    for key in distinct.tolist():
+        rest, e = divmod(key, _SLOTS_PER_DAY + 1)
+        d, s = divmod(rest, _SLOTS_PER_DAY + 1)
+        words.append(f"{_DAY_TITLES[d]} {_hhmm(s)}-{_hhmm(e)}")
+    items = np.array(words, dtype=object)[inverse.ravel()].tolist()
+    out = [""] * n
+    bounds = np.flatnonzero(np.diff(mask_of)) + 1
+    starts = np.concatenate(([0], bounds)).astype(np.int64).tolist()
+    ends = np.concatenate((bounds, [mask_of.size])).astype(np.int64).tolist()
+    if mask_of.size:
+        for m, a, b in zip(mask_of[starts].tolist(), starts, ends, strict=True):
+            out[m] = "; ".join(items[a:b])
+    return out
+
+
 def _hhmm(slot_of_day: int) -> str:
     minutes = slot_of_day * SLOT_MINUTES
     return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -242,10 +242,18 @@ def explain_person(
                 rules[title] = rules.get(title, 0) + int(count)
         n_candidates += mine.size
         order = mine[np.lexsort((mine, -g.weight[mine]))]
-        for e in order[chosen[order]]:
-            partner = int(
-                cs.mentees[g.right[e]] if side == "mentor" else cs.mentors[g.left[e]]
-            )
+        picked = order[chosen[order]]
+        partners = np.asarray(
+            cs.mentees[g.right[picked]]
+            if side == "mentor"
+            else cs.mentors[g.left[picked]],
+            dtype=np.int64,
+        )
+        me = np.full(picked.size, p, dtype=np.int64)
+        mentor_of, mentee_of = (me, partners) if side == "mentor" else (partners, me)
+        details = [crit.details(people, mentor_of, mentee_of) for crit in criteria]
+        for i, e in enumerate(picked):
+            partner = int(partners[i])
             # tie-aware: 1 + the candidates scoring strictly more; ties counted
             above = g.weight[mine] > g.weight[e] + _TIE
             rank = int(np.count_nonzero(above)) + 1
@@ -257,8 +265,6 @@ def explain_person(
             crit_rows = []
             for c, crit in enumerate(criteria):
                 v = float(values[c])
-                mentor_pos = p if side == "mentor" else partner
-                mentee_pos = partner if side == "mentor" else p
                 crit_rows.append(
                     {
                         "criterion": criterion_label(crit),
@@ -268,7 +274,7 @@ def explain_person(
                         if np.isnan(v) or den == 0
                         else float(crit.weight * v / den),
                         "text": crit.describe(v),
-                        "detail": crit.detail(people, mentor_pos, mentee_pos),
+                        "detail": details[c][i],
                     }
                 )
             better = None

@@ -105,19 +105,26 @@ def pair_explanations(matching: Matching) -> list[str]:
         if labels
         else np.zeros((len(pairs), 0))
     )
-    out = []
-    for i, (m, e) in enumerate(zip(mentors.tolist(), mentees.tolist(), strict=True)):
-        lines = []
-        for c, crit in enumerate(criteria):
-            v = float(values[i, c])
-            shown = "n/a" if np.isnan(v) else f"{v:.2f}"
-            detail = crit.detail(people, m, e)
-            lines.append(
-                f"{labels[c]} {shown} (weight {crit.weight:g}): {crit.describe(v)}"
-                + (f" — {detail}" if detail else "")
-            )
-        out.append("\n".join(lines))
-    return out
+    columns = []
+    for c, crit in enumerate(criteria):
+        weight = f" (weight {crit.weight:g}): "
+        said: dict[float | None, str] = {}  # describe() once per distinct value
+        texts = []
+        for v, detail in zip(
+            values[:, c].tolist(),
+            crit.details(people, mentors, mentees),
+            strict=True,
+        ):
+            key = None if v != v else v  # NaN
+            text = said.get(key)
+            if text is None:
+                shown = "n/a" if key is None else f"{v:.2f}"
+                text = said[key] = f"{labels[c]} {shown}{weight}{crit.describe(v)}"
+            texts.append(f"{text} — {detail}" if detail else text)
+        columns.append(texts)
+    if not columns:
+        return [""] * len(pairs)
+    return ["\n".join(row) for row in zip(*columns, strict=True)]
 
 
 def _reverse(matching: Matching) -> bool:

@@ -10,6 +10,7 @@ import numpy as np
 from rmatch.errors import ConfigError
 from rmatch.people import People
 from rmatch.scoring._block import Block
+from rmatch.scoring._details import pair_positions
 from rmatch.scoring._kernel import Kernel, ScoringContext
 
 
@@ -17,9 +18,10 @@ class Criterion:
     """Base class of a scoring criterion.
 
     Subclasses set ``name`` and implement `score()`; they may override
-    `describe()` (shown by ``Matching.explain``), `params()` (stored by
-    ``Program.to_dict``) and `kernel()` (a vectorized block kernel for the
-    candidate builder).
+    `describe()` (shown by ``Matching.explain``), `detail()` (what lies behind
+    a pair's score) and `details()` (the same for many pairs at once),
+    `params()` (stored by ``Program.to_dict``) and `kernel()` (a vectorized
+    block kernel for the candidate builder).
 
     Parameters
     ----------
@@ -90,6 +92,52 @@ class Criterion:
             A sentence naming the criterion and what is missing.
         """
         return f"{criterion_label(self)}: no pair scores above 0"
+
+    def details(
+        self, people: People, mentors: np.ndarray, mentees: np.ndarray
+    ) -> list[str]:
+        """Return `detail()` of many pairs at once.
+
+        Explanations, reports and shortlists ask for the details of thousands of
+        pairs; the built-in criteria override this with a vectorized version
+        that returns exactly what `detail()` returns pair by pair. The base
+        version calls `detail()` once per pair, so a criterion that only
+        implements `detail()` works unchanged.
+
+        Parameters
+        ----------
+        people : People
+        mentors, mentees : numpy.ndarray
+            Positions in ``people`` of the same length: pair ``i`` is
+            ``(mentors[i], mentees[i])``.
+
+        Returns
+        -------
+        list of str
+            One detail per pair, in order (``""`` where there is nothing to add).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import rmatch
+        >>> from rmatch.scoring import Interests
+        >>> people = rmatch.read_people(
+        ...     [
+        ...         {"id": "A", "role": "mentor", "interests": "chess; music"},
+        ...         {"id": "B", "role": "mentee", "interests": "music"},
+        ...         {"id": "C", "role": "mentee", "interests": "running"},
+        ...     ]
+        ... )
+        >>> Interests().details(people, np.array([0, 0]), np.array([1, 2]))
+        ['shared interests: music', '']
+        """
+        left, right = pair_positions(mentors, mentees)
+        if type(self).detail is Criterion.detail:  # nothing to add, pair by pair
+            return [""] * left.size
+        return [
+            self.detail(people, m, e)
+            for m, e in zip(left.tolist(), right.tolist(), strict=True)
+        ]
 
     def params(self) -> dict[str, Any]:
         """Return the parameters that rebuild this criterion (JSON-safe)."""

@@ -7,10 +7,11 @@ from typing import Any
 import numpy as np
 
 from rmatch.errors import ConfigError
-from rmatch.parsing import slots_to_text
+from rmatch.parsing import SLOTS_PER_WEEK, slots_to_text, slots_to_texts
 from rmatch.people import People
 from rmatch.scoring._block import Block
 from rmatch.scoring._criterion import Criterion, criterion_label, finite_number
+from rmatch.scoring._details import pair_positions
 from rmatch.scoring._kernel import (
     BlockView,
     Kernel,
@@ -90,6 +91,50 @@ class Schedule(Criterion):
         if not both.any():
             return "no shared free time"
         return f"both free (UTC): {slots_to_text(both)}"
+
+    def details(
+        self, people: People, mentors: np.ndarray, mentees: np.ndarray
+    ) -> list[str]:
+        """`detail()` of many pairs at once (one text per distinct shared week)."""
+        left, right = pair_positions(mentors, mentees)
+        if type(self).detail is not Schedule.detail:
+            return super().details(people, left, right)
+        known = people.has_availability[left] & people.has_availability[right]
+        out = [""] * left.size
+        pick = np.flatnonzero(known)
+        if pick.size == 0:
+            return out
+        if people.availability is None:
+            texts = ["no shared free time"] * pick.size
+        else:
+            packed = np.ascontiguousarray(
+                people.availability[left[pick]] & people.availability[right[pick]]
+            )
+            # one text per distinct shared week (rows as bytes: a dict, no sort)
+            width = packed.shape[1]
+            raw = packed.tobytes()
+            first: dict[bytes, int] = {}
+            inverse = np.fromiter(
+                (
+                    first.setdefault(raw[i * width : (i + 1) * width], len(first))
+                    for i in range(pick.size)
+                ),
+                dtype=np.int64,
+                count=pick.size,
+            )
+            weeks = np.frombuffer(b"".join(first), dtype=np.uint8).reshape(-1, width)
+            bits = np.unpackbits(weeks, axis=1)[:, :SLOTS_PER_WEEK].astype(bool)
+            words = np.array(
+                [
+                    f"both free (UTC): {text}" if text else "no shared free time"
+                    for text in slots_to_texts(bits)
+                ],
+                dtype=object,
+            )
+            texts = words[inverse].tolist()
+        for i, text in zip(pick.tolist(), texts, strict=True):
+            out[i] = text
+        return out
 
 
 class ScheduleKernel(Kernel):

@@ -11,6 +11,7 @@ from rmatch.errors import ConfigError
 from rmatch.people import People
 from rmatch.scoring._block import Block
 from rmatch.scoring._criterion import Criterion, criterion_label
+from rmatch.scoring._details import join_by_pair, pair_positions, shared, usable
 from rmatch.scoring._features import csr32, dense_u8
 from rmatch.scoring._kernel import (
     BlockView,
@@ -118,6 +119,26 @@ class SetSimilarity(Criterion):
         field = people.sets[self.column]
         shared = sorted(set(field.tokens(mentor)) & set(field.tokens(mentee)))
         return f"shared {self.column}: {', '.join(shared)}" if shared else ""
+
+    def details(
+        self, people: People, mentors: np.ndarray, mentees: np.ndarray
+    ) -> list[str]:
+        """`detail()` of many pairs at once (one sparse intersection)."""
+        left, right = pair_positions(mentors, mentees)
+        if type(self).detail is not SetSimilarity.detail:
+            return super().details(people, left, right)
+        if self.column not in people.sets:
+            return [""] * left.size
+        field = people.sets[self.column]
+        if not usable(field):
+            return super().details(people, left, right)
+        both = shared(field, field, left, right)
+        vocabulary = np.asarray(field.vocabulary, dtype=object)
+        joined = join_by_pair(
+            both.pair, vocabulary[both.token].tolist(), left.size, ", "
+        )
+        head = f"shared {self.column}: "
+        return [head + text if text else "" for text in joined]
 
 
 class Interests(SetSimilarity):

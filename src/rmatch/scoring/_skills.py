@@ -15,6 +15,14 @@ from rmatch.errors import ConfigError
 from rmatch.people import People
 from rmatch.scoring._block import Block
 from rmatch.scoring._criterion import Criterion, criterion_label, finite_number
+from rmatch.scoring._details import (
+    Shared,
+    join_by_pair,
+    pair_positions,
+    shared,
+    texts_of,
+    usable,
+)
 from rmatch.scoring._features import csr32, dense_u8
 from rmatch.scoring._kernel import (
     BlockView,
@@ -214,6 +222,57 @@ class Skills(Criterion):
             if hits:
                 parts.append(f"{label}: {', '.join(hits)}")
         return "; ".join(parts)
+
+    def details(
+        self, people: People, mentors: np.ndarray, mentees: np.ndarray
+    ) -> list[str]:
+        """`detail()` of many pairs at once (one sparse intersection a direction)."""
+        left, right = pair_positions(mentors, mentees)
+        if type(self).detail is not Skills.detail:
+            return super().details(people, left, right)
+        if "skills_offered" not in people.sets or "skills_wanted" not in people.sets:
+            return [""] * left.size
+        off = people.sets["skills_offered"]
+        want = people.sets["skills_wanted"]
+        if off.vocabulary != want.vocabulary or not usable(off, want):
+            return super().details(people, left, right)
+        vocabulary = off.vocabulary
+        directions = []
+        for teacher, learner, label in (
+            (left, right, "mentor teaches"),
+            (right, left, "mentee teaches"),
+        ):
+            hit = shared(off, want, teacher, learner)
+            joined = join_by_pair(
+                hit.pair, _hit_texts(vocabulary, hit), left.size, ", "
+            )
+            head = f"{label}: "
+            directions.append([head + t if t else "" for t in joined])
+        return [
+            f"{f}; {b}" if f and b else f or b
+            for f, b in zip(directions[0], directions[1], strict=True)
+        ]
+
+
+def _hit_texts(vocabulary: tuple[str, ...], hit: Shared) -> list[str]:
+    """``"skill (offered/wanted)"`` of each entry, formatted once per distinct one."""
+    low = min(int(hit.left.min(initial=0)), int(hit.right.min(initial=0)))
+    span = max(int(hit.left.max(initial=0)), int(hit.right.max(initial=0))) - low + 1
+    if span * span * max(len(vocabulary), 1) >= 2**62:  # huge levels: no key
+        return [
+            f"{vocabulary[t]} ({o}/{w})"
+            for t, o, w in zip(
+                hit.token.tolist(), hit.left.tolist(), hit.right.tolist(), strict=True
+            )
+        ]
+    keys = (hit.token * span + (hit.left - low)) * span + (hit.right - low)
+
+    def text(key: int) -> str:
+        rest, w = divmod(key, span)
+        token, o = divmod(rest, span)
+        return f"{vocabulary[token]} ({o + low}/{w + low})"
+
+    return texts_of(keys, text)
 
 
 def _threshold_features(matrix: sp.csr_matrix, scale: bool) -> sp.csr_matrix:

@@ -178,27 +178,46 @@ def _id_rank(ids: np.ndarray) -> IntArray:
     return rank
 
 
-def _reason(
+def _reasons(
     people: People,
     criteria: Sequence[Criterion],
     values: np.ndarray,
-    mentor: int,
-    mentee: int,
-) -> str:
-    """One line: what the best-contributing criteria have in common (at most 3)."""
-    order = sorted(
-        (-crit.weight * float(values[c]), c)
-        for c, crit in enumerate(criteria)
-        if not np.isnan(values[c]) and values[c] > 0
-    )
-    parts = []
-    for _, c in order[:3]:  # only the best three are described (detail is slow)
-        crit = criteria[c]
-        parts.append(
-            crit.detail(people, mentor, mentee)
-            or f"{criterion_label(crit)}: {crit.describe(float(values[c]))}"
-        )
-    return "; ".join(parts) or "allowed; no criterion above 0"
+    mentors: np.ndarray,
+    mentees: np.ndarray,
+) -> list[str]:
+    """One line per row: what the best-contributing criteria have in common.
+
+    The (at most) three criteria with the largest ``weight * value`` above 0 (ties:
+    the earlier criterion), each by its detail, or its value in words when it has
+    none; the details of a criterion are asked for all its rows at once.
+    """
+    n = values.shape[0]
+    if n == 0 or not criteria:
+        return ["allowed; no criterion above 0"] * n
+    weights = np.array([float(c.weight) for c in criteria], dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        ok = ~np.isnan(values) & (values > 0)
+        key = np.where(ok, -weights[None, :] * values, 0.0)
+    best = np.lexsort((key, ~ok), axis=1)[:, :3]  # stable: ties by criterion
+    parts = np.full((n, best.shape[1]), "", dtype=object)
+    for c, crit in enumerate(criteria):
+        rows, slot = np.nonzero((best == c) & np.take_along_axis(ok, best, axis=1))
+        if rows.size == 0:
+            continue
+        label = criterion_label(crit)
+        said: dict[float, str] = {}
+        texts = crit.details(people, mentors[rows], mentees[rows])
+        for r, j, v, text in zip(
+            rows.tolist(), slot.tolist(), values[rows, c].tolist(), texts, strict=True
+        ):
+            if not text:
+                text = said.get(v) or f"{label}: {crit.describe(v)}"
+                said[v] = text
+            parts[r, j] = text
+    return [
+        "; ".join(p for p in row if p) or "allowed; no criterion above 0"
+        for row in parts.tolist()
+    ]
 
 
 def _check(k: object, max_exposure: object, mutual: object) -> None:
@@ -246,7 +265,8 @@ def shortlist(
         Keep only suggestions where the person is also among the candidate's
         ``k`` best-scoring allowed partners (ties: smaller id).
     reasons : bool, default True
-        Fill the ``reason`` column (one Python call per row and criterion).
+        Fill the ``reason`` column (each criterion's
+        [`details()`][rmatch.scoring.Criterion.details], asked once for all rows).
 
     Returns
     -------
@@ -301,12 +321,7 @@ def shortlist(
     if mutual:
         table["candidate_rank"] = their_rank
     table["reason"] = (
-        [
-            _reason(people, criteria, values[i], int(mentors[i]), int(mentees[i]))
-            for i in range(len(table))
-        ]
-        if reasons
-        else ""
+        _reasons(people, criteria, values, mentors, mentees) if reasons else ""
     )
     counts = np.bincount(o.person[picked], minlength=o.n_person)[o.person_open]
     allowed = np.bincount(o.person[edges], minlength=o.n_person)[o.person_open]
