@@ -47,6 +47,7 @@ __all__ = [
     "OPTIMAL_GAP",
     "ROUNDING_ULPS",
     "Certificate",
+    "add_edges",
     "certify",
     "dual_bound",
     "lp_duals",
@@ -313,29 +314,50 @@ def rescore(
     return keys, weight, crit
 
 
-def _add_edges(
+def add_edges(
     cs: CandidateSet,
     left: np.ndarray,
     right: np.ndarray,
     weight: np.ndarray,
     crit: np.ndarray,
 ) -> CandidateSet:
-    """Return ``cs`` with more edges (kept sorted by ``(left, right)``)."""
+    """Return ``cs`` with more edges, kept sorted by ``(left, right)``.
+
+    Parameters
+    ----------
+    cs : CandidateSet
+    left, right : numpy.ndarray
+        Node indices (mentor side, mentee side) of the new edges.
+    weight : numpy.ndarray
+        Their weighted scores (clipped to ``[0, 1]``).
+    crit : numpy.ndarray
+        Their per-criterion scores, one row per edge.
+
+    Returns
+    -------
+    CandidateSet
+        The new edges are never required; the required flags of the old ones
+        are kept.
+    """
     g = cs.graph
-    n_r = max(g.n_right, 1)
-    all_l = np.concatenate([np.asarray(g.left), left])
-    all_r = np.concatenate([np.asarray(g.right), right])
-    all_w = np.concatenate([np.asarray(g.weight), np.clip(weight, 0.0, 1.0)])
-    all_c = np.concatenate([cs.criterion_scores, crit.astype(np.float32)])
-    order = np.argsort(all_l * np.int64(n_r) + all_r, kind="stable")
-    graph = replace(g, left=all_l[order], right=all_r[order], weight=all_w[order])
-    crit_all = all_c[order]
+    n_r = np.int64(max(g.n_right, 1))
+    all_l = np.concatenate([g.left, left])
+    all_r = np.concatenate([g.right, right])
+    order = np.argsort(all_l * n_r + all_r, kind="stable")
+    weights = np.concatenate([g.weight, np.clip(weight, 0.0, 1.0)])[order]
+    required = None
+    if g.required is not None:
+        required = np.concatenate([g.required, np.zeros(left.size, bool)])[order]
+    graph = replace(
+        g, left=all_l[order], right=all_r[order], weight=weights, required=required
+    )
+    scores = np.concatenate([cs.criterion_scores, crit.astype(np.float32)])[order]
     has = (
-        ~np.all(np.isnan(crit_all), axis=1)
-        if crit_all.shape[1]
+        ~np.all(np.isnan(scores), axis=1)
+        if scores.shape[1]
         else np.zeros(order.size, dtype=bool)
     )
-    return replace(cs, graph=graph, criterion_scores=crit_all, has_data=has)
+    return replace(cs, graph=graph, criterion_scores=scores, has_data=has)
 
 
 def _gap(bound: float, objective: float) -> float:
@@ -472,7 +494,7 @@ def certify(
                 violators = excess > 0.0
         if violators.any() and plain and rounds < max_rounds:
             vp = pos[violators]
-            cs = _add_edges(
+            cs = add_edges(
                 cs, sl[violators], sr[violators], known.weight[vp], known.crit[vp]
             )
             added += int(violators.sum())

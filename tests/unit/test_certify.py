@@ -198,3 +198,28 @@ def test_ties_that_decide_the_claim_are_still_chased(
     assert cert.gap == pytest.approx(
         (cert.bound - sol2.total_score) / cert.bound, abs=1e-15
     )
+
+
+def test_added_edges_keep_the_required_flag_on_its_pair() -> None:
+    """Certification adds pruned pairs; a required pair must stay the required one."""
+    people = rmatch.read_people(str(rmatch.datasets.demo_path()))
+    first = rmatch.Program(top_k=2).match(people)
+    mentor, mentee = first.pairs[["mentor_id", "mentee_id"]].iloc[0]
+    program = rmatch.Program(
+        top_k=2,
+        rules=[rmatch.NoReportingLine(1), rmatch.RequiredPairs([(mentor, mentee)])],
+    )
+    cs = program.match(people).candidates
+    g = cs.graph
+    assert g.required is not None and g.required.sum() == 1
+    flagged = (int(g.left[g.required][0]), int(g.right[g.required][0]))
+    have = set(zip(g.left.tolist(), g.right.tolist(), strict=True))
+    new = [(0, r) for r in range(g.n_right) if (0, r) not in have][:3]
+    left = np.array([p[0] for p in new], dtype=g.left.dtype)
+    right = np.array([p[1] for p in new], dtype=g.right.dtype)
+    crit = np.zeros((len(new), cs.criterion_scores.shape[1]), dtype=np.float32)
+    more = certify_module.add_edges(cs, left, right, np.full(len(new), 0.5), crit)
+    h = more.graph
+    assert h.left.size == g.left.size + len(new)
+    assert h.required is not None and h.required.size == h.left.size
+    assert list(zip(h.left[h.required], h.right[h.required], strict=True)) == [flagged]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from rmatch.candidates import CandidateSet, Scorer
-from rmatch.certify import rescore
+from rmatch.certify import add_edges, rescore
 from rmatch.choices._read import Choices
 from rmatch.errors import DataQualityWarning
 from rmatch.people import People
@@ -88,35 +88,6 @@ def _find(cs: CandidateSet, li: np.ndarray, rj: np.ndarray) -> np.ndarray:
     return np.where(hit, order[pos] if sk.size else -1, -1).astype(np.int64)
 
 
-def _add_edges(
-    cs: CandidateSet,
-    left: np.ndarray,
-    right: np.ndarray,
-    weight: np.ndarray,
-    crit: np.ndarray,
-) -> CandidateSet:
-    """``cs`` with more edges (sorted by ``(left, right)``; required kept)."""
-    g = cs.graph
-    n_r = np.int64(max(g.n_right, 1))
-    all_l = np.concatenate([g.left, left])
-    all_r = np.concatenate([g.right, right])
-    order = np.argsort(all_l * n_r + all_r, kind="stable")
-    weights = np.concatenate([g.weight, np.clip(weight, 0.0, 1.0)])[order]
-    required = None
-    if g.required is not None:
-        required = np.concatenate([g.required, np.zeros(left.size, bool)])[order]
-    graph = replace(
-        g, left=all_l[order], right=all_r[order], weight=weights, required=required
-    )
-    scores = np.concatenate([cs.criterion_scores, crit.astype(np.float32)])[order]
-    has = (
-        ~np.all(np.isnan(scores), axis=1)
-        if scores.shape[1]
-        else np.zeros(order.size, dtype=bool)
-    )
-    return replace(cs, graph=graph, criterion_scores=scores, has_data=has)
-
-
 def _why_forbidden(people: People, cs: CandidateSet, mentor: int, mentee: int) -> str:
     block = Block(people, np.array([mentor]), np.array([mentee]))
     post = []
@@ -181,7 +152,7 @@ def preferences(
         ok = np.isfinite(w)
         if ok.any() and not cs.graph.side_constraints:
             n_r = max(cs.graph.n_right, 1)
-            cs = _add_edges(cs, keys[ok] // n_r, keys[ok] % n_r, w[ok], crit[ok])
+            cs = add_edges(cs, keys[ok] // n_r, keys[ok] % n_r, w[ok], crit[ok])
             edge = _find(cs, li, rj)
             missing = np.flatnonzero(edge < 0)
         elif ok.any():
