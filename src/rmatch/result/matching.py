@@ -322,7 +322,7 @@ class Matching:
     ) -> dict[str, Any]:
         """Return pairs, unmatched, rejected and the summary as JSON-safe data.
 
-        Also ``schema_version`` ([`SCHEMA_VERSION`][rmatch.result.SCHEMA_VERSION])
+        Also ``schema_version`` (`rmatch.result.SCHEMA_VERSION`)
         and the ``program`` settings; after a re-match, ``changes`` (the
         changelog) and ``rounds`` (the history the next round needs). With
         ``report`` (the default) the records also hold a ``report`` part (the

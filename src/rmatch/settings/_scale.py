@@ -2,8 +2,8 @@
 
 Without ``top_k`` every allowed pair becomes a candidate: ``mentors × mentees`` edges,
 which for ten thousand participants is tens of millions of edges and gigabytes in the
-solver. Above [`AUTO_TOP_K_CELLS`][rmatch.settings.AUTO_TOP_K_CELLS] cells a program
-that maximizes the total score keeps the best [`AUTO_TOP_K`][rmatch.settings.AUTO_TOP_K]
+solver. Above `rmatch.settings.AUTO_TOP_K_CELLS` cells a program
+that maximizes the total score keeps the best `rmatch.settings.AUTO_TOP_K`
 candidates per person instead; the result is still proven optimal over every allowed
 pair ([`rmatch.certify`][rmatch.certify]). Before scoring,
 [`check_memory()`][rmatch.settings.check_memory] estimates the memory the run needs
@@ -52,10 +52,10 @@ def run_top_k(people: People, program: Any) -> int | None:
     Returns
     -------
     int or None
-        ``program.top_k`` when set; [`AUTO_TOP_K`][rmatch.settings.AUTO_TOP_K] when
+        ``program.top_k`` when set; `rmatch.settings.AUTO_TOP_K` when
         it is not, the objective is ``"total"`` (certified, see
         [`rmatch.certify`][rmatch.certify]) and ``mentors × mentees`` exceeds
-        [`AUTO_TOP_K_CELLS`][rmatch.settings.AUTO_TOP_K_CELLS]; else None.
+        `rmatch.settings.AUTO_TOP_K_CELLS`; else None.
     """
     if program.top_k is not None or program.objective != "total":
         return program.top_k  # type: ignore[no-any-return]
