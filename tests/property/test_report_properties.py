@@ -104,7 +104,7 @@ def test_the_report_from_json_has_the_same_tables(records) -> None:
     result = _match(records, reverse=True)
     report = result.report()
     again = rmatch.report.report_from_records(
-        json.loads(json.dumps(result.to_records(timings=True)))
+        json.loads(json.dumps(result.to_records(report=True, timings=True)))
     )
     for name, table in report.tables().items():
         pd.testing.assert_frame_equal(

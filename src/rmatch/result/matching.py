@@ -318,19 +318,20 @@ class Matching:
 
     # ------------------------------------------------------------------ export
     def to_records(
-        self, *, report: bool = True, explain: bool = False, timings: bool = False
+        self, *, report: bool = False, explain: bool = False, timings: bool = False
     ) -> dict[str, Any]:
         """Return pairs, unmatched, rejected and the summary as JSON-safe data.
 
         Also ``schema_version`` (`rmatch.result.SCHEMA_VERSION`)
         and the ``program`` settings; after a re-match, ``changes`` (the
         changelog) and ``rounds`` (the history the next round needs). With
-        ``report`` (the default) the records also hold a ``report`` part (the
+        ``report`` the records also hold a ``report`` part (the
         participants' groups, capacities and skills, the criterion weights) from
         which [`report_from_records()`][rmatch.report.report_from_records] rebuilds
-        the report; with ``explain`` it holds one explanation text per pair too (as
-        [`to_json()`][rmatch.result.Matching.to_json] writes by default, for
-        ``rmatch report result.json``). The seconds per stage vary from run to
+        the report (one row per participant: large for a large program, so it is
+        left out by default; [`to_json()`][rmatch.result.Matching.to_json] writes
+        it, for ``rmatch report result.json``); with ``explain`` it holds one
+        explanation text per pair too. The seconds per stage vary from run to
         run, so they are left out unless ``timings`` (a top-level ``"timings"``
         field): the same input and program then give byte-identical JSON.
         """
@@ -361,17 +362,20 @@ class Matching:
         self,
         path: str | os.PathLike[str],
         *,
+        report: bool = True,
         explain: bool = True,
         timings: bool = False,
     ) -> Path:
-        """Write `to_records()` as JSON (an explanation per pair: ``explain``).
+        """Write `to_records()` as JSON, by default with the ``report`` part.
 
-        Timings are left out unless ``timings=True`` (see `to_records`).
+        ``report`` and ``explain`` (an explanation per pair) are what ``rmatch
+        report result.json`` needs; timings are left out unless ``timings=True``
+        (see `to_records`).
         """
         target = Path(path)
         target.write_text(
             json.dumps(
-                self.to_records(explain=explain, timings=timings),
+                self.to_records(report=report, explain=explain, timings=timings),
                 ensure_ascii=False,
                 indent=1,
             )
