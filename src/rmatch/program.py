@@ -294,6 +294,13 @@ class Program:
             No matching satisfies the hard rules (the reasons name people and rules).
         """
         if previous is not None or feedback is not None:
+            if choices is not None:  # was silently dropped: say so instead
+                raise ConfigError(
+                    "Program.match takes choices or previous/feedback, not both yet: "
+                    "a re-match keeps pairs and puts the previously unmatched first, "
+                    "which stated preferences would override. Match on the choices "
+                    "alone, or re-match without them."
+                )
             return rematch(
                 self,
                 people,

@@ -384,3 +384,17 @@ def test_many_forbidden_choices_are_named_then_counted() -> None:
     assert set(
         result.unmatched.set_index("id").loc[[f"R{i}" for i in range(8)], "reason_code"]
     ) == {"choices_forbidden"}
+
+
+def test_choices_with_a_previous_round_are_refused_not_dropped() -> None:
+    """A re-match used to drop the choices without a word."""
+    people = rmatch.read_people(str(rmatch.datasets.demo_path()))
+    program = rmatch.Program()
+    first = program.match(people)
+    mentor, mentee = first.pairs[["mentor_id", "mentee_id"]].iloc[0]
+    choices = rmatch.read_choices(
+        pd.DataFrame({"person_id": [mentee], "candidate_id": [mentor], "rank": [1]}),
+        people,
+    )
+    with pytest.raises(rmatch.ConfigError, match="choices or previous/feedback"):
+        program.match(people, choices=choices, previous=first)

@@ -275,19 +275,21 @@ def check_pairs(
     status_col = np.full(n, "ok", dtype=object)
 
     dup = frame.duplicated(["mentor_id", "mentee_id"]).to_numpy()
-    first_row: dict[tuple[str, str], int] = {}
-    for i in range(n):
+    # the first row of each pair, looked up only for the repeats (no per-row loop)
+    group = frame.groupby(["mentor_id", "mentee_id"], sort=False).ngroup().to_numpy()
+    first = np.flatnonzero(~dup)
+    first_of_group = np.empty(first.size, dtype=np.int64)
+    first_of_group[group[first]] = first
+    for i in np.flatnonzero(dup).tolist():
         key = (mentor_ids[i], mentee_ids[i])
-        if not dup[i]:
-            first_row[key] = rows[i]
-            continue
+        first_row = rows[first_of_group[group[i]]]
         status_col[i] = "duplicate"
         found.add(
             "duplicate",
             "pair listed twice",
             key,
             f"the pair {key[0]} → {key[1]} is listed again at row {rows[i]} "
-            f"(first at row {first_row[key]}); it counts once",
+            f"(first at row {first_row}); it counts once",
         )
 
     mpos = people.positions(mentor_ids)
