@@ -157,6 +157,7 @@ def prepare_round(
     known = set(history.past) | set(history.pairs)
     table = _feedback_table(feedback, people, known, mapping)
     verdicts: dict[Pair, tuple[str, str]] = {}
+    strength: dict[Pair, float] = {}  # who keeps a lowered capacity: best rated
     for a, b, r, s in zip(
         table["mentor_id"],
         table["mentee_id"],
@@ -165,6 +166,9 @@ def prepare_round(
         strict=True,
     ):
         verdicts[(str(a), str(b))] = _verdict(float(r), str(s), settings)
+        strength[(str(a), str(b))] = (
+            6.0 if str(s) == "continue" else 0.0 if np.isnan(r) else float(r)
+        )
     setup = RoundSetup(program, history, settings)
     setup.never_again = set(history.never_again) | {
         p for p, (kind, _) in verdicts.items() if kind == "bad"
@@ -192,7 +196,7 @@ def prepare_round(
             candidates[pair] = why if kind != "none" else "kept (keep = 'all')"
         elif not settings["repeats"]:
             setup.ended[pair] = ROTATION
-    _trim_to_capacity(setup, people, program, candidates, verdicts)
+    _trim_to_capacity(setup, people, program, candidates, strength)
     _add_priority(setup, people, program)
     setup.program = _round_program(setup, program, people)
     return setup
@@ -203,14 +207,15 @@ def _trim_to_capacity(
     people: People,
     program: Any,
     candidates: dict[Pair, str],
-    verdicts: dict[Pair, tuple[str, str]],
+    strength: dict[Pair, float],
 ) -> None:
-    """Keep at most each person's capacity of pairs, the best rated first."""
+    """Keep at most each person's capacity of pairs, the best rated first.
+
+    ``strength``: ``continue`` 6, else the rating (0 without feedback).
+    """
 
     def rank(pair: Pair) -> tuple[float, str, str]:
-        _kind, why = verdicts.get(pair, ("none", ""))
-        rating = float(why.rsplit(" ", 1)[-1]) if "rating" in why else 0.0
-        return (-(6.0 if why == "feedback: continue" else rating), pair[0], pair[1])
+        return (-strength.get(pair, 0.0), pair[0], pair[1])
 
     kept = dict(candidates)
     for side, index in (("mentor", 0), ("mentee", 1)):
