@@ -17,7 +17,7 @@ from __future__ import annotations
 from rmatch.io._cells import decode_bytes
 from rmatch.io._encoding import codec_name
 from rmatch.io._read import Source, read_people, read_raw, read_table
-from rmatch.io._stack import SOURCE_FILE, file_role
+from rmatch.io._stack import SOURCE_FILE, file_role, is_many
 from rmatch.io._tables import RawTable
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "codec_name",
     "decode_bytes",
     "file_role",
+    "is_many",
     "read_people",
     "read_raw",
     "read_table",

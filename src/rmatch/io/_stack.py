@@ -19,7 +19,18 @@ _ROLES = ("mentor", "mentee", "both", "none")
 
 
 def is_many(source: object) -> bool:
-    """A list of files / tables (not a list of records)."""
+    """Whether ``source`` is several files / tables to stack (not records).
+
+    Parameters
+    ----------
+    source : object
+        What a reader was given.
+
+    Returns
+    -------
+    bool
+        True for a non-empty list or tuple of paths, bytes or DataFrames.
+    """
     return (
         isinstance(source, list | tuple)
         and bool(source)

@@ -110,13 +110,6 @@ def to_utc_slots(
     return utc
 
 
-def _slot_runs(slots: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """Return ``[start, end)`` slot runs of a boolean mask."""
-    padded = np.concatenate(([False], slots, [False])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
-
-
 def slots_to_text(slots: npt.ArrayLike) -> str:
     """Write a slot mask as availability text.
 
@@ -155,18 +148,7 @@ def slots_to_text(slots: npt.ArrayLike) -> str:
             f"slots have shape {mask.shape}, expected ({SLOTS_PER_WEEK},)",
             "pass a mask of 672 slots",
         )
-    items = []
-    for start, end in _slot_runs(mask):
-        s = start
-        while s < end:
-            day = s // _SLOTS_PER_DAY
-            e = min(end, (day + 1) * _SLOTS_PER_DAY)
-            items.append(
-                f"{_DAY_TITLES[day]} {_hhmm(s - day * _SLOTS_PER_DAY)}"
-                f"-{_hhmm(e - day * _SLOTS_PER_DAY)}"
-            )
-            s = e
-    return "; ".join(items)
+    return slots_to_texts(mask[None, :])[0]
 
 
 def slots_to_texts(masks: npt.ArrayLike) -> list[str]:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from rmatch.errors import Issue, MissingColumnsError, short
-from rmatch.io import SOURCE_FILE, RawTable, read_raw
+from rmatch.io import SOURCE_FILE, RawTable, is_many, read_raw
 from rmatch.parsing import ParseError, parse_period_grid
 from rmatch.people import CANONICAL_FIELDS
 from rmatch.survey._common import column_key, suggest
@@ -75,14 +75,6 @@ class Table:
     issues: tuple[Issue, ...] = ()
 
 
-def _is_many(source: object) -> bool:
-    return (
-        isinstance(source, list | tuple)
-        and bool(source)
-        and all(isinstance(s, str | os.PathLike | pd.DataFrame | bytes) for s in source)
-    )
-
-
 def _import_id(text: str) -> str | None:
     if text.startswith("{") and "importid" in text.casefold():
         try:
@@ -107,7 +99,7 @@ def load_table(source: Any, smap: SurveyMap, *, add_source: bool) -> Table:
         Survey files: add the [`SOURCE_COLUMN`][rmatch.survey.SOURCE_COLUMN] column. HR
         files: name data given in memory ``<HR ...>``.
     """
-    sources = list(source) if _is_many(source) else [source]
+    sources = list(source) if is_many(source) else [source]
     raws: list[RawTable] = []
     for item in sources:
         if isinstance(item, str | os.PathLike) and smap.base_dir is not None:
