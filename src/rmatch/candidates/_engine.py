@@ -20,7 +20,7 @@ import numpy as np
 
 from rmatch.candidates._blocks import BlockOutput, Job
 from rmatch.candidates._scorer import Scorer
-from rmatch.candidates._select import select_top_k
+from rmatch.candidates._select import two_sided_top_k
 
 #: Survivors held before the per-person top ``k`` is recomputed.
 COMPACT_AT = 1 << 18
@@ -52,9 +52,9 @@ class RunningTopK:
             z = np.zeros(0, np.int64)
             return z, z, np.zeros(0, np.float32), np.zeros((0, 0), np.float32)
         r, c, w, crit = (np.concatenate(x) for x in zip(*self.parts, strict=True))
-        keep_r, kth_r, _ = select_top_k(r, c, w, self.k, self.n_rows, self.tau_rows)
-        keep_c, kth_c, _ = select_top_k(c, r, w, self.k, self.n_cols, self.tau_cols)
-        keep = keep_r | keep_c
+        keep, kth_r, kth_c = two_sided_top_k(
+            r, c, w, self.k, self.n_rows, self.n_cols, self.tau_rows, self.tau_cols
+        )
         kept = (r[keep], c[keep], w[keep], crit[keep])
         self.parts = [kept]
         self.size = int(keep.sum())
@@ -225,13 +225,16 @@ class Collector:
         assert self.k is not None
         left, right, weight, crit = self.arrays()
         # the last bounds are k-th best scores of a subset of these pairs
-        keep_r, kth_r, _ = select_top_k(
-            right, left, weight, self.k, self.n_right, self.tau_right
+        keep, kth_l, kth_r = two_sided_top_k(
+            left,
+            right,
+            weight,
+            self.k,
+            self.n_left,
+            self.n_right,
+            self.tau_left,
+            self.tau_right,
         )
-        keep_l, kth_l, _ = select_top_k(
-            left, right, weight, self.k, self.n_left, self.tau_left
-        )
-        keep = keep_r | keep_l
         self.parts = [(left[keep], right[keep], weight[keep], crit[keep])]
         self.size = int(keep.sum())
         self.tau_left, self.tau_right = kth_l, kth_r

@@ -91,3 +91,23 @@ def select_top_k(
         rank = np.arange(tn.size) - first
         keep[tie[order[rank < room[tn]]]] = True
     return keep, kth, count
+
+
+def two_sided_top_k(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    weight: np.ndarray,
+    k: int,
+    n_rows: int,
+    n_cols: int,
+    tau_rows: np.ndarray | None,
+    tau_cols: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keep each pair among the top ``k`` of its row or of its column.
+
+    Returns ``keep`` (a mask over the pairs) and the new k-th best score per row
+    and per column (the bounds the next compaction starts from).
+    """
+    keep_r, kth_r, _ = select_top_k(rows, cols, weight, k, n_rows, tau_rows)
+    keep_c, kth_c, _ = select_top_k(cols, rows, weight, k, n_cols, tau_cols)
+    return keep_r | keep_c, kth_r, kth_c
