@@ -343,6 +343,43 @@ round2.changes""",
             ),
         ],
     ),
+    (
+        "report",
+        [
+            (
+                "md",
+                """\
+## 10. The owner's report
+
+`result.report()` gathers what a program owner shows leadership: coverage overall
+and by group, the score distribution, each criterion's contribution, the mix, the
+skills wanted and covered, why people are unmatched, capacity use and the
+certificate. Every part is a DataFrame; `report.charts` holds the charts as SVG
+(with `pip install 'rmatch[report]'`) and `to_html` writes one page to share.""",
+            ),
+            (
+                "code",
+                """\
+report = result.report()
+print(sorted(report.tables()))
+report.coverage""",
+            ),
+            (
+                "code",
+                """\
+from IPython.display import SVG, display
+
+for name in ("scores", "criteria", "skills"):
+    display(SVG(report.charts[name]))""",
+            ),
+            (
+                "code",
+                """\
+page = report.to_html(out / "report.html", names=False)  # ids only, to share
+print(page.name, f"{len(report.charts)} charts")""",
+            ),
+        ],
+    ),
 ]
 
 

@@ -102,3 +102,17 @@ def test_notebook_runs_from_raw_export_to_explained_pairs() -> None:
     assert "the rule 'different institution' forbids q.x@univ1.edu" in text
     assert "mentor q.x@univ1.edu has 4 mentees" in text
     assert "only by breaking the program's rules" in text
+
+
+def test_stored_notebook_shows_the_report_charts_inline() -> None:
+    stored = nbformat.read(NOTEBOOK, as_version=4)
+    charts = [
+        o["data"]["image/svg+xml"]
+        for c in stored.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "image/svg+xml" in o.get("data", {})
+    ]
+    assert len(charts) >= 3, REBUILD
+    assert all(str(svg).lstrip().startswith("<svg") for svg in charts)
+    assert all("<script" not in str(svg) for svg in charts)

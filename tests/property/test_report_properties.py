@@ -111,3 +111,16 @@ def test_the_report_from_json_has_the_same_tables(records) -> None:
             getattr(again, name), table, check_dtype=False, obj=name
         )
     assert np.array_equal(again.people["id"], report.people["id"])
+
+
+@given(top=st.floats(min_value=1e-6, max_value=1e9, allow_nan=False))
+def test_chart_ticks_are_few_round_and_cover_the_largest_bar(top: float) -> None:
+    from rmatch.report._charts import _ticks
+
+    ticks = _ticks(top)
+    assert ticks[0] == 0 and 2 <= len(ticks) <= 7
+    assert ticks[-1] >= top * (1 - 1e-9)  # the longest bar ends inside the axis
+    steps = np.diff(ticks)
+    assert np.allclose(steps, steps[0])  # evenly spaced
+    mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))
+    assert any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5, 10))

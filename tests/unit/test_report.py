@@ -155,10 +155,10 @@ def test_old_json_without_report_part_still_gives_a_report(demo) -> None:
     assert everyone["unmatched"] == len(demo.unmatched)
 
 
-def test_without_matplotlib_tables_stay_and_the_hint_is_said_once(
+def test_without_pygal_tables_stay_and_the_hint_is_said_once(
     demo: rmatch.Matching, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
+    monkeypatch.setitem(sys.modules, "pygal", None)  # import fails
     report = demo.report()
     assert len(report.coverage) and len(report.skills)
     with warnings.catch_warnings(record=True) as caught:
@@ -173,7 +173,7 @@ def test_without_matplotlib_tables_stay_and_the_hint_is_said_once(
 
 
 def test_charts_are_inline_svg_with_unique_ids(demo_report: Report) -> None:
-    pytest.importorskip("matplotlib", reason="charts need rmatch[report]")
+    pytest.importorskip("pygal", reason="charts need rmatch[report]")
     charts = demo_report.charts
     assert {"coverage_department", "scores", "criteria", "skills", "reasons"} <= set(
         charts
@@ -326,7 +326,7 @@ def test_a_matching_without_pairs_still_makes_a_page(tmp_path: Path) -> None:
 
 
 def test_cli_says_what_to_install_for_charts(tmp_path, capsys, monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # not installed
+    monkeypatch.setitem(sys.modules, "pygal", None)  # not installed
     page = tmp_path / "report.html"
     argv = ["match", str(DEMO), "-q", "-o", str(tmp_path / "p.csv")]
     assert main([*argv, "--report", str(page)]) == 0

@@ -96,7 +96,7 @@ class Visit:
 
 @pytest.fixture(scope="module")
 def demo_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
-    pytest.importorskip("matplotlib", reason="charts need rmatch[report]")
+    pytest.importorskip("pygal", reason="charts need rmatch[report]")
     people = rmatch.read_people(DEMO)
     result = rmatch.Program.from_toml(DEMO_PROGRAM).match(people)
     report = result.report()
@@ -183,5 +183,5 @@ def test_screenshot_for_the_docs(browser, demo_page, tmp_path) -> None:
             Image.open(shot).convert("RGB").quantize(colors=64).save(
                 SCREENSHOT, optimize=True
             )
-        except ImportError:  # pragma: no cover - Pillow comes with matplotlib
+        except ImportError:  # pragma: no cover - Pillow is in the dev extra
             shutil.copy(shot, SCREENSHOT)

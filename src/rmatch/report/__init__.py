@@ -10,7 +10,7 @@ be rebuilt from the JSON an HR tool stored
 A [`Report`][rmatch.report.Report] holds every part as a DataFrame (coverage by
 group, score distribution, criteria, mix, skills, reasons of the unmatched, capacity
 use, the certificate; the price of each rule and another matching side by side when
-asked). Charts are matplotlib SVG (``pip install 'rmatch[report]'``);
+asked). Charts are pygal SVG (``pip install 'rmatch[report]'``);
 [`Report.to_html()`][rmatch.report.Report.to_html] writes one self-contained page.
 
 Examples

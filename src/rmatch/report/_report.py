@@ -27,8 +27,8 @@ from rmatch.report._tables import (
 
 __all__ = ["CHARTS_HINT", "Comparison", "Report", "build_report", "report_from_records"]
 
-#: What to install for charts (said once per report when matplotlib is missing).
-CHARTS_HINT = "charts need matplotlib: pip install 'rmatch[report]'"
+#: What to install for charts (said once per report when pygal is missing).
+CHARTS_HINT = "charts need pygal: pip install 'rmatch[report]'"
 
 #: Fields of the certificate, in order, with their labels.
 _CERTIFICATE = (
@@ -177,9 +177,9 @@ class Report:
 
     @property
     def charts(self) -> dict[str, str]:
-        """Charts as SVG text by name (empty without matplotlib).
+        """Charts as SVG text by name (empty without pygal).
 
-        Without matplotlib the first access warns once: ``pip install
+        Without pygal the first access warns once: ``pip install
         'rmatch[report]'``; the tables work all the same.
         """
         if self._charts is None:
