@@ -124,3 +124,75 @@ def test_chart_ticks_are_few_round_and_cover_the_largest_bar(top: float) -> None
     assert np.allclose(steps, steps[0])  # evenly spaced
     mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))
     assert any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5, 10))
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=5),
+    st.booleans(),
+)
+
+
+@given(
+    columns=st.lists(
+        st.sampled_from(["float", "int", "bool", "object", "Int64", "string", "date"]),
+        max_size=5,
+    ),
+    rows=st.integers(0, 6),
+    data=st.data(),
+)
+def test_frame_records_equal_the_per_cell_conversion(
+    columns: list[str], rows: int, data: st.DataObject
+) -> None:
+    from rmatch.result.export import frame_records, to_json_safe
+
+    frame = pd.DataFrame(index=range(rows))
+    for j, kind in enumerate(columns):
+        if kind == "float":
+            values = data.draw(st.lists(st.floats(), min_size=rows, max_size=rows))
+            frame[f"c{j}"] = np.asarray(values, dtype=float)
+        elif kind == "int":
+            frame[f"c{j}"] = data.draw(
+                st.lists(st.integers(-99, 99), min_size=rows, max_size=rows)
+            )
+        elif kind == "bool":
+            frame[f"c{j}"] = np.asarray(
+                data.draw(st.lists(st.booleans(), min_size=rows, max_size=rows)),
+                dtype=bool,
+            )
+        elif kind == "Int64":
+            frame[f"c{j}"] = pd.array(
+                data.draw(
+                    st.lists(
+                        st.none() | st.integers(-9, 9), min_size=rows, max_size=rows
+                    )
+                ),
+                dtype="Int64",
+            )
+        elif kind == "string":
+            frame[f"c{j}"] = pd.array(
+                data.draw(
+                    st.lists(
+                        st.none() | st.text(max_size=3), min_size=rows, max_size=rows
+                    )
+                ),
+                dtype="string",
+            )
+        elif kind == "date":
+            days = data.draw(
+                st.lists(
+                    st.none() | st.integers(0, 40_000), min_size=rows, max_size=rows
+                )
+            )
+            frame[f"c{j}"] = pd.to_datetime(
+                [None if d is None else d * 86_400 for d in days], unit="s"
+            )
+        else:
+            frame[f"c{j}"] = pd.Series(
+                data.draw(st.lists(_CELLS, min_size=rows, max_size=rows)), dtype=object
+            )
+    expected = to_json_safe(frame.to_dict(orient="records"))
+    got = frame_records(frame)
+    assert json.dumps(got) == json.dumps(expected)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from rmatch.errors import ConfigError
 
-__all__ = ["neutralize", "safe_frame", "to_json_safe", "write_table"]
+__all__ = ["frame_records", "neutralize", "safe_frame", "to_json_safe", "write_table"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Control characters an .xlsx file cannot hold (openpyxl refuses them).
@@ -104,6 +104,39 @@ def to_json_safe(value: Any) -> Any:
     if isinstance(value, _dt.datetime | _dt.date):
         return value.isoformat()
     return value
+
+
+def _column_values(column: pd.Series) -> list[Any]:
+    """One column as JSON-safe Python values (what `to_json_safe` gives per cell)."""
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else "O"
+    if kind in "biu":  # plain numpy columns (nullable ones go the general way)
+        return list(column.to_numpy().tolist())
+    if kind == "f":
+        values = column.to_numpy()
+        out = list(values.tolist())
+        for i in np.flatnonzero(~np.isfinite(values)).tolist():
+            out[i] = None
+        return out
+    cells = column.to_numpy(dtype=object).tolist()
+    return [v if type(v) is str else to_json_safe(v) for v in cells]
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``to_json_safe(frame.to_dict(orient="records"))``, column by column.
+
+    The same records, built without a Python call per cell for numeric columns
+    (a matching's tables have a row per person: 100k rows at a million employees).
+
+    Examples
+    --------
+    >>> frame_records(pd.DataFrame({"a": [1.5, np.nan], "b": ["x", None]}))
+    [{'a': 1.5, 'b': 'x'}, {'a': None, 'b': None}]
+    """
+    names = [str(c) for c in frame.columns]
+    columns = [_column_values(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _excel_cell(value: Any) -> Any:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from rmatch.people import NOT_PARTICIPATING
 from rmatch.result.explanation import Explanation, ordinal
-from rmatch.result.export import to_json_safe, write_table
+from rmatch.result.export import frame_records, to_json_safe, write_table
 from rmatch.result.reasons import explain_person, unmatched_reasons
 from rmatch.result.summary import Summary, nothing_scored, quality, summary
 from rmatch.solvers import blocking_pairs
@@ -337,21 +337,20 @@ class Matching:
         """
         summary = self.summary().to_dict()
         seconds = summary.pop("seconds", {})
-        data: dict[str, Any] = {
+        out: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
-            "program": self.program,
-            "pairs": self.pairs.to_dict(orient="records"),
-            "unmatched": self.unmatched.to_dict(orient="records"),
-            "rejected": self.rejected.to_dict(orient="records"),
-            "summary": summary,
+            "program": to_json_safe(self.program),
+            "pairs": frame_records(self.pairs),
+            "unmatched": frame_records(self.unmatched),
+            "rejected": frame_records(self.rejected),
+            "summary": to_json_safe(summary),
         }
         if timings:
-            data["timings"] = seconds
+            out["timings"] = to_json_safe(seconds)
         if self.changes is not None:
-            data["changes"] = self.changes.to_dict(orient="records")
+            out["changes"] = frame_records(self.changes)
         if self.rounds:
-            data["rounds"] = self.rounds
-        out: dict[str, Any] = to_json_safe(data)
+            out["rounds"] = to_json_safe(self.rounds)
         if report:
             from rmatch.result.reporting import report_section
 
