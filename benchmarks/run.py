@@ -8,6 +8,7 @@ Usage::
     python benchmarks/run.py --employees 100000 --shortlist 5   # + shortlists, k=5
     python benchmarks/run.py --ingest 100000              # read_survey vs read_csv
     python benchmarks/run.py --employees 1000000 --default-install --no-baselines
+    python benchmarks/run.py --employees 1000000 --without-ortools --no-baselines
     python benchmarks/run.py --peer                       # the peer's rules, 3 rounds
 
     # stress: everyone signs up (300k mentees x 700k mentors) on a Dask LocalCluster
@@ -21,8 +22,9 @@ certified and reported with the demo reverse-mentoring program
 subprocess, so the peak memory of one size does not leak into the next; with
 ``--repeat`` the table shows medians.
 
-``--default-install`` makes OR-Tools and highspy unimportable in the runs (what
-``pip install rmatch`` gives). Every run also times the *floor*: the float32 product
+``--default-install`` makes the solver extras unimportable in the runs (highspy: what
+``pip install rmatch`` gives, OR-Tools included); ``--without-ortools`` hides OR-Tools
+too (SciPy's HiGHS LP and sparse assignment: a platform without OR-Tools wheels). Every run also times the *floor*: the float32 product
 ``(mentors × 64) @ (64 × mentees)`` of every pair, in blocks, on the scorer's threads,
 right after the match in the same process; the table prints the stages as multiples
 of it (``score vs floor``), so runs on a busy machine stay comparable.
@@ -150,9 +152,9 @@ def _floor(n_left: int, n_right: int, repeat: int = 3) -> float:
     return statistics.median(times)
 
 
-def _hide_extras() -> None:
-    """The default install: OR-Tools and highspy unimportable in this process."""
-    for name in ("ortools", "highspy"):
+def _hide_extras(ortools: bool = False) -> None:
+    """The default install: highspy (and with ``ortools``, OR-Tools) unimportable."""
+    for name in ("highspy", "ortools") if ortools else ("highspy",):
         sys.modules[name] = None  # type: ignore[assignment]
 
 
@@ -291,6 +293,7 @@ def run_pipeline(employees: int, args: argparse.Namespace) -> dict[str, Any]:
         "owner_report": owner_report,
         "floor_seconds": floor,
         "default_install": args.default_install,
+        "without_ortools": args.without_ortools,
     }
 
 
@@ -694,6 +697,7 @@ def _subprocess(mode: str, employees: int, args: argparse.Namespace) -> dict[str
         str(args.workers),
         *(["--processes"] if args.processes else []),
         *(["--default-install"] if args.default_install else []),
+        *(["--without-ortools"] if args.without_ortools else []),
         *(["--no-floor"] if not args.floor else []),
         "--mentor-rate",
         str(args.mentor_rate),
@@ -769,8 +773,10 @@ def print_table(res: dict[str, Any]) -> None:
     )
     if res.get("repeat", 1) > 1:
         head += f", median of {res['repeat']} runs"
-    if res.get("default_install"):
-        head += ", default install (no OR-Tools, no highspy)"
+    if res.get("without_ortools"):
+        head += ", default install without OR-Tools (no highspy)"
+    elif res.get("default_install"):
+        head += ", default install (OR-Tools, no highspy)"
     if res.get("engine") == "dask":
         kind = "process" if res.get("worker_peak_mib") else "thread"
         head += f", Dask LocalCluster ({res.get('workers', '?')} {kind} workers)"
@@ -865,8 +871,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--default-install",
         action="store_true",
-        help="run rmatch as `pip install rmatch` has it: OR-Tools and highspy "
-        "made unimportable in the runs",
+        help="run rmatch as `pip install rmatch` has it: the highspy extra made "
+        "unimportable in the runs (OR-Tools is a core dependency)",
+    )
+    parser.add_argument(
+        "--without-ortools",
+        action="store_true",
+        help="like --default-install, and OR-Tools unimportable too (SciPy's "
+        "solvers only: a platform without OR-Tools wheels)",
     )
     parser.add_argument(
         "--no-floor",
@@ -894,8 +906,10 @@ def main(argv: list[str] | None = None) -> int:
         "unless --employees is given too",
     )
     args = parser.parse_args(argv)
+    if args.without_ortools:
+        args.default_install = True
     if args.worker and args.default_install:
-        _hide_extras()
+        _hide_extras(ortools=args.without_ortools)
     if args.ingest:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from ingest import print_ingest, run_ingest
