@@ -24,7 +24,8 @@ subprocess, so the peak memory of one size does not leak into the next; with
 
 ``--default-install`` makes the solver extras unimportable in the runs (highspy: what
 ``pip install rmatch`` gives, OR-Tools included); ``--without-ortools`` hides OR-Tools
-too (SciPy's HiGHS LP and sparse assignment: a platform without OR-Tools wheels). Every run also times the *floor*: the float32 product
+too (SciPy's HiGHS LP and sparse assignment: a platform without OR-Tools wheels).
+Every run also times the *floor*: the float32 product
 ``(mentors × 64) @ (64 × mentees)`` of every pair, in blocks, on the scorer's threads,
 right after the match in the same process; the table prints the stages as multiples
 of it (``score vs floor``), so runs on a busy machine stay comparable.
