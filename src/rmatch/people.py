@@ -426,6 +426,18 @@ class People:
                 return value.strip()
         return str(self.ids[position])
 
+    def names_of(self, positions: Any) -> list[str]:
+        """[`name_of`][rmatch.People.name_of] for many positions at once."""
+        at = np.asarray(positions, dtype=np.int64)
+        ids = self.ids[at].astype(str).tolist()
+        if self._names is None:
+            return list(ids)
+        names = self._names[at].tolist()
+        return [
+            v.strip() if isinstance(v, str) and v.strip() else pid
+            for v, pid in zip(names, ids, strict=True)
+        ]
+
     def file_of(self, position: int) -> str:
         """Return the file the person's row was read from."""
         return self.source if self.files is None else str(self.files[position])

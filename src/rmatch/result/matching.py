@@ -21,7 +21,7 @@ import pandas as pd
 from rmatch.people import NOT_PARTICIPATING
 from rmatch.result.explanation import Explanation, ordinal
 from rmatch.result.export import frame_records, to_json_safe, write_table
-from rmatch.result.reasons import explain_person, unmatched_reasons
+from rmatch.result.reasons import explain_person, unmatched_table
 from rmatch.result.summary import Summary, nothing_scored, quality, summary
 from rmatch.solvers import blocking_pairs
 
@@ -106,7 +106,6 @@ class Matching:
         self.rounds: dict[str, Any] = {}
         #: Warnings about the run (e.g. every score is 0), also in `summary()`.
         self.warnings = nothing_scored(people, candidates, self.criteria)
-        self.unmatched = self._with_source(self.unmatched)  # where to fix the row
         self.rejected = pd.DataFrame(
             [
                 {
@@ -140,8 +139,8 @@ class Matching:
         for c, name in enumerate(cs.criteria):
             data[name] = cs.criterion_scores[e, c].astype(np.float64)
         data.update(self._pair_columns)
-        data["mentor_name"] = [people.name_of(int(i)) for i in mentor_pos]
-        data["mentee_name"] = [people.name_of(int(i)) for i in mentee_pos]
+        data["mentor_name"] = people.names_of(mentor_pos)
+        data["mentee_name"] = people.names_of(mentee_pos)
         frame = pd.DataFrame(data)
         if len(frame):
             frame = frame.sort_values(
@@ -152,23 +151,34 @@ class Matching:
         return frame
 
     def _unmatched_frame(self) -> pd.DataFrame:
-        rows = unmatched_reasons(self.people, self.candidates, self.solution)
-        rows = sorted(rows, key=lambda r: str(r["id"]))  # by id, not by row
-        for row in rows:
-            if row["id"] in self._reasons:
-                row["reason_code"], row["reason"] = self._reasons[row["id"]]
-        return pd.DataFrame(
-            rows, columns=["id", "name", "role", "reason", "reason_code"]
-        )
+        table = unmatched_table(self.people, self.candidates, self.solution)
+        # by id, not by row
+        table = table.sort_values("id", kind="stable", ignore_index=True)
+        if self._reasons and len(table):
+            replaced = table["id"].map(self._reasons)
+            hit = replaced.notna().to_numpy()
+            if hit.any():
+                table.loc[hit, "reason_code"] = [r[0] for r in replaced[hit]]
+                table.loc[hit, "reason"] = [r[1] for r in replaced[hit]]
+        return self._with_source(table)
 
-    def _with_source(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """``frame`` (with an ``id`` column) plus the ``file`` and ``row`` read from."""
+    def _with_source(self, table: pd.DataFrame) -> pd.DataFrame:
+        """``table`` (with a ``position`` column) plus the ``file`` and ``row`` read
+        from, and without the position."""
         people = self.people
-        positions = people.positions(frame["id"]).tolist()
-        rows: list[Any] = [people.row_of(p) if p >= 0 else None for p in positions]
-        return frame.assign(
-            file=[people.file_of(p) if p >= 0 else "" for p in positions],
-            row=pd.Series(rows, index=frame.index, dtype=object),
+        at = table.pop("position").to_numpy(dtype=np.int64)
+        if people.files is None:
+            files: Any = [people.source] * len(at)
+        else:
+            files = people.files[at].astype(str)
+        rows = people.rows[at].astype(int).tolist() if people.rows.size else None
+        return table.assign(
+            file=files,
+            row=pd.Series(
+                rows if rows is not None else [None] * len(at),
+                index=table.index,
+                dtype=object,
+            ),
         )
 
     # ------------------------------------------------------------------ figures

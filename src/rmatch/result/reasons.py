@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from rmatch.people import People
     from rmatch.solvers import Solution
 
-__all__ = ["REASON_LABELS", "explain_person", "reason_label", "unmatched_reasons"]
+__all__ = [
+    "REASON_LABELS",
+    "explain_person",
+    "reason_label",
+    "unmatched_reasons",
+    "unmatched_table",
+]
 
 
 def _side_reasons(
@@ -150,6 +156,18 @@ def unmatched_reasons(
     people: People, cs: CandidateSet, solution: Solution
 ) -> list[dict[str, Any]]:
     """Return one row (id, name, role, reason, reason_code) per unmatched person."""
+    table = unmatched_table(people, cs, solution).drop(columns="position")
+    return [{str(k): v for k, v in row.items()} for row in table.to_dict("records")]
+
+
+def unmatched_table(
+    people: People, cs: CandidateSet, solution: Solution
+) -> pd.DataFrame:
+    """[`unmatched_reasons`][rmatch.result.unmatched_reasons] as a table.
+
+    Columns ``id``, ``name``, ``role``, ``reason``, ``reason_code`` and ``position``
+    (the person's position in ``people``), in position order.
+    """
     g = cs.graph
     edges = np.asarray(solution.edges, dtype=np.int64)
     load_left = np.bincount(g.left[edges], minlength=g.n_left)
@@ -174,17 +192,17 @@ def unmatched_reasons(
         for i, (code, text) in zip(has.tolist(), found, strict=True):
             texts[i].append((label if roles[i] == "both" else "") + text)
             codes[i].append(code)
-    ids = people.ids[out]
-    return [
+    return pd.DataFrame(
         {
-            "id": str(ids[i]),
-            "name": people.name_of(int(p)),
-            "role": str(roles[i]),
-            "reason": "; ".join(texts[i]),
-            "reason_code": codes[i][0] if codes[i] else "",
-        }
-        for i, p in enumerate(out.tolist())
-    ]
+            "id": people.ids[out].astype(str),
+            "name": people.names_of(out),
+            "role": roles,
+            "reason": ["; ".join(t) for t in texts],
+            "reason_code": [c[0] if c else "" for c in codes],
+            "position": out,
+        },
+        columns=["id", "name", "role", "reason", "reason_code", "position"],
+    )
 
 
 def explain_person(
