@@ -261,3 +261,27 @@ def test_scores_in_the_file_from_other_settings_get_a_note() -> None:
     assert check.ok  # a note, not an error
     assert check.findings["code"].tolist() == ["stale_scores"]
     assert "1 pair(s) have another score in the file" in check.findings["message"][0]
+
+
+def test_a_large_org_is_pruned_as_a_match_would_when_the_optimum_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the check reads capacities and rules from the candidate set; on a large org it
+    # must not score every pair (it used to ignore the automatic top-k)
+    from rmatch.settings import _scale
+
+    monkeypatch.setattr(_scale, "AUTO_TOP_K_CELLS", 4)  # 3 mentors x 4 mentees = 12
+    seen: list[int | None] = []
+    candidates = rmatch.Program.candidates
+
+    def spy(self: rmatch.Program, people: rmatch.People, **kw: object) -> object:
+        seen.append(self.top_k)
+        return candidates(self, people, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rmatch.Program, "candidates", spy)
+    program = _program()
+    program.objective = "total"
+    check = rmatch.check_pairs(program, _people(), BROKEN, optimum=1.0)
+    assert seen == [_scale.AUTO_TOP_K]
+    assert program.top_k is None  # the caller's program is left alone
+    assert {"capacity", "constraint", "forbidden"} <= set(check.findings["code"])
