@@ -196,3 +196,49 @@ def test_frame_records_equal_the_per_cell_conversion(
     expected = to_json_safe(frame.to_dict(orient="records"))
     got = frame_records(frame)
     assert json.dumps(got) == json.dumps(expected)
+
+
+@given(
+    links=st.lists(
+        st.tuples(st.sampled_from("ABC"), st.sampled_from("xyzw")), max_size=6
+    ),
+    entries=st.lists(
+        st.tuples(
+            st.sampled_from("ABCxyzwQ"),
+            st.sampled_from(["wanted", "offered"]),
+            st.sampled_from(["py", "ai", "tiktok", "<b>"]),
+        ),
+        max_size=25,
+    ),
+)
+def test_skills_covered_equals_a_plain_loop(
+    links: list[tuple[str, str]], entries: list[tuple[str, str, str]]
+) -> None:
+    pairs = pd.DataFrame(sorted(set(links)), columns=["mentor_id", "mentee_id"])
+    roles = {**dict.fromkeys("ABC", "mentor"), **dict.fromkeys("xyz", "mentee")}
+    roles["w"] = "both"
+    people = pd.DataFrame(
+        {
+            "id": list(roles),
+            "role": list(roles.values()),
+            "as_mentee": [int((pairs["mentee_id"] == i).sum()) for i in roles],
+        }
+    )
+    skills = pd.DataFrame(entries, columns=["id", "kind", "skill"])
+    table = rmatch.report.skills_covered(pairs, people, skills)
+    # the plain loop: each (mentee-side person, skill) wanted once
+    side = {i for i, r in roles.items() if r in ("mentee", "both")}
+    wants = {(i, s) for i, k, s in entries if k == "wanted" and i in side}
+    offers = {(i, s) for i, k, s in entries if k == "offered"}
+    mentors = {m: {a for a, b in set(links) if b == m} for m in roles}
+    expected = {}
+    for i, s in wants:
+        row = expected.setdefault(s, [0, 0, 0])
+        row[0] += 1
+        row[1] += bool(mentors[i])
+        row[2] += any((a, s) in offers for a in mentors[i])
+    got = {r.skill: [r.wanted, r.wanted_matched, r.covered] for r in table.itertuples()}
+    assert got == expected
+    assert table["skill"].tolist() == sorted(
+        expected, key=lambda s: (-expected[s][0], s)
+    )

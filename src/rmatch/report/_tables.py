@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 #: Group label of a blank or missing value.
 BLANK = "(blank)"
@@ -358,24 +359,52 @@ def skills_covered(
     if skills.empty:
         return pd.DataFrame(columns=cols)
     mentee_side = people.loc[_mentee_side(people["role"]), ["id", "as_mentee"]]
-    wanted = skills.loc[skills["kind"] == "wanted", ["id", "skill"]].drop_duplicates()
-    wanted = wanted.merge(mentee_side, on="id", how="inner")
-    offered = skills.loc[skills["kind"] == "offered", ["id", "skill"]].drop_duplicates()
-    links = pairs[["mentor_id", "mentee_id"]].astype(str)
-    got = wanted.merge(links, left_on="id", right_on="mentee_id", how="inner")
-    got = got.merge(
-        offered.rename(columns={"id": "mentor_id"}),
-        on=["mentor_id", "skill"],
-        how="inner",
+    ids = pd.Index(people["id"].astype(str).unique())
+    names, codes = _codes(skills["skill"])
+    person = ids.get_indexer(skills["id"].astype(str))
+    kind = skills["kind"].to_numpy()
+    side = np.zeros(len(ids), dtype=bool)
+    side[ids.get_indexer(mentee_side["id"].astype(str))] = True
+    matched = np.zeros(len(ids), dtype=bool)
+    matched[ids.get_indexer(mentee_side["id"].astype(str))] = (
+        mentee_side["as_mentee"].to_numpy() > 0
     )
-    covered = got.drop_duplicates(["id", "skill"]).groupby("skill").size()
-    table = (
-        wanted.assign(matched=wanted["as_mentee"] > 0)
-        .groupby("skill")
-        .agg(wanted=("id", "size"), wanted_matched=("matched", "sum"))
+    # (person, skill) entries, each counted once
+    wanted = (kind == "wanted") & (person >= 0)
+    wanted &= side[np.where(person >= 0, person, 0)]
+    w_person, w_skill = _unique_pairs(person[wanted], codes[wanted], len(names))
+    offered = (kind == "offered") & (person >= 0)
+    shape = (len(ids), len(names))
+    offers = sp.csr_matrix(
+        (np.ones(int(offered.sum())), (person[offered], codes[offered])), shape=shape
     )
-    table["covered"] = covered.reindex(table.index).fillna(0)
-    table = table.reset_index()
+    mentor = ids.get_indexer(pairs["mentor_id"].astype(str))
+    mentee = ids.get_indexer(pairs["mentee_id"].astype(str))
+    known = (mentor >= 0) & (mentee >= 0)
+    links = sp.csr_matrix(
+        (np.ones(int(known.sum())), (mentee[known], mentor[known])),
+        shape=(len(ids), len(ids)),
+    )
+    # how many of each mentee's mentors offer each skill, read at the wanted entries
+    reach = (links @ offers).tocoo()
+    width = max(len(names), 1)
+    covered = np.isin(
+        w_person * width + w_skill,
+        reach.row.astype(np.int64)[reach.data > 0] * width + reach.col[reach.data > 0],
+    )
+    table = pd.DataFrame(
+        {
+            "skill": names,
+            "wanted": np.bincount(w_skill, minlength=len(names)),
+            "wanted_matched": np.bincount(
+                w_skill, weights=matched[w_person], minlength=len(names)
+            ),
+            "covered": np.bincount(
+                w_skill, weights=covered & matched[w_person], minlength=len(names)
+            ),
+        }
+    )
+    table = table[table["wanted"] > 0]
     for c in ("wanted", "wanted_matched", "covered"):
         table[c] = table[c].astype(np.int64)
     table["coverage"] = _share(table["covered"], table["wanted_matched"])
@@ -383,6 +412,20 @@ def skills_covered(
         ["wanted", "skill"], ascending=[False, True], kind="mergesort"
     )
     return table[cols].reset_index(drop=True)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values (as text) and each value's code."""
+    codes, names = pd.factorize(values.astype(str))
+    return np.asarray(names, dtype=object), codes.astype(np.int64)
+
+
+def _unique_pairs(
+    a: np.ndarray, b: np.ndarray, n_b: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ``(a, b)`` pairs of two integer arrays."""
+    keys = np.unique(a.astype(np.int64) * max(n_b, 1) + b)
+    return keys // max(n_b, 1), keys % max(n_b, 1)
 
 
 def reasons(
