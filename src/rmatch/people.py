@@ -427,7 +427,18 @@ class People:
         return str(self.ids[position])
 
     def names_of(self, positions: Any) -> list[str]:
-        """[`name_of`][rmatch.People.name_of] for many positions at once."""
+        """`name_of` for many positions at once.
+
+        Parameters
+        ----------
+        positions : array-like of int
+            Positions in this table.
+
+        Returns
+        -------
+        list of str
+            Each person's name (stripped), or their id when the name is blank.
+        """
         at = np.asarray(positions, dtype=np.int64)
         ids = self.ids[at].astype(str).tolist()
         if self._names is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sys
@@ -173,7 +174,8 @@ def test_without_pygal_tables_stay_and_the_hint_is_said_once(
 
 
 def test_charts_are_inline_svg_with_unique_ids(demo_report: Report) -> None:
-    pytest.importorskip("pygal", reason="charts need rmatch[report]")
+    if importlib.util.find_spec("pygal") is None:  # not imported: see _charts.py
+        pytest.skip("charts need pygal: pip install 'rmatch[report]'")
     charts = demo_report.charts
     assert {"coverage_department", "scores", "criteria", "skills", "reasons"} <= set(
         charts
@@ -334,3 +336,55 @@ def test_cli_says_what_to_install_for_charts(tmp_path, capsys, monkeypatch) -> N
     assert f"note: {CHARTS_HINT}" in out
     assert "warning" not in err  # said once, as the note
     assert 'id="pairs-table"' in page.read_text(encoding="utf-8")
+
+
+def test_drawing_charts_leaves_failed_imports_plain_import_errors(
+    demo_report: Report,
+) -> None:
+    # pygal's map-plugin finder (no find_spec) made every later failed import warn
+    # ImportWarning on Python 3.11: an error under -W error
+    if importlib.util.find_spec("pygal") is None:
+        pytest.skip("charts need pygal: pip install 'rmatch[report]'")
+    assert demo_report.charts
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ImportError):
+            importlib.import_module("rmatch_no_such_module")
+
+
+def test_chart_labels_drop_control_characters_and_hover_numbers(
+    demo: rmatch.Matching,
+) -> None:
+    if importlib.util.find_spec("pygal") is None:
+        pytest.skip("charts need pygal: pip install 'rmatch[report]'")
+    from rmatch.report._charts import make_charts
+
+    report = demo.report()
+    report.coverage.loc[report.coverage["by"] == "department", "group"] = "bad\x0bdept"
+    svg = make_charts(report)["coverage_department"]
+    assert "bad\ufffddept" in svg and "\x0b" not in svg
+    assert "<title>Pygal</title>" not in svg
+    assert not re.search(r"<title>-?[0-9.]+</title>", svg)
+
+
+def test_a_blank_skill_in_stored_records_is_left_out(demo: rmatch.Matching) -> None:
+    records = json.loads(json.dumps(demo.to_records(report=True)))
+    skills = records["report"]["skills"]
+    skills["skill"][0] = None  # e.g. a JSON edited by hand
+    report = report_from_records(records)
+    assert len(report.skills) and report.skills["skill"].notna().all()
+    assert not {"None", "nan"} & set(report.skills["skill"])
+
+
+def test_everyone_matched_leaves_text_columns_of_the_unmatched_text() -> None:
+    people = rmatch.read_people(
+        [
+            {"id": "M", "role": "mentor", "interests": "chess"},
+            {"id": "E", "role": "mentee", "interests": "chess"},
+        ]
+    )
+    result = rmatch.Program(criteria=[rmatch.Interests()]).match(people)
+    assert result.unmatched.empty
+    for column in ("id", "name", "role", "reason", "reason_code", "file"):
+        assert result.unmatched[column].dtype == object, column
+    assert not result.unmatched["reason"].str.contains("x").any()

@@ -13,6 +13,7 @@ Without them the tests are skipped with that message.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
@@ -96,7 +97,8 @@ class Visit:
 
 @pytest.fixture(scope="module")
 def demo_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
-    pytest.importorskip("pygal", reason="charts need rmatch[report]")
+    if importlib.util.find_spec("pygal") is None:  # not imported: see _charts.py
+        pytest.skip("charts need pygal: pip install 'rmatch[report]'")
     people = rmatch.read_people(DEMO)
     result = rmatch.Program.from_toml(DEMO_PROGRAM).match(people)
     report = result.report()

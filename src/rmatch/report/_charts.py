@@ -14,6 +14,7 @@ XML-escaped by pygal, so a department called ``<img onerror=...>`` stays text.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import numpy as np
@@ -26,9 +27,15 @@ MAX_BARS = 15
 #: Width of a chart in SVG units (pixels at 100 %; the page scales it to its column).
 WIDTH = 600
 _COLORS = ("#2f6db5", "#e08a2e", "#9aa5b1")
-#: pygal's dated comments and its config script (for its tooltips, which need a
-#: script the page does not load; the page's CSP would block it anyway).
-_DROP = re.compile(r"<!--.*?-->|<script\b.*?</script>", re.DOTALL)
+#: pygal's dated comments, its config script (for its tooltips, which need a script
+#: the page does not load; the page's CSP would block it anyway), its "Pygal" title
+#: and the positions it gives axis labels as titles (a hover showing "0.5").
+_DROP = re.compile(
+    r"<!--.*?-->|<script\b.*?</script>|<title>(?:Pygal|-?[0-9.e+-]+)</title>",
+    re.DOTALL,
+)
+#: Characters XML cannot hold (C0 controls but tab, newline, carriage return).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: pygal's own ids for legend entries, the same in every chart.
 _LEGEND_ID = re.compile(r'\bid="(activate-serie-\d+)"')
 
@@ -41,7 +48,8 @@ class ChartsUnavailable(ImportError):
 
 
 def _short(label: Any, limit: int = 28) -> str:
-    text = str(label)
+    """``label`` as one short line of legal XML text (no control characters)."""
+    text = _CONTROL.sub("\ufffd", str(label))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -100,6 +108,7 @@ def _coverage(report: Report, by: str) -> Plan | None:
         {"coverage": rows["coverage"].to_numpy() * 100},
         "% matched",
         range=(0, 100),
+        y_labels=_ticks(100),
     )
 
 
@@ -205,6 +214,20 @@ def _style() -> Any:
     )
 
 
+def _forget_map_plugins() -> None:
+    """Take pygal's map-plugin import hook off ``sys.meta_path``.
+
+    Importing pygal appends a finder without ``find_spec`` (for ``pygal.maps.*``,
+    which rmatch does not use); on Python 3.11 every failed import after it warns
+    (``ImportWarning``), an error under ``-W error``.
+    """
+    sys.meta_path[:] = [
+        finder
+        for finder in sys.meta_path
+        if not (type(finder).__module__ == "pygal" and not hasattr(finder, "find_spec"))
+    ]
+
+
 def make_charts(report: Report) -> dict[str, str]:
     """Draw the report's charts; return SVG text by name.
 
@@ -215,8 +238,11 @@ def make_charts(report: Report) -> dict[str, str]:
     """
     try:
         import pygal
+        from pygal.etree import etree
     except ImportError as exc:
         raise ChartsUnavailable(str(exc)) from None
+    _forget_map_plugins()
+    etree.to_etree()  # the standard library's serializer: the same bytes with lxml
     style = _style()
     out: dict[str, str] = {}
     for name, (kind, options, series) in plans(report).items():

@@ -358,6 +358,7 @@ def skills_covered(
     cols = ["skill", "wanted", "wanted_matched", "covered", "coverage"]
     if skills.empty:
         return pd.DataFrame(columns=cols)
+    skills = skills[skills["skill"].notna() & skills["id"].notna()]
     mentee_side = people.loc[_mentee_side(people["role"]), ["id", "as_mentee"]]
     ids = pd.Index(people["id"].astype(str).unique())
     names, codes = _codes(skills["skill"])

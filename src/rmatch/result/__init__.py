@@ -17,7 +17,13 @@ Modules, from the top of the flow down:
 from __future__ import annotations
 
 from rmatch.result.explanation import Explanation, ordinal
-from rmatch.result.export import neutralize, safe_frame, to_json_safe, write_table
+from rmatch.result.export import (
+    frame_records,
+    neutralize,
+    safe_frame,
+    to_json_safe,
+    write_table,
+)
 from rmatch.result.matching import SCHEMA_VERSION, Matching, schema_path
 from rmatch.result.read import PAIR_COLUMNS, read_matching
 from rmatch.result.reasons import (
@@ -25,6 +31,7 @@ from rmatch.result.reasons import (
     explain_person,
     reason_label,
     unmatched_reasons,
+    unmatched_table,
 )
 from rmatch.result.reporting import (
     pair_explanations,
@@ -42,6 +49,7 @@ __all__ = [
     "Matching",
     "Summary",
     "explain_person",
+    "frame_records",
     "neutralize",
     "ordinal",
     "pair_explanations",
@@ -56,5 +64,6 @@ __all__ = [
     "summary",
     "to_json_safe",
     "unmatched_reasons",
+    "unmatched_table",
     "write_table",
 ]

@@ -127,6 +127,16 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     The same records, built without a Python call per cell for numeric columns
     (a matching's tables have a row per person: 100k rows at a million employees).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    list of dict
+        One dict per row, column name (as text) to a JSON-safe value: NaN, NA and
+        NaT as None, numpy scalars as Python numbers, dates as ISO text.
+
     Examples
     --------
     >>> frame_records(pd.DataFrame({"a": [1.5, np.nan], "b": ["x", None]}))

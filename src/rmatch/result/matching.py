@@ -168,9 +168,10 @@ class Matching:
         people = self.people
         at = table.pop("position").to_numpy(dtype=np.int64)
         if people.files is None:
-            files: Any = [people.source] * len(at)
+            files: Any = pd.Series([people.source] * len(at), dtype=object)
         else:
-            files = people.files[at].astype(str)
+            files = pd.Series(people.files[at].astype(str), dtype=object)
+        files.index = table.index
         rows = people.rows[at].astype(int).tolist() if people.rows.size else None
         return table.assign(
             file=files,

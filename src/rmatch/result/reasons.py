@@ -165,8 +165,20 @@ def unmatched_table(
 ) -> pd.DataFrame:
     """[`unmatched_reasons`][rmatch.result.unmatched_reasons] as a table.
 
-    Columns ``id``, ``name``, ``role``, ``reason``, ``reason_code`` and ``position``
-    (the person's position in ``people``), in position order.
+    Parameters
+    ----------
+    people : People
+    cs : CandidateSet
+        The candidate set that was solved.
+    solution : Solution
+        Its solution.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unmatched participant, in position order: ``id``, ``name``,
+        ``role``, ``reason``, ``reason_code`` (text columns) and ``position`` (the
+        person's position in ``people``).
     """
     g = cs.graph
     edges = np.asarray(solution.edges, dtype=np.int64)
@@ -192,13 +204,16 @@ def unmatched_table(
         for i, (code, text) in zip(has.tolist(), found, strict=True):
             texts[i].append((label if roles[i] == "both" else "") + text)
             codes[i].append(code)
+    columns = {  # object columns even when empty (a .str accessor works on them)
+        "id": people.ids[out].astype(str),
+        "name": people.names_of(out),
+        "role": roles,
+        "reason": ["; ".join(t) for t in texts],
+        "reason_code": [c[0] if c else "" for c in codes],
+    }
     return pd.DataFrame(
         {
-            "id": people.ids[out].astype(str),
-            "name": people.names_of(out),
-            "role": roles,
-            "reason": ["; ".join(t) for t in texts],
-            "reason_code": [c[0] if c else "" for c in codes],
+            **{k: pd.Series(v, dtype=object) for k, v in columns.items()},
             "position": out,
         },
         columns=["id", "name", "role", "reason", "reason_code", "position"],
