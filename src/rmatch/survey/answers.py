@@ -29,7 +29,7 @@ from rmatch.parsing import (
     parse_period_grid,
     parse_role,
     parse_yes_no,
-    slots_to_text,
+    slots_to_texts,
 )
 from rmatch.survey._common import SET_FIELDS, SKILL_FIELDS
 from rmatch.survey.columns import ColumnUse, IssueLog, Table
@@ -304,23 +304,31 @@ class AnswerBuilder:
             texts = [join([r]) for r in results]
             out[:] = np.asarray(texts, dtype=object)[codes] if texts else ""
             return out
-        # One integer per row and combination (mixed radix), then each distinct
-        # combination joined once.
-        key = np.zeros(self.n, dtype=np.int64)
-        radix = 1
-        for codes, results in parts:
-            size = max(len(results), 1)
-            if radix * size >= 2**62:  # too many combinations: compress first
-                _, key = np.unique(key, return_inverse=True)
-                radix = int(key.max()) + 1
-            key = key * size + codes
-            radix *= size
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        _, first, inverse = _combination_key(parts, self.n)
         texts = [
             join([results[int(codes[row])] for codes, results in parts])
             for row in first.tolist()
         ]
-        out[:] = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
+        out[:] = np.asarray(texts, dtype=object)[inverse]
+        return out
+
+    def _grid_text(
+        self, parts: list[tuple[np.ndarray, list[tuple[tuple[int, int], ...]]]]
+    ) -> np.ndarray:
+        """Availability text of grid columns: each distinct combination once.
+
+        The mask of a distinct combination is the union of its columns' masks
+        (a slot partly free is free); all are written by one
+        [`slots_to_texts()`][rmatch.parsing.slots_to_texts] call.
+        """
+        out = np.full(self.n, "", dtype=object)
+        if not parts or self.n == 0:
+            return out
+        key, first, inverse = _combination_key(parts, self.n)
+        masks = np.zeros((first.size, SLOTS_PER_WEEK), dtype=bool)
+        for codes, results in parts:
+            masks |= _interval_masks(results)[codes[first]]
+        out[:] = np.asarray(slots_to_texts(masks), dtype=object)[inverse]
         return out
 
     def build(self) -> dict[str, np.ndarray]:
@@ -340,7 +348,7 @@ class AnswerBuilder:
             elif name == "availability":
                 grid = [u for u in uses if u.spec.day is not None or u.sub is not None]
                 texts = [self._slots_text(u) for u in uses if u not in grid]
-                pieces = self._combine([self._grid(u) for u in grid], _intervals_text)
+                pieces = self._grid_text([self._grid(u) for u in grid])
                 for text in texts:
                     pieces = _join_text(pieces, text, "; ")
                 self.out[name] = pieces
@@ -378,12 +386,35 @@ def _join_text(a: np.ndarray, b: np.ndarray, sep: str) -> np.ndarray:
     return out
 
 
-def _intervals_text(groups: list[tuple[tuple[int, int], ...]]) -> str:
-    mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
-    for group in groups:
+def _combination_key(
+    parts: list[tuple[np.ndarray, list[Any]]], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct combinations of per-column codes: (key, first row, inverse).
+
+    One integer per row and combination (mixed radix); ``first`` is the first row
+    of each distinct combination, ``inverse`` the combination of every row.
+    """
+    key = np.zeros(n, dtype=np.int64)
+    radix = 1
+    for codes, results in parts:
+        size = max(len(results), 1)
+        if radix * size >= 2**62:  # too many combinations: compress first
+            _, key = np.unique(key, return_inverse=True)
+            key = key.reshape(-1)
+            radix = int(key.max()) + 1
+        key = key * size + codes
+        radix *= size
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return uniq, first, inverse.reshape(-1)
+
+
+def _interval_masks(groups: list[tuple[tuple[int, int], ...]]) -> np.ndarray:
+    """One slot mask per group of local intervals (a slot partly free is free)."""
+    masks = np.zeros((max(len(groups), 1), SLOTS_PER_WEEK), dtype=bool)
+    for k, group in enumerate(groups):
         for start, end in group:
-            mask[start // SLOT_MINUTES : -(-end // SLOT_MINUTES)] = True
-    return slots_to_text(mask)
+            masks[k, start // SLOT_MINUTES : -(-end // SLOT_MINUTES)] = True
+    return masks
 
 
 @dataclass
