@@ -182,7 +182,7 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             pass
     # UTF-16 without a BOM: every other byte is NUL for Latin text (and text in
     # UTF-8 or a legacy code page has no NUL bytes at all).
-    if len(data) >= 4 and len(data) % 2 == 0:
+    if len(data) >= 4 and len(data) % 2 == 0 and b"\x00" in data:
         for name, nuls in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
             if nuls.count(0) > len(data) // 4:
                 try:

@@ -27,7 +27,7 @@ from rmatch.parsing._dates import parse_datetime
 from rmatch.parsing._grid import parse_period_grid
 from rmatch.parsing._keys import email_keys, name_keys
 from rmatch.parsing._numbers import parse_float, parse_int, parse_likert
-from rmatch.parsing._sets import SkillsParser, parse_set, parse_skills
+from rmatch.parsing._sets import SkillRows, SkillsParser, parse_set, parse_skills
 from rmatch.parsing._slots import (
     AvailabilityMasks,
     slots_to_text,
@@ -62,6 +62,7 @@ __all__ = [
     "SLOT_MINUTES",
     "AvailabilityMasks",
     "ParseError",
+    "SkillRows",
     "SkillsParser",
     "Timestamps",
     "date_order",

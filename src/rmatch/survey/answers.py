@@ -304,7 +304,7 @@ class AnswerBuilder:
             texts = [join([r]) for r in results]
             out[:] = np.asarray(texts, dtype=object)[codes] if texts else ""
             return out
-        _, first, inverse = _combination_key(parts, self.n)
+        first, inverse = _combination_key(parts, self.n)
         texts = [
             join([results[int(codes[row])] for codes, results in parts])
             for row in first.tolist()
@@ -324,7 +324,7 @@ class AnswerBuilder:
         out = np.full(self.n, "", dtype=object)
         if not parts or self.n == 0:
             return out
-        key, first, inverse = _combination_key(parts, self.n)
+        first, inverse = _combination_key(parts, self.n)
         masks = np.zeros((first.size, SLOTS_PER_WEEK), dtype=bool)
         for codes, results in parts:
             masks |= _interval_masks(results)[codes[first]]
@@ -388,8 +388,8 @@ def _join_text(a: np.ndarray, b: np.ndarray, sep: str) -> np.ndarray:
 
 def _combination_key(
     parts: list[tuple[np.ndarray, list[Any]]], n: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct combinations of per-column codes: (key, first row, inverse).
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct combinations of per-column codes: (first row, inverse).
 
     One integer per row and combination (mixed radix); ``first`` is the first row
     of each distinct combination, ``inverse`` the combination of every row.
@@ -404,8 +404,8 @@ def _combination_key(
             radix = int(key.max()) + 1
         key = key * size + codes
         radix *= size
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return uniq, first, inverse.reshape(-1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 def _interval_masks(groups: list[tuple[tuple[int, int], ...]]) -> np.ndarray:

@@ -23,14 +23,13 @@ from rmatch.parsing import (
     SLOTS_PER_WEEK,
     AvailabilityMasks,
     ParseError,
-    SkillsParser,
     offset_slots,
     parse_float,
     parse_int,
     parse_role,
     parse_timezone,
 )
-from rmatch.people import SET_FAMILIES, People, SetField, build_coded_set_fields
+from rmatch.people import People
 from rmatch.validate._collector import Collector
 from rmatch.validate._rows import (
     check_blank_roles,
@@ -38,6 +37,7 @@ from rmatch.validate._rows import (
     check_people,
     managers,
 )
+from rmatch.validate._sets import parse_sets
 
 __all__ = ["REQUIRED_COLUMNS", "ValidationReport", "parse_people", "validate_people"]
 
@@ -146,23 +146,6 @@ def _capacities(c: Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return mentor_capacity.astype(np.int64), mentee_capacity.astype(np.int64)
 
 
-def _sets(c: Collector, participant: np.ndarray) -> dict[str, SetField]:
-    families: dict[str, dict[str, tuple[np.ndarray, list[dict[str, int]]]]] = {}
-    skills = SkillsParser()
-    for column, family in SET_FAMILIES.items():
-        if column not in c.frame.columns:
-            continue
-        empty: dict[str, int] = {}
-        codes, parsed = c.parse_codes(column, skills, empty, mask=participant)
-        if not column.startswith("skills"):
-            parsed = [{k: 1 for k in p} for p in parsed]
-        families.setdefault(family, {})[column] = (codes, parsed)
-    out: dict[str, SetField] = {}
-    for fields in families.values():
-        out.update(build_coded_set_fields(fields))
-    return out
-
-
 def _schedule(
     c: Collector, participant: np.ndarray, reference: _dt.date
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
@@ -180,11 +163,9 @@ def _schedule(
     offsets = zone_offset[zone_codes]
     if "availability" not in c.frame.columns:
         return None, has, offsets
-    parser = AvailabilityMasks()
-    avail_codes, local = c.parse_codes(
-        "availability", parser, parser.empty, mask=participant
-    )
-    local_masks = np.stack(local) if local else np.zeros((0, SLOTS_PER_WEEK), bool)
+    avail_codes, texts = c.distinct("availability", mask=participant)
+    local_masks, failed = AvailabilityMasks().many(texts)
+    c.report("availability", avail_codes, texts, failed)
     free: np.ndarray = np.asarray(local_masks.any(axis=1))[avail_codes]
     has[:] = free
     if not free.any():
@@ -324,7 +305,7 @@ def validate_people(
     manager = managers(c)
     mentor_capacity, mentee_capacity = _capacities(c, roles)
     seniority = _seniority(c)
-    sets = _sets(c, participant)
+    sets = parse_sets(c, participant)
     availability, has_availability, offsets = _schedule(
         c, participant, reference_monday or DEFAULT_REFERENCE_MONDAY
     )
