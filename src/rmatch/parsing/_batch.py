@@ -9,7 +9,9 @@ cells go through the per-cell parser, which gives the same result.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import re
 from collections.abc import Sequence
 
@@ -34,10 +36,70 @@ def plain_cells(texts: Sequence[str]) -> np.ndarray:
     )
 
 
+def split_cells(
+    texts: Sequence[str], separators: Sequence[str]
+) -> tuple[np.ndarray, list[str]]:
+    """Split many texts on any of ``separators`` at once.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The cells.
+    separators : sequence of str
+        Item separators; the longest is tried first, empty ones are ignored.
+
+    Returns
+    -------
+    owner : numpy.ndarray of int64
+        Per item: the position of its text.
+    items : list of str
+        The items in text order, not stripped, empty ones included: what
+        ``re.split`` on the separators gives for each text.
+
+    Examples
+    --------
+    >>> owner, items = split_cells(["a, b", "", "c;d, e"], [", ", ";"])
+    >>> owner.tolist(), items
+    ([0, 0, 1, 2, 2, 2], ['a', 'b', '', 'c', 'd', 'e'])
+    """
+    seps = sorted({s for s in separators if s}, key=len, reverse=True)
+    joined = "".join(texts)
+    present = [s for s in seps if s in joined]
+    n = len(texts)
+    if not present:
+        return np.arange(n, dtype=np.int64), list(texts)
+    sep = present[0]
+    if len(present) == 1 and not _has_border(sep):
+        # One separator in the whole column: splitting the texts joined by it is
+        # splitting each text (a separator whose start is never its end cannot
+        # match across a joint), and each text has one more item than separators.
+        items = sep.join(texts).split(sep)
+        lengths = np.fromiter(
+            map(operator.methodcaller("count", sep), texts), np.int64, n
+        )
+        lengths += 1
+    else:
+        pattern = _pattern(tuple(seps))
+        pieces = [pattern.split(t) for t in texts]
+        items = list(itertools.chain.from_iterable(pieces))
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=n)
+    return np.repeat(np.arange(n, dtype=np.int64), lengths), items
+
+
+def _has_border(sep: str) -> bool:
+    """Whether a proper prefix of ``sep`` is also its suffix (``"aba"``)."""
+    return any(sep[:k] == sep[-k:] for k in range(1, len(sep)))
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(separators: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, separators)))
+
+
 def split_plain(
-    texts: Sequence[str], pattern: re.Pattern[str]
+    texts: Sequence[str], separators: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Split plain, non-missing texts into items.
+    """Split plain texts into items, missing ones into none.
 
     Returns
     -------
@@ -46,7 +108,8 @@ def split_plain(
     owner : numpy.ndarray of int64
         Per item: the position of its text.
     items : list of str
-        The items (not stripped, empty ones included) in text order.
+        The items of the stripped texts (not stripped themselves, empty ones
+        included) in text order.
     """
     stripped = list(map(str.strip, texts))
     missing = np.fromiter(
@@ -54,13 +117,9 @@ def split_plain(
         dtype=bool,
         count=len(stripped),
     )
-    pieces = [
-        [] if m else pattern.split(s)
-        for s, m in zip(stripped, missing.tolist(), strict=True)
-    ]
-    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-    owner = np.repeat(np.arange(len(pieces), dtype=np.int64), lengths)
-    return missing, owner, list(itertools.chain.from_iterable(pieces))
+    kept = np.flatnonzero(~missing)
+    owner, items = split_cells([stripped[i] for i in kept.tolist()], separators)
+    return missing, kept[owner], items
 
 
 def first_per_owner(

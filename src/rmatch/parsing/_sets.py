@@ -239,9 +239,7 @@ class SkillsParser:
         n = len(texts)
         plain = plain_cells(texts)
         fast = np.flatnonzero(plain)
-        _, owner, items = split_plain(
-            [texts[i] for i in fast.tolist()], _SKILL_SEPARATORS
-        )
+        _, owner, items = split_plain([texts[i] for i in fast.tolist()], (";", "\n"))
         owner = fast[owner]
         codes, distinct = pd.factorize(np.asarray(items, dtype=object))
         parsed = [self._parsed(p) for p in distinct.tolist()]

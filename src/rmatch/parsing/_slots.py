@@ -316,7 +316,7 @@ class AvailabilityMasks:
         plain = plain_cells(texts)
         fast = np.flatnonzero(plain)
         _, owner, items = split_plain(
-            [texts[i] for i in fast.tolist()], _AVAILABILITY_SEPARATORS
+            [texts[i] for i in fast.tolist()], (";", "\n", "|")
         )
         owner = fast[owner]
         codes, distinct = pd.factorize(np.asarray(items, dtype=object))

@@ -30,6 +30,7 @@ from rmatch.parsing import (
     parse_role,
     parse_yes_no,
     slots_to_texts,
+    split_cells,
 )
 from rmatch.survey._common import SET_FIELDS, SKILL_FIELDS
 from rmatch.survey.columns import ColumnUse, IssueLog, Table
@@ -100,6 +101,17 @@ def _split(text: str, separators: Sequence[str]) -> list[str]:
     return [
         p.strip() for p in _splitter(tuple(separators)).split(stripped) if p.strip()
     ]
+
+
+def cell_tokens(
+    text: str, separators: Sequence[str], token_of: Callable[[str], str]
+) -> tuple[str, ...]:
+    """The distinct tokens of one multi-select cell, in order (the per-cell path).
+
+    Raises the `ParseError` of the first option ``token_of`` cannot read.
+    """
+    found = (token_of(p) for p in _split(text, separators))
+    return tuple(dict.fromkeys(t for t in found if t))
 
 
 @functools.lru_cache(maxsize=64)
@@ -243,27 +255,89 @@ class AnswerBuilder:
 
             return self._per_unique(use, ticked, ())
 
-        cache: dict[str, str] = {}  # each distinct option read once
+        def token_of(part: str) -> str:
+            mapped = self._mapped(spec, part)
+            if not mapped:
+                return ""
+            return _skill_token(mapped, scale) if skills else _set_token(mapped)
 
-        def fn(text: str) -> tuple[str, ...]:
-            out: list[str] = []
-            for part in _split(text, separators):
-                token = cache.get(part)
-                if token is None:
-                    mapped = self._mapped(spec, part)
-                    token = (
-                        ""
-                        if not mapped
-                        else _skill_token(mapped, scale)
-                        if skills
-                        else _set_token(mapped)
-                    )
-                    cache[part] = token
-                if token and token not in out:
-                    out.append(token)
-            return tuple(out)
+        return self._options(use, separators, token_of)
 
-        return self._per_unique(use, fn, ())
+    def _options(
+        self, use: ColumnUse, separators: Sequence[str], token_of: Callable[[str], str]
+    ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        """Multi-select cells: the distinct tokens of each distinct cell, in order.
+
+        Each distinct cell is split once and each distinct option read once; a
+        cell whose option cannot be read is reported with the first such error
+        and reads as no tokens.
+        """
+        values = self.table.frame[use.column].to_numpy(dtype=object)
+        codes, uniques = pd.factorize(values)
+        texts = [str(t).strip() for t in uniques.tolist()]
+        results: list[tuple[str, ...]] = [()] * len(texts)
+        failed: dict[int, ParseError] = {}
+        listed = [k for k, t in enumerate(texts) if t[:1] == "[" and t[-1:] == "]"]
+        for k in listed:  # a JSON list (or text that looks like one): cell by cell
+            try:
+                results[k] = cell_tokens(texts[k], separators, token_of)
+            except ParseError as error:
+                failed[k] = error
+        cells = np.setdiff1d(np.arange(len(texts)), listed)
+        owner, items = split_cells(
+            [texts[k] for k in cells.tolist()], [*separators, ";", "\n", "\r"]
+        )
+        item_codes, parts = pd.factorize(
+            np.asarray([p.strip() for p in items], dtype=object)
+        )
+        tokens: list[str] = []
+        token_code: dict[str, int] = {}
+        part_token = np.full(len(parts), -1, dtype=np.int64)  # -1: no token
+        part_error: dict[int, ParseError] = {}
+        for j, part in enumerate(parts.tolist()):
+            if not part:
+                continue
+            try:
+                token = token_of(part)
+            except ParseError as error:
+                part_error[j] = error
+                continue
+            if token:
+                part_token[j] = token_code.setdefault(token, len(tokens))
+                if part_token[j] == len(tokens):
+                    tokens.append(token)
+        bad = np.zeros(cells.size, dtype=bool)
+        if part_error:
+            hit = np.flatnonzero(np.isin(item_codes, list(part_error)))
+            cell_of, first = np.unique(owner[hit], return_index=True)
+            for c, at in zip(cell_of.tolist(), hit[first].tolist(), strict=True):
+                failed[int(cells[c])] = part_error[int(item_codes[at])]
+            bad[cell_of] = True
+        of_item = part_token[item_codes]
+        keep = np.flatnonzero((of_item >= 0) & ~bad[owner])
+        # the first of each (cell, token), in item order
+        _, first = np.unique(
+            owner[keep] * (len(tokens) + 1) + of_item[keep], return_index=True
+        )
+        keep = keep[np.sort(first)]
+        names = np.asarray(tokens, dtype=object)[of_item[keep]].tolist()
+        ends = np.cumsum(np.bincount(owner[keep], minlength=cells.size)).tolist()
+        start = 0
+        for c, end in zip(cells.tolist(), ends, strict=True):
+            results[c] = tuple(names[start:end])
+            start = end
+        for k in sorted(failed):
+            problem = failed[k]
+            self.issues.add(
+                self.table,
+                np.flatnonzero(codes == k),
+                use.column,
+                problem.message,
+                problem.fix,
+                value=uniques[k],
+                code=f"bad_{use.spec.field}",
+            )
+        return codes.astype(np.int64), results
 
     def _grid(
         self, use: ColumnUse
