@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import scipy.sparse as sp
 
 from rmatch.parsing._availability import normalize_intervals, parse_availability_item
 from rmatch.parsing._batch import first_per_owner, plain_cells, split_plain
@@ -331,16 +330,19 @@ class AvailabilityMasks:
             errors[o] = parsed[int(codes[at])]  # type: ignore[assignment]
         bad = np.zeros(n, dtype=bool)
         bad[list(errors)] = True
-        item_masks = np.zeros((len(parsed), SLOTS_PER_WEEK), dtype=np.int32)
+        item_masks = np.zeros((len(parsed), SLOTS_PER_WEEK), dtype=bool)
         for k, got in enumerate(parsed):
             if isinstance(got, np.ndarray):
                 item_masks[k] = got
-        keep = ~bad[owner]
-        cells = sp.csr_matrix(
-            (np.ones(int(keep.sum()), dtype=np.int32), (owner[keep], codes[keep])),
-            shape=(n, len(parsed)),
-        )
-        masks = np.asarray(cells @ item_masks) > 0
+        # a cell is the union of its items: OR over the packed masks of each cell's
+        # items (they come in order of cell)
+        keep = np.flatnonzero(~bad[owner])
+        packed = np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8)
+        if keep.size:
+            cells, first = np.unique(owner[keep], return_index=True)
+            chosen = np.packbits(item_masks, axis=1)[codes[keep]]
+            packed[cells] = np.bitwise_or.reduceat(chosen, first, axis=0)
+        masks = np.unpackbits(packed, axis=1, count=SLOTS_PER_WEEK).astype(bool)
         for i in np.flatnonzero(~plain).tolist():
             try:
                 masks[i] = self(texts[i])

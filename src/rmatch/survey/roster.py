@@ -48,16 +48,13 @@ def _ids_by_row(part: Part) -> dict[tuple[str, int], str]:
     ids = part.out.get("id")
     if ids is None:
         return {}
-    return {
-        (str(f), int(r)): str(i)
-        for f, r, i in zip(
-            part.table.files.tolist(),
-            part.table.rows.tolist(),
-            ids.tolist(),
-            strict=True,
-        )
-        if i
-    }
+    has = np.flatnonzero(ids != "")
+    keys = zip(
+        map(str, part.table.files[has].tolist()),
+        part.table.rows[has].tolist(),
+        strict=True,
+    )
+    return dict(zip(keys, map(str, ids[has].tolist()), strict=True))
 
 
 def _cell(frame: pd.DataFrame, i: int, columns: list[str]) -> tuple[str, str]:
@@ -122,11 +119,12 @@ class Roster:
         return int(self.rows.shape[0])
 
     def _reindex(self) -> None:
-        self.index: dict[tuple[str, int], int] = {}
-        for i, (f, r) in enumerate(
-            zip(self.files.tolist(), self.rows.tolist(), strict=True)
-        ):
-            self.index.setdefault((str(f), int(r)), i)
+        # the first position of each (file, row): built from the end, so that
+        # earlier positions overwrite later ones
+        keys = list(zip(map(str, self.files.tolist()), self.rows.tolist(), strict=True))
+        self.index: dict[tuple[str, int], int] = dict(
+            zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True)
+        )
         if self.hr is not None:
             for i, h in enumerate(self.hr_pos.tolist()):
                 if h >= 0:

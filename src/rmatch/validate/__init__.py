@@ -186,22 +186,33 @@ def _schedule(
     uniq, inverse = np.unique(pair, return_inverse=True)
     u_avail = uniq // (len(zones) + 1)
     u_zone = uniq % (len(zones) + 1)
-    utc = np.zeros((uniq.size, SLOTS_PER_WEEK), dtype=bool)
+    utc = np.zeros((uniq.size, SLOTS_PER_WEEK // 8), dtype=np.uint8)
     day_slots = np.arange(SLOTS_PER_WEEK // 7)
     for z in np.unique(u_zone):
         zone = zones[int(z)]
         utc_zone: _dt.tzinfo = zone if zone is not None else _dt.UTC
         sel = np.flatnonzero(u_zone == z)
         src = local_masks[u_avail[sel]]
-        out = np.zeros((sel.size, SLOTS_PER_WEEK), dtype=bool)
-        for day in range(7):
-            date = reference + _dt.timedelta(days=day)
-            shift = offset_slots(utc_zone, date)
-            target = (day * day_slots.size + day_slots - shift) % SLOTS_PER_WEEK
-            out[:, target] |= src[:, day * day_slots.size : (day + 1) * day_slots.size]
-        utc[sel] = out
+        targets = [
+            (
+                day * day_slots.size
+                + day_slots
+                - offset_slots(utc_zone, reference + _dt.timedelta(days=day))
+            )
+            % SLOTS_PER_WEEK
+            for day in range(7)
+        ]
+        target = np.concatenate(targets)
+        if np.unique(target).size == SLOTS_PER_WEEK:  # one shift: a rotation
+            out = src[:, np.argsort(target)]
+        else:  # the offset changes within the week: days may overlap
+            out = np.zeros((sel.size, SLOTS_PER_WEEK), dtype=bool)
+            for day, day_target in enumerate(targets):
+                block = slice(day * day_slots.size, (day + 1) * day_slots.size)
+                out[:, day_target] |= src[:, block]
+        utc[sel] = np.packbits(out, axis=1)
     packed = np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8)
-    packed[rows] = np.packbits(utc, axis=1)[inverse.ravel()]
+    packed[rows] = utc[inverse.ravel()]
     return packed, has, offsets
 
 
