@@ -165,12 +165,28 @@ def test_availability_in_utc_equals_to_utc_slots_in_a_week_with_a_clock_change(
     from rmatch.parsing import parse_availability, to_utc_slots
     from rmatch.validate import parse_people
 
-    cells = ["Sun 00:00-24:00; Mon 00:00-02:00", "Sat 22:00-24:00", "Mon 9-11"]
-    zones = ["Europe/Berlin", "Europe/Berlin", "America/New_York"]
+    cells = [
+        "Sun 00:00-24:00; Mon 00:00-02:00",
+        "Sat 22:00-24:00",
+        "Mon 9-11",
+        "Sun 23:00-24:00; Mon 00:15-00:45; Wed 12:00-13:15",
+        "Sun 23:00-24:00; Mon 00:15-00:45; Wed 12:00-13:15",
+        "Sun 23:00-24:00; Mon 00:15-00:45; Wed 12:00-13:15",
+        "Sun 23:00-24:00; Mon 00:15-00:45; Wed 12:00-13:15",
+    ]
+    zones = [
+        "Europe/Berlin",
+        "Europe/Berlin",
+        "America/New_York",
+        "Asia/Kathmandu",  # +5:45, 23 slots
+        "America/St_Johns",  # -3:30
+        "Pacific/Kiritimati",  # +14
+        "UTC",
+    ]
     frame = pd.DataFrame(
         {
-            "id": ["a", "b", "c"],
-            "role": ["mentor", "mentee", "mentee"],
+            "id": list("abcdefg"),
+            "role": ["mentor", "mentee", "mentee", "mentor", "mentee", "both", "both"],
             "availability": cells,
             "timezone": zones,
         }

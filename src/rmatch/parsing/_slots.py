@@ -289,13 +289,18 @@ class AvailabilityMasks:
         out: np.ndarray = np.logical_or.reduce(masks)
         return out
 
-    def many(self, texts: Sequence[str]) -> tuple[np.ndarray, dict[int, ParseError]]:
+    def many(
+        self, texts: Sequence[str], *, packed: bool = False
+    ) -> tuple[np.ndarray, dict[int, ParseError]]:
         """Parse many text cells at once, each distinct item once.
 
         Parameters
         ----------
         texts : sequence of str
             The cells (usually the distinct cells of a column).
+        packed : bool, default False
+            Return the masks packed (``numpy.packbits`` along the slots:
+            ``uint8``, shape ``(len(texts), SLOTS_PER_WEEK // 8)``).
 
         Returns
         -------
@@ -337,15 +342,16 @@ class AvailabilityMasks:
         # a cell is the union of its items: OR over the packed masks of each cell's
         # items (they come in order of cell)
         keep = np.flatnonzero(~bad[owner])
-        packed = np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8)
+        bits = np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8)
         if keep.size:
             cells, first = np.unique(owner[keep], return_index=True)
             chosen = np.packbits(item_masks, axis=1)[codes[keep]]
-            packed[cells] = np.bitwise_or.reduceat(chosen, first, axis=0)
-        masks = np.unpackbits(packed, axis=1, count=SLOTS_PER_WEEK).astype(bool)
+            bits[cells] = np.bitwise_or.reduceat(chosen, first, axis=0)
         for i in np.flatnonzero(~plain).tolist():
             try:
-                masks[i] = self(texts[i])
+                bits[i] = np.packbits(self(texts[i]))
             except ParseError as exc:
                 errors[i] = exc
-        return masks, errors
+        if packed:
+            return bits, errors
+        return np.unpackbits(bits, axis=1, count=SLOTS_PER_WEEK).astype(bool), errors

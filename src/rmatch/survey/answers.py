@@ -416,6 +416,8 @@ class AnswerBuilder:
                 parts = [self._tokens(u) for u in uses]
 
                 def join_tokens(groups: list[tuple[str, ...]]) -> str:
+                    if len(groups) == 1:  # the tokens of one column are distinct
+                        return "; ".join(groups[0])
                     return "; ".join(dict.fromkeys(t for g in groups for t in g))
 
                 self.out[name] = self._combine(parts, join_tokens)

@@ -110,8 +110,21 @@ class Roster:
             )
         }
         self.demoted: set[tuple[str, int]] = set()
-        self.ids_by_row = _ids_by_row(survey)
+        self._id_parts = [survey]  # their ids by row, built when first asked for
+        self._ids_by_row: dict[tuple[str, int], str] | None = None
         self._reindex()
+
+    @property
+    def ids_by_row(self) -> dict[tuple[str, int], str]:
+        """The id of every row read, survey rows first (before duplicates are
+        removed), by (file, row)."""
+        if self._ids_by_row is None:
+            found: dict[tuple[str, int], str] = {}
+            for part in self._id_parts:
+                for key, value in _ids_by_row(part).items():
+                    found.setdefault(key, value)
+            self._ids_by_row = found
+        return self._ids_by_row
 
     @property
     def n(self) -> int:
@@ -154,8 +167,8 @@ class Roster:
         """Fill joined rows from the HR file; append HR-only rows as role none."""
         n = self.n
         self.hr = hr
-        for key, value in _ids_by_row(hr).items():
-            self.ids_by_row.setdefault(key, value)
+        self._id_parts.append(hr)
+        self._ids_by_row = None
         joined = hr_pos >= 0
         explicit_id = "id" in hr.out and not hr.id_from_email
         for name, values in hr.out.items():

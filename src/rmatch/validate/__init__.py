@@ -164,9 +164,9 @@ def _schedule(
     if "availability" not in c.frame.columns:
         return None, has, offsets
     avail_codes, texts = c.distinct("availability", mask=participant)
-    local_masks, failed = AvailabilityMasks().many(texts)
+    local_bits, failed = AvailabilityMasks().many(texts, packed=True)
     c.report("availability", avail_codes, texts, failed)
-    free: np.ndarray = np.asarray(local_masks.any(axis=1))[avail_codes]
+    free: np.ndarray = np.asarray(local_bits.any(axis=1))[avail_codes]
     has[:] = free
     if not free.any():
         return np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8), has, offsets
@@ -192,28 +192,38 @@ def _schedule(
         zone = zones[int(z)]
         utc_zone: _dt.tzinfo = zone if zone is not None else _dt.UTC
         sel = np.flatnonzero(u_zone == z)
-        src = local_masks[u_avail[sel]]
-        targets = [
-            (
-                day * day_slots.size
-                + day_slots
-                - offset_slots(utc_zone, reference + _dt.timedelta(days=day))
-            )
-            % SLOTS_PER_WEEK
+        src_bits = local_bits[u_avail[sel]]
+        shifts = {
+            offset_slots(utc_zone, reference + _dt.timedelta(days=day))
             for day in range(7)
-        ]
-        target = np.concatenate(targets)
-        if np.unique(target).size == SLOTS_PER_WEEK:  # one shift: a rotation
-            out = src[:, np.argsort(target)]
-        else:  # the offset changes within the week: days may overlap
-            out = np.zeros((sel.size, SLOTS_PER_WEEK), dtype=bool)
-            for day, day_target in enumerate(targets):
-                block = slice(day * day_slots.size, (day + 1) * day_slots.size)
-                out[:, day_target] |= src[:, block]
+        }
+        if len(shifts) == 1:  # one offset all week: the mask is rotated
+            utc[sel] = _rotated(src_bits, shifts.pop())
+            continue
+        # the offset changes within the week: day by day (days may overlap)
+        src = np.unpackbits(src_bits, axis=1, count=SLOTS_PER_WEEK).astype(bool)
+        out = np.zeros((sel.size, SLOTS_PER_WEEK), dtype=bool)
+        for day in range(7):
+            shift = offset_slots(utc_zone, reference + _dt.timedelta(days=day))
+            target = (day * day_slots.size + day_slots - shift) % SLOTS_PER_WEEK
+            block = slice(day * day_slots.size, (day + 1) * day_slots.size)
+            out[:, target] |= src[:, block]
         utc[sel] = np.packbits(out, axis=1)
     packed = np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8)
     packed[rows] = utc[inverse.ravel()]
     return packed, has, offsets
+
+
+def _rotated(bits: np.ndarray, shift: int) -> np.ndarray:
+    """Packed masks (first slot in the high bit) with slot ``i`` moved to
+    ``i - shift`` (modulo the week)."""
+    whole, part = divmod(shift % SLOTS_PER_WEEK, 8)
+    low = np.roll(bits, -whole, axis=1)
+    if part == 0:
+        return low
+    high = np.roll(bits, -(whole + 1), axis=1)
+    out: np.ndarray = (low << part) | (high >> (8 - part))
+    return out
 
 
 def _seniority(c: Collector) -> np.ndarray:
