@@ -61,9 +61,12 @@ def _field_counts(data: np.ndarray, delimiter: int) -> np.ndarray | None:
 
 
 def fast_csv(
-    text: str, delimiter: str
+    text: str, delimiter: str, utf8: bytes | None = None
 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray] | None:
     """Read a plain CSV text with pandas.
+
+    ``utf8`` is ``text`` encoded as UTF-8 when the caller has it (the file's own
+    bytes): it is not encoded again.
 
     Returns
     -------
@@ -79,7 +82,7 @@ def fast_csv(
         or ("\r" in text and text.count("\r") != text.count("\r\n"))
     ):
         return None
-    encoded = text.encode("utf-8")
+    encoded = text.encode("utf-8") if utf8 is None else utf8
     data = np.frombuffer(encoded, dtype=np.uint8)
     counts = _field_counts(data, ord(delimiter))
     if counts is None or not counts.any():
@@ -103,8 +106,9 @@ def fast_csv(
         return None
     if len(frame) != counts.size:
         return None
+    n = len(frame)
     columns = [
-        np.array(list(map(str.strip, frame[j].tolist())), dtype=object)
+        np.fromiter(map(str.strip, frame[j].to_numpy()), dtype=object, count=n)
         for j in range(width)
     ]
     filled = np.zeros(counts.size, dtype=bool)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import dataclasses
@@ -374,7 +375,9 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
     return best
 
 
-def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
+def _csv_table(
+    text: str, suffix: str, header_rows: int, name: str, utf8: bytes | None = None
+) -> RawTable:
     if "\x00" in text:
         raise fail(
             name,
@@ -385,21 +388,21 @@ def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
     if not text or text.isspace():  # (text.strip() would copy a large file)
         raise fail(name, "the file is empty", "export the survey again", "empty_file")
     delimiter = _sniff_delimiter(text, suffix)
-    table = fast_table(text, delimiter, header_rows, name)
+    table = fast_table(text, delimiter, header_rows, name, utf8)
     if table is not None:
         return _broken_quotes(table, delimiter)
     return csv_module_table(text, delimiter, header_rows, name)
 
 
 def fast_table(
-    text: str, delimiter: str, header_rows: int, name: str
+    text: str, delimiter: str, header_rows: int, name: str, utf8: bytes | None = None
 ) -> RawTable | None:
     """A plain CSV text read by pandas (see `fast_csv`), or None.
 
     None also when a data row has more fields than the header rows, or there are
     no more records than header rows: the ``csv`` module's path reports those.
     """
-    read = fast_csv(text, delimiter)
+    read = fast_csv(text, delimiter, utf8)
     if read is None or read[1].size <= header_rows:
         return None
     columns, counts, numbers = read
@@ -590,7 +593,12 @@ def parse_bytes(
     if suffix == ".json" or (not suffix and text.lstrip()[:1] in ("[", "{")):
         table = _json_table(text, name)
     else:
-        table = _csv_table(text, suffix, header_rows, name)
+        utf8 = (  # the file's own bytes are the text's UTF-8 (no second encoding)
+            data.removeprefix(codecs.BOM_UTF8)
+            if decoded.encoding == "utf-8" and not decoded.replaced
+            else None
+        )
+        table = _csv_table(text, suffix, header_rows, name, utf8)
     found = encoding_issues(decoded, name)
     if not found:
         return table

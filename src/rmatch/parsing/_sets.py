@@ -258,7 +258,7 @@ class SkillsParser:
         bad[list(errors)] = True
         ok = np.array([isinstance(g, tuple) for g in parsed], dtype=bool)
         keep = ok[codes] & ~bad[owner] if codes.size else np.zeros(0, dtype=bool)
-        used = np.unique(codes[keep]).tolist()
+        used = np.flatnonzero(np.bincount(codes[keep], minlength=len(parsed))).tolist()
         names = sorted(
             {parsed[k][0] for k in used} | {s[1] for s in slow}  # type: ignore[index]
         )
@@ -281,7 +281,8 @@ class SkillsParser:
             [item_level[codes[keep]], np.array([s[2] for s in slow], dtype=np.int64)]
         )
         # one entry per (cell, name): the highest level, in order of cell and name
-        order = np.lexsort((-level, column, owner))
+        width = len(names) + 1
+        order = np.argsort((owner * width + column) * 8 + (7 - level), kind="stable")
         owner, column, level = owner[order], column[order], level[order]
         head = np.ones(owner.size, dtype=bool)
         head[1:] = (owner[1:] != owner[:-1]) | (column[1:] != column[:-1])
