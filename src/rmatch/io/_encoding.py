@@ -154,6 +154,13 @@ def _detected(data: bytes) -> Decoded:
     return _with_replacement(data, order[0])
 
 
+def utf8_bytes(decoded: Decoded, data: bytes) -> bytes | None:
+    """``decoded.text`` as UTF-8: the file's own bytes when they are (else None)."""
+    if decoded.encoding != "utf-8" or decoded.replaced:
+        return None
+    return data.removeprefix(codecs.BOM_UTF8)
+
+
 def decode(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode the bytes of a text export.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import dataclasses
@@ -17,7 +16,7 @@ import pandas as pd
 
 from rmatch.errors import Issue, ValidationError, short
 from rmatch.io._cells import cell_text, column_text
-from rmatch.io._encoding import decode, encoding_issues
+from rmatch.io._encoding import decode, encoding_issues, utf8_bytes
 from rmatch.io._fastcsv import fast_csv
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -593,12 +592,7 @@ def parse_bytes(
     if suffix == ".json" or (not suffix and text.lstrip()[:1] in ("[", "{")):
         table = _json_table(text, name)
     else:
-        utf8 = (  # the file's own bytes are the text's UTF-8 (no second encoding)
-            data.removeprefix(codecs.BOM_UTF8)
-            if decoded.encoding == "utf-8" and not decoded.replaced
-            else None
-        )
-        table = _csv_table(text, suffix, header_rows, name, utf8)
+        table = _csv_table(text, suffix, header_rows, name, utf8_bytes(decoded, data))
     found = encoding_issues(decoded, name)
     if not found:
         return table
