@@ -154,8 +154,10 @@ def parse_timestamps(
             "use 'day_first', 'month_first' or a strftime format such as "
             "'%d/%m/%Y %H:%M:%S'",
         )
+    cells = np.asarray(values, dtype=object)
     texts = [
-        "" if v is None else str(v).strip() for v in np.asarray(values, dtype=object)
+        "" if v is None else str(v).strip()
+        for v in (cells.tolist() if cells.ndim == 1 else cells)
     ]
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
     words = [str(u) for u in uniques.tolist()]

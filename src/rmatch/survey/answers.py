@@ -288,7 +288,7 @@ class AnswerBuilder:
             [texts[k] for k in cells.tolist()], [*separators, ";", "\n", "\r"]
         )
         item_codes, parts = pd.factorize(
-            np.asarray([p.strip() for p in items], dtype=object)
+            np.fromiter(map(str.strip, items), dtype=object, count=len(items))
         )
         tokens: list[str] = []
         token_code: dict[str, int] = {}
@@ -416,11 +416,14 @@ class AnswerBuilder:
                 parts = [self._tokens(u) for u in uses]
 
                 def join_tokens(groups: list[tuple[str, ...]]) -> str:
-                    if len(groups) == 1:  # the tokens of one column are distinct
-                        return "; ".join(groups[0])
                     return "; ".join(dict.fromkeys(t for g in groups for t in g))
 
-                self.out[name] = self._combine(parts, join_tokens)
+                if len(parts) == 1 and self.n:  # one column: its tokens are distinct
+                    codes, results = parts[0]
+                    joined = ["; ".join(r) for r in results]
+                    self.out[name] = np.asarray(joined, dtype=object)[codes]
+                else:
+                    self.out[name] = self._combine(parts, join_tokens)
             elif name == "availability":
                 grid = [u for u in uses if u.spec.day is not None or u.sub is not None]
                 texts = [self._slots_text(u) for u in uses if u not in grid]
