@@ -316,10 +316,8 @@ class AnswerBuilder:
         of_item = part_token[item_codes]
         keep = np.flatnonzero((of_item >= 0) & ~bad[owner])
         # the first of each (cell, token), in item order
-        _, first = np.unique(
-            owner[keep] * (len(tokens) + 1) + of_item[keep], return_index=True
-        )
-        keep = keep[np.sort(first)]
+        pair = pd.Series(owner[keep] * (len(tokens) + 1) + of_item[keep])
+        keep = keep[~pair.duplicated().to_numpy()]
         names = np.asarray(tokens, dtype=object)[of_item[keep]].tolist()
         ends = np.cumsum(np.bincount(owner[keep], minlength=cells.size)).tolist()
         start = 0
