@@ -80,3 +80,45 @@ def test_options_equal_reading_each_cell(column, separators):
     assert found == errors
     assert all(i.column == "Topics" and i.value for i in issues.items)
     assert np.array_equal(np.sort([i.row for i in issues.items]), sorted(errors))
+
+
+DAYS = ("Monday", "Tuesday", "Saturday")
+PERIODS = ["", "Morning", "Afternoon", "Evening", "Morning, Evening", "Lunch"]
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(*[st.sampled_from(PERIODS) for _ in DAYS]), min_size=1, max_size=10
+    )
+)
+def test_grid_availability_is_the_union_of_the_ticked_periods(rows):
+    """Each distinct grid answer is written once; every row reads back as the
+    union of its ticked periods (a slot partly covered is free)."""
+    from rmatch.parsing import (
+        SLOT_MINUTES,
+        parse_availability,
+        parse_period_grid,
+        to_utc_slots,
+    )
+    from rmatch.survey import read_survey
+
+    records = [
+        {"Email": f"p{i}@x.org", "Role": "mentor"}
+        | {f"Free [{day}]": cell for day, cell in zip(DAYS, row, strict=True)}
+        for i, row in enumerate(rows)
+    ]
+    mapping = {"Email": "email", "Role": "role", "Free [*]": "availability"}
+    people = read_survey(records, mapping)
+    texts = people.table["availability"].tolist()
+    for row, text in zip(rows, texts, strict=True):
+        expected = np.zeros(672, dtype=bool)
+        for day, cell in zip(DAYS, row, strict=True):
+            for start, end in parse_period_grid({day: cell}):
+                expected[start // SLOT_MINUTES : -(-end // SLOT_MINUTES)] = True
+        got = (
+            to_utc_slots(parse_availability(text), "UTC")
+            if text
+            else np.zeros_like(expected)
+        )
+        np.testing.assert_array_equal(got, expected)
