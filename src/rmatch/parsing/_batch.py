@@ -112,11 +112,13 @@ def split_plain(
         included) in text order.
     """
     stripped = list(map(str.strip, texts))
-    missing = np.fromiter(
-        (not s or (len(s) <= 4 and s.casefold() in MISSING_TEXT) for s in stripped),
-        dtype=bool,
-        count=len(stripped),
-    )
+    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
+    missing = lengths == 0
+    for i in np.flatnonzero(lengths <= 4).tolist():  # "nan", "N/A", "<NA>" ...
+        missing[i] = missing[i] or stripped[i].casefold() in MISSING_TEXT
+    if not missing.any():
+        owner, items = split_cells(stripped, separators)
+        return missing, owner, items
     kept = np.flatnonzero(~missing)
     owner, items = split_cells([stripped[i] for i in kept.tolist()], separators)
     return missing, kept[owner], items

@@ -285,7 +285,8 @@ class AnswerBuilder:
                 failed[k] = error
         cells = np.setdiff1d(np.arange(len(texts)), listed)
         owner, items = split_cells(
-            [texts[k] for k in cells.tolist()], [*separators, ";", "\n", "\r"]
+            [texts[k] for k in cells.tolist()] if listed else texts,
+            [*separators, ";", "\n", "\r"],
         )
         item_codes, parts = pd.factorize(
             np.fromiter(map(str.strip, items), dtype=object, count=len(items))
