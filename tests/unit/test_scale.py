@@ -101,6 +101,54 @@ def test_skill_items_parse_like_the_whole_cell(text: str) -> None:
     assert _outcome(SkillsParser(), text) == _outcome(parse_skills, text)
 
 
+# Cells of a whole column: odd characters send a cell down the per-cell path.
+ODD = st.sampled_from(["", " ", "\r", "\ufeff", "\u200b", "\t", "nan", "NA"])
+
+
+@st.composite
+def column_of(draw: st.DrawFn, cell: st.SearchStrategy[str]) -> list[str]:
+    cells = draw(st.lists(cell, max_size=12))
+    return [draw(ODD) + c + draw(ODD) if draw(st.booleans()) else c for c in cells]
+
+
+@given(column_of(availability_text()))
+def test_availability_many_equals_each_cell(texts: list[str]) -> None:
+    parser = AvailabilityMasks()
+    masks, errors = parser.many(texts)
+    assert masks.shape == (len(texts), 672)
+    for i, text in enumerate(texts):
+        got = _outcome(AvailabilityMasks(), text)
+        if got[0] == "error":
+            assert errors[i].message == got[1]
+            assert not masks[i].any()
+        else:
+            assert i not in errors
+            np.testing.assert_array_equal(masks[i], got[1])
+
+
+@given(column_of(skills_text()))
+def test_skills_many_equals_each_cell(texts: list[str]) -> None:
+    rows = SkillsParser().many(texts)
+    assert rows.indptr.size == len(texts) + 1
+    for i, text in enumerate(texts):
+        got = _outcome(SkillsParser(), text)
+        a, b = rows.indptr[i], rows.indptr[i + 1]
+        cell = {
+            rows.names[j]: level
+            for j, level in zip(
+                rows.columns[a:b].tolist(), rows.levels[a:b].tolist(), strict=True
+            )
+        }
+        if got[0] == "error":
+            assert rows.errors[i].message == got[1]
+            assert cell == {}
+        else:
+            assert i not in rows.errors
+            assert list(cell.items()) == list(got[1].items())  # same order too
+    assert list(rows.names) == sorted(set(rows.names))
+    assert set(rows.columns.tolist()) == set(range(len(rows.names)))  # all used
+
+
 def test_read_people_equals_the_per_cell_reference() -> None:
     frame = synthetic_org(1500, seed=21, mentor_rate=0.2, mentee_rate=0.2)
     people = rmatch.read_people(frame)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import rmatch
@@ -151,3 +154,44 @@ def test_availability_converted_to_utc() -> None:
 def test_file_not_found_is_a_validation_error(tmp_path) -> None:
     with pytest.raises(ValidationError, match="file not found"):
         rmatch.read_people(tmp_path / "missing.csv")
+
+
+@pytest.mark.parametrize("monday", [dt.date(2026, 1, 5), dt.date(2026, 3, 23)])
+def test_availability_in_utc_equals_to_utc_slots_in_a_week_with_a_clock_change(
+    monday: dt.date,
+) -> None:
+    """Berlin moves its clocks on Sunday 2026-03-29: that week's days do not all
+    shift by one offset (the validator then shifts day by day)."""
+    from rmatch.parsing import parse_availability, to_utc_slots
+    from rmatch.validate import parse_people
+
+    cells = [
+        "Sun 00:00-24:00; Mon 00:00-02:00",
+        "Sat 22:00-24:00",
+        "Mon 9-11",
+        "Sun 23:00-24:00; Mon 00:15-00:45; Wed 12:00-13:15",
+        "Sun 23:00-24:00; Mon 00:15-00:45; Wed 12:00-13:15",
+        "Sun 23:00-24:00; Mon 00:15-00:45; Wed 12:00-13:15",
+        "Sun 23:00-24:00; Mon 00:15-00:45; Wed 12:00-13:15",
+    ]
+    zones = [
+        "Europe/Berlin",
+        "Europe/Berlin",
+        "America/New_York",
+        "Asia/Kathmandu",  # +5:45, 23 slots
+        "America/St_Johns",  # -3:30
+        "Pacific/Kiritimati",  # +14
+        "UTC",
+    ]
+    frame = pd.DataFrame(
+        {
+            "id": list("abcdefg"),
+            "role": ["mentor", "mentee", "mentee", "mentor", "mentee", "both", "both"],
+            "availability": cells,
+            "timezone": zones,
+        }
+    )
+    people = parse_people(frame, reference_monday=monday)
+    for p, (cell, zone) in enumerate(zip(cells, zones, strict=True)):
+        expected = to_utc_slots(parse_availability(cell), zone, monday)
+        np.testing.assert_array_equal(people.slots(np.array([p]))[0] > 0, expected)

@@ -154,6 +154,13 @@ def _detected(data: bytes) -> Decoded:
     return _with_replacement(data, order[0])
 
 
+def utf8_bytes(decoded: Decoded, data: bytes) -> bytes | None:
+    """``decoded.text`` as UTF-8: the file's own bytes when they are (else None)."""
+    if decoded.encoding != "utf-8" or decoded.replaced:
+        return None
+    return data.removeprefix(codecs.BOM_UTF8)
+
+
 def decode(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode the bytes of a text export.
 
@@ -182,7 +189,7 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
             pass
     # UTF-16 without a BOM: every other byte is NUL for Latin text (and text in
     # UTF-8 or a legacy code page has no NUL bytes at all).
-    if len(data) >= 4 and len(data) % 2 == 0:
+    if len(data) >= 4 and len(data) % 2 == 0 and b"\x00" in data:
         for name, nuls in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
             if nuls.count(0) > len(data) // 4:
                 try:

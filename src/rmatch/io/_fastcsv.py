@@ -38,25 +38,35 @@ def _field_counts(data: np.ndarray, delimiter: int) -> np.ndarray | None:
         if not (starts_field.all() and ends_field.all()):
             return None
 
-    def outside(positions: np.ndarray) -> np.ndarray:
-        kept: np.ndarray = positions[np.searchsorted(quotes, positions) % 2 == 0]
-        return kept
-
-    ends = outside(np.flatnonzero(data == _LF))
+    feeds = np.flatnonzero(data == _LF)
+    ends = feeds[np.searchsorted(quotes, feeds) % 2 == 0]  # line feeds outside quotes
     if data[-1] != _LF:
         ends = np.append(ends, data.size)
     starts = np.concatenate(([0], ends[:-1] + 1))
-    delimiters = outside(np.flatnonzero(data == delimiter))
+    # Delimiters of each record, less those inside its quoted fields (a quoted
+    # field never spans records: its line feeds are inside quotes too).
+    delimiters = np.flatnonzero(data == delimiter)
     counts = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
+    if quotes.size:
+        inside = np.searchsorted(delimiters, quotes[1::2]) - np.searchsorted(
+            delimiters, quotes[0::2]
+        )
+        record = np.searchsorted(ends, quotes[0::2])
+        counts -= np.bincount(record, weights=inside, minlength=ends.size).astype(
+            counts.dtype
+        )[: ends.size]
     length = ends - starts
     crlf_only = (length == 1) & (data[np.minimum(starts, last)] == _CR)
     return np.where((length == 0) | crlf_only, 0, counts)
 
 
 def fast_csv(
-    text: str, delimiter: str
+    text: str, delimiter: str, utf8: bytes | None = None
 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray] | None:
     """Read a plain CSV text with pandas.
+
+    ``utf8`` is ``text`` encoded as UTF-8 when the caller has it (the file's own
+    bytes): it is not encoded again.
 
     Returns
     -------
@@ -66,16 +76,22 @@ def fast_csv(
         ``counts``: the fields of each of those records; ``numbers``: their
         1-based record numbers. None when the file needs the ``csv`` module.
     """
-    if len(delimiter) != 1 or not text or text.count("\r") != text.count("\r\n"):
+    if (
+        len(delimiter) != 1
+        or not text
+        or ("\r" in text and text.count("\r") != text.count("\r\n"))
+    ):
         return None
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    encoded = text.encode("utf-8") if utf8 is None else utf8
+    data = np.frombuffer(encoded, dtype=np.uint8)
     counts = _field_counts(data, ord(delimiter))
     if counts is None or not counts.any():
         return None
     width = int(counts.max())
     try:
         frame = pd.read_csv(
-            _io.StringIO(text),
+            _io.BytesIO(encoded),  # bytes: pandas reads them faster than text
+            encoding="utf-8",
             sep=delimiter,
             header=None,
             names=list(range(width)),
@@ -90,8 +106,9 @@ def fast_csv(
         return None
     if len(frame) != counts.size:
         return None
+    n = len(frame)
     columns = [
-        np.array(list(map(str.strip, frame[j].tolist())), dtype=object)
+        np.fromiter(map(str.strip, frame[j].to_numpy()), dtype=object, count=n)
         for j in range(width)
     ]
     filled = np.zeros(counts.size, dtype=bool)

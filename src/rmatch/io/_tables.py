@@ -16,7 +16,7 @@ import pandas as pd
 
 from rmatch.errors import Issue, ValidationError, short
 from rmatch.io._cells import cell_text, column_text
-from rmatch.io._encoding import decode, encoding_issues
+from rmatch.io._encoding import decode, encoding_issues, utf8_bytes
 from rmatch.io._fastcsv import fast_csv
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -374,7 +374,9 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
     return best
 
 
-def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
+def _csv_table(
+    text: str, suffix: str, header_rows: int, name: str, utf8: bytes | None = None
+) -> RawTable:
     if "\x00" in text:
         raise fail(
             name,
@@ -382,24 +384,24 @@ def _csv_table(text: str, suffix: str, header_rows: int, name: str) -> RawTable:
             "export the survey as CSV (UTF-8) or Excel (.xlsx)",
             "unreadable",
         )
-    if not text.strip():
+    if not text or text.isspace():  # (text.strip() would copy a large file)
         raise fail(name, "the file is empty", "export the survey again", "empty_file")
     delimiter = _sniff_delimiter(text, suffix)
-    table = fast_table(text, delimiter, header_rows, name)
+    table = fast_table(text, delimiter, header_rows, name, utf8)
     if table is not None:
         return _broken_quotes(table, delimiter)
     return csv_module_table(text, delimiter, header_rows, name)
 
 
 def fast_table(
-    text: str, delimiter: str, header_rows: int, name: str
+    text: str, delimiter: str, header_rows: int, name: str, utf8: bytes | None = None
 ) -> RawTable | None:
     """A plain CSV text read by pandas (see `fast_csv`), or None.
 
     None also when a data row has more fields than the header rows, or there are
     no more records than header rows: the ``csv`` module's path reports those.
     """
-    read = fast_csv(text, delimiter)
+    read = fast_csv(text, delimiter, utf8)
     if read is None or read[1].size <= header_rows:
         return None
     columns, counts, numbers = read
@@ -590,7 +592,7 @@ def parse_bytes(
     if suffix == ".json" or (not suffix and text.lstrip()[:1] in ("[", "{")):
         table = _json_table(text, name)
     else:
-        table = _csv_table(text, suffix, header_rows, name)
+        table = _csv_table(text, suffix, header_rows, name, utf8_bytes(decoded, data))
     found = encoding_issues(decoded, name)
     if not found:
         return table

@@ -14,20 +14,22 @@ intervals and converted to UTC slots by [`to_utc_slots()`][rmatch.parsing.to_utc
 One private module per kind of value: ``_text`` (missing values, tokens, e-mails),
 ``_sets`` (sets and skills), ``_numbers`` (numbers and rating scales), ``_answers``
 (roles and yes / no), ``_timezones``, ``_availability`` (weekly availability text),
-``_grid`` (checkbox grids of periods), ``_keys`` (comparison keys of e-mail
-and name columns), ``_slots`` (UTC slot masks), ``_dates`` (one time stamp) and
-``_timestamps`` (a column of time stamps); ``_week`` holds the week's constants.
+``_grid`` (checkbox grids of periods), ``_batch`` (splitting many cells at
+once), ``_keys`` (comparison keys of e-mail and name columns), ``_slots`` (UTC
+slot masks), ``_dates`` (one time stamp) and ``_timestamps`` (a column of time
+stamps); ``_week`` holds the week's constants.
 """
 
 from __future__ import annotations
 
 from rmatch.parsing._answers import parse_role, parse_yes_no
 from rmatch.parsing._availability import parse_availability
+from rmatch.parsing._batch import split_cells
 from rmatch.parsing._dates import parse_datetime
 from rmatch.parsing._grid import parse_period_grid
 from rmatch.parsing._keys import email_keys, name_keys
 from rmatch.parsing._numbers import parse_float, parse_int, parse_likert
-from rmatch.parsing._sets import SkillsParser, parse_set, parse_skills
+from rmatch.parsing._sets import SkillRows, SkillsParser, parse_set, parse_skills
 from rmatch.parsing._slots import (
     AvailabilityMasks,
     slots_to_text,
@@ -62,6 +64,7 @@ __all__ = [
     "SLOT_MINUTES",
     "AvailabilityMasks",
     "ParseError",
+    "SkillRows",
     "SkillsParser",
     "Timestamps",
     "date_order",
@@ -85,5 +88,6 @@ __all__ = [
     "parse_yes_no",
     "slots_to_text",
     "slots_to_texts",
+    "split_cells",
     "to_utc_slots",
 ]

@@ -48,19 +48,18 @@ def email_keys(values: np.ndarray) -> np.ndarray:
     ['ana@corp.com', '']
     """
     values = np.asarray(values, dtype=object)
-    series = pd.Series(values, dtype=object)
     # Fast path, the same result as normalize_email: plain ASCII text needs only
-    # strip + lower (ASCII has no invisible characters and casefold == lower).
-    is_str = np.fromiter((type(v) is str for v in values), bool, len(values))
-    ascii_ = np.zeros(len(values), dtype=bool)
-    if is_str.any():
-        ascii_[is_str] = series[is_str].str.isascii().to_numpy(dtype=bool)
+    # strip + lower (ASCII has no invisible characters and casefold == lower);
+    # None marks the cells that need normalize_email.
+    keys = [
+        ("" if len(t := v.strip().lower()) <= 4 and (not t or t in MISSING_TEXT) else t)
+        if type(v) is str and v.isascii()
+        else None
+        for v in values.tolist()
+    ]
     out = np.empty(len(values), dtype=object)
-    if ascii_.any():
-        text = series[ascii_].str.strip().str.lower()
-        blank = text.eq("") | (text.str.len().le(4) & text.isin(MISSING_TEXT))
-        out[ascii_] = text.mask(blank, "").to_numpy(dtype=object)
-    rest = ~ascii_
+    out[:] = keys
+    rest = np.fromiter((k is None for k in keys), dtype=bool, count=len(keys))
     if rest.any():
         out[rest] = _per_distinct(values[rest], normalize_email)
     return out

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
+import numpy as np
+import pandas as pd
+
+from rmatch.parsing._batch import first_per_owner, plain_cells, split_plain
 from rmatch.parsing._text import (
     ParseError,
     flatten,
@@ -180,7 +185,7 @@ class SkillsParser:
     def __init__(self) -> None:
         self.items: dict[str, tuple[str, int] | ParseError | None] = {}
 
-    def _item(self, part: str) -> tuple[str, int] | None:
+    def _parsed(self, part: str) -> tuple[str, int] | ParseError | None:
         got = self.items.get(part, self)
         if got is self:
             try:
@@ -188,9 +193,13 @@ class SkillsParser:
             except ParseError as exc:
                 got = exc
             self.items[part] = got  # type: ignore[assignment]
+        return got  # type: ignore[return-value]
+
+    def _item(self, part: str) -> tuple[str, int] | None:
+        got = self._parsed(part)
         if isinstance(got, ParseError):
             raise got
-        return got  # type: ignore[return-value]
+        return got
 
     def __call__(self, text: str) -> dict[str, int]:
         if is_missing(text):
@@ -202,3 +211,109 @@ class SkillsParser:
                 name, level = parsed
                 skills[name] = max(level, skills.get(name, 0))
         return dict(sorted(skills.items()))
+
+    def many(self, texts: Sequence[str]) -> SkillRows:
+        """Parse many text cells at once, each distinct item once.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The cells (usually the distinct cells of a column).
+
+        Returns
+        -------
+        SkillRows
+            Cell ``i`` has the skills ``names[columns[k]]`` at ``levels[k]`` for
+            ``k`` in ``indptr[i]:indptr[i + 1]`` (sorted by name): what calling the
+            parser on the cell gives. A cell whose call raises has no skills and
+            its error in ``errors``.
+
+        Examples
+        --------
+        >>> rows = SkillsParser().many(["python:4; SQL", "", "python:9"])
+        >>> rows.indptr.tolist(), rows.names, rows.levels.tolist()
+        ([0, 2, 2, 2], ('python', 'sql'), [4, 3])
+        >>> sorted(rows.errors)
+        [2]
+        """
+        n = len(texts)
+        plain = plain_cells(texts)
+        fast = np.flatnonzero(plain)
+        _, owner, items = split_plain([texts[i] for i in fast.tolist()], (";", "\n"))
+        owner = fast[owner]
+        codes, distinct = pd.factorize(np.asarray(items, dtype=object))
+        parsed = [self._parsed(p) for p in distinct.tolist()]
+        failed = np.array([isinstance(g, ParseError) for g in parsed], dtype=bool)
+        errors: dict[int, ParseError] = {}
+        owners, first = first_per_owner(owner, failed[codes])
+        for o, at in zip(owners.tolist(), first.tolist(), strict=True):
+            errors[o] = parsed[int(codes[at])]  # type: ignore[assignment]
+        slow: list[tuple[int, str, int]] = []
+        for i in np.flatnonzero(~plain).tolist():
+            try:
+                slow.extend((i, name, level) for name, level in self(texts[i]).items())
+            except ParseError as exc:
+                errors[i] = exc
+        bad = np.zeros(n, dtype=bool)
+        bad[list(errors)] = True
+        ok = np.array([isinstance(g, tuple) for g in parsed], dtype=bool)
+        keep = ok[codes] & ~bad[owner] if codes.size else np.zeros(0, dtype=bool)
+        used = np.flatnonzero(np.bincount(codes[keep], minlength=len(parsed))).tolist()
+        names = sorted(
+            {parsed[k][0] for k in used} | {s[1] for s in slow}  # type: ignore[index]
+        )
+        column_of = {name: j for j, name in enumerate(names)}
+        item_column = np.zeros(len(parsed), dtype=np.int64)
+        item_level = np.zeros(len(parsed), dtype=np.int64)
+        for k in used:
+            name, level = parsed[k]  # type: ignore[misc]
+            item_column[k], item_level[k] = column_of[name], level
+        owner = np.concatenate(
+            [owner[keep], np.array([s[0] for s in slow], dtype=np.int64)]
+        )
+        column = np.concatenate(
+            [
+                item_column[codes[keep]],
+                np.array([column_of[s[1]] for s in slow], dtype=np.int64),
+            ]
+        )
+        level = np.concatenate(
+            [item_level[codes[keep]], np.array([s[2] for s in slow], dtype=np.int64)]
+        )
+        # one entry per (cell, name): the highest level, in order of cell and name
+        width = len(names) + 1
+        order = np.argsort((owner * width + column) * 8 + (7 - level), kind="stable")
+        owner, column, level = owner[order], column[order], level[order]
+        head = np.ones(owner.size, dtype=bool)
+        head[1:] = (owner[1:] != owner[:-1]) | (column[1:] != column[:-1])
+        owner, column, level = owner[head], column[head], level[head]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=n), out=indptr[1:])
+        return SkillRows(indptr, tuple(names), column, level, errors)
+
+
+class SkillRows(NamedTuple):
+    """Skills of many cells (the layout of a CSR matrix).
+
+    What [`SkillsParser.many()`][rmatch.parsing.SkillsParser.many] returns.
+
+    Attributes
+    ----------
+    indptr : numpy.ndarray
+        ``int64``, one more than the cells: cell ``i`` owns the entries
+        ``indptr[i]:indptr[i + 1]``.
+    names : tuple of str
+        The skill names found, sorted.
+    columns : numpy.ndarray
+        ``int64`` index into ``names`` of every entry (increasing within a cell).
+    levels : numpy.ndarray
+        ``int64`` level 1-5 of every entry.
+    errors : dict of int to ParseError
+        Cell -> the error parsing it raises (such a cell has no entries).
+    """
+
+    indptr: np.ndarray
+    names: tuple[str, ...]
+    columns: np.ndarray
+    levels: np.ndarray
+    errors: dict[int, ParseError]

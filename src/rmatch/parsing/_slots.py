@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from rmatch.parsing._availability import normalize_intervals, parse_availability_item
+from rmatch.parsing._batch import first_per_owner, plain_cells, split_plain
 from rmatch.parsing._text import (
     ParseError,
     is_missing,
@@ -250,7 +252,7 @@ class AvailabilityMasks:
         self.empty = np.zeros(SLOTS_PER_WEEK, dtype=bool)
         self.items: dict[str, np.ndarray | ParseError] = {}
 
-    def _item(self, item: str) -> np.ndarray:
+    def _parsed(self, item: str) -> np.ndarray | ParseError:
         got = self.items.get(item)
         if got is None:
             try:
@@ -262,6 +264,10 @@ class AvailabilityMasks:
             except ParseError as exc:
                 got = exc
             self.items[item] = got
+        return got
+
+    def _item(self, item: str) -> np.ndarray:
+        got = self._parsed(item)
         if isinstance(got, ParseError):
             raise got
         return got
@@ -282,3 +288,70 @@ class AvailabilityMasks:
             return masks[0]
         out: np.ndarray = np.logical_or.reduce(masks)
         return out
+
+    def many(
+        self, texts: Sequence[str], *, packed: bool = False
+    ) -> tuple[np.ndarray, dict[int, ParseError]]:
+        """Parse many text cells at once, each distinct item once.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The cells (usually the distinct cells of a column).
+        packed : bool, default False
+            Return the masks packed (``numpy.packbits`` along the slots:
+            ``uint8``, shape ``(len(texts), SLOTS_PER_WEEK // 8)``).
+
+        Returns
+        -------
+        masks : numpy.ndarray of bool, shape (len(texts), SLOTS_PER_WEEK)
+            The local mask of every cell: what calling the parser on it gives
+            (``empty`` for a cell whose call raises).
+        errors : dict of int to ParseError
+            Cell -> the error parsing it raises.
+
+        Examples
+        --------
+        >>> masks, errors = AvailabilityMasks().many(["Mon 09:00-11:00", "Xyz"])
+        >>> masks.sum(axis=1).tolist(), sorted(errors)
+        ([8, 0], [1])
+        """
+        n = len(texts)
+        plain = plain_cells(texts)
+        fast = np.flatnonzero(plain)
+        _, owner, items = split_plain(
+            [texts[i] for i in fast.tolist()], (";", "\n", "|")
+        )
+        owner = fast[owner]
+        codes, distinct = pd.factorize(np.asarray(items, dtype=object))
+        parsed: list[np.ndarray | ParseError | None] = []
+        for item in distinct.tolist():
+            key = item.strip()
+            parsed.append(self._parsed(key) if key else None)
+        failed = np.array([isinstance(g, ParseError) for g in parsed], dtype=bool)
+        errors: dict[int, ParseError] = {}
+        owners, first = first_per_owner(owner, failed[codes])
+        for o, at in zip(owners.tolist(), first.tolist(), strict=True):
+            errors[o] = parsed[int(codes[at])]  # type: ignore[assignment]
+        bad = np.zeros(n, dtype=bool)
+        bad[list(errors)] = True
+        item_masks = np.zeros((len(parsed), SLOTS_PER_WEEK), dtype=bool)
+        for k, got in enumerate(parsed):
+            if isinstance(got, np.ndarray):
+                item_masks[k] = got
+        # a cell is the union of its items: OR over the packed masks of each cell's
+        # items (they come in order of cell)
+        keep = np.flatnonzero(~bad[owner])
+        bits = np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8)
+        if keep.size:
+            cells, first = np.unique(owner[keep], return_index=True)
+            chosen = np.packbits(item_masks, axis=1)[codes[keep]]
+            bits[cells] = np.bitwise_or.reduceat(chosen, first, axis=0)
+        for i in np.flatnonzero(~plain).tolist():
+            try:
+                bits[i] = np.packbits(self(texts[i]))
+            except ParseError as exc:
+                errors[i] = exc
+        if packed:
+            return bits, errors
+        return np.unpackbits(bits, axis=1, count=SLOTS_PER_WEEK).astype(bool), errors

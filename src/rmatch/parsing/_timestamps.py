@@ -21,6 +21,7 @@ DATE_ORDERS = ("day_first", "month_first")
 # a/b/yyyy, a.b.yyyy or a-b-yyyy at the start of a cell
 _NUMERIC_DATE = r"^\s*([0-9]{1,2})([/.-])([0-9]{1,2})\2[0-9]{2,4}(?![0-9])"
 _NUMERIC_RE = re.compile(_NUMERIC_DATE)
+_PREFIX = 11  # characters a match of _NUMERIC_RE reads: 2 + 1 + 2 + 1 + 4, then one
 _EPOCH = _dt.datetime(1970, 1, 1)
 _EPOCH_UTC = pd.Timestamp(0, tz="UTC")
 _FORMATS_TRIED = 4  # distinct formats tried with pandas before parsing cell by cell
@@ -80,7 +81,12 @@ def date_order(texts: Sequence[str]) -> str:
     'ambiguous'
     """
     match = _NUMERIC_RE.match
-    found = [m for m in map(match, texts) if m is not None]
+    # A match reads at most 11 characters past the leading white space: each
+    # distinct start of a text is matched once (the texts share their dates).
+    starts = dict.fromkeys(
+        t if t[:1].isspace() else t[:_PREFIX] for t in map(str, texts)
+    )
+    found = [m for m in map(match, starts) if m is not None]
     if not found:
         return "none"
     first = np.fromiter((int(m[1]) for m in found), dtype=np.int64, count=len(found))
@@ -148,8 +154,10 @@ def parse_timestamps(
             "use 'day_first', 'month_first' or a strftime format such as "
             "'%d/%m/%Y %H:%M:%S'",
         )
+    cells = np.asarray(values, dtype=object)
     texts = [
-        "" if v is None else str(v).strip() for v in np.asarray(values, dtype=object)
+        "" if v is None else str(v).strip()
+        for v in (cells.tolist() if cells.ndim == 1 else cells)
     ]
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
     words = [str(u) for u in uniques.tolist()]

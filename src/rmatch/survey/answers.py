@@ -29,7 +29,8 @@ from rmatch.parsing import (
     parse_period_grid,
     parse_role,
     parse_yes_no,
-    slots_to_text,
+    slots_to_texts,
+    split_cells,
 )
 from rmatch.survey._common import SET_FIELDS, SKILL_FIELDS
 from rmatch.survey.columns import ColumnUse, IssueLog, Table
@@ -100,6 +101,17 @@ def _split(text: str, separators: Sequence[str]) -> list[str]:
     return [
         p.strip() for p in _splitter(tuple(separators)).split(stripped) if p.strip()
     ]
+
+
+def cell_tokens(
+    text: str, separators: Sequence[str], token_of: Callable[[str], str]
+) -> tuple[str, ...]:
+    """The distinct tokens of one multi-select cell, in order (the per-cell path).
+
+    Raises the `ParseError` of the first option ``token_of`` cannot read.
+    """
+    found = (token_of(p) for p in _split(text, separators))
+    return tuple(dict.fromkeys(t for t in found if t))
 
 
 @functools.lru_cache(maxsize=64)
@@ -243,27 +255,88 @@ class AnswerBuilder:
 
             return self._per_unique(use, ticked, ())
 
-        cache: dict[str, str] = {}  # each distinct option read once
+        def token_of(part: str) -> str:
+            mapped = self._mapped(spec, part)
+            if not mapped:
+                return ""
+            return _skill_token(mapped, scale) if skills else _set_token(mapped)
 
-        def fn(text: str) -> tuple[str, ...]:
-            out: list[str] = []
-            for part in _split(text, separators):
-                token = cache.get(part)
-                if token is None:
-                    mapped = self._mapped(spec, part)
-                    token = (
-                        ""
-                        if not mapped
-                        else _skill_token(mapped, scale)
-                        if skills
-                        else _set_token(mapped)
-                    )
-                    cache[part] = token
-                if token and token not in out:
-                    out.append(token)
-            return tuple(out)
+        return self._options(use, separators, token_of)
 
-        return self._per_unique(use, fn, ())
+    def _options(
+        self, use: ColumnUse, separators: Sequence[str], token_of: Callable[[str], str]
+    ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        """Multi-select cells: the distinct tokens of each distinct cell, in order.
+
+        Each distinct cell is split once and each distinct option read once; a
+        cell whose option cannot be read is reported with the first such error
+        and reads as no tokens.
+        """
+        values = self.table.frame[use.column].to_numpy(dtype=object)
+        codes, uniques = pd.factorize(values)
+        texts = [str(t).strip() for t in uniques.tolist()]
+        results: list[tuple[str, ...]] = [()] * len(texts)
+        failed: dict[int, ParseError] = {}
+        listed = [k for k, t in enumerate(texts) if t[:1] == "[" and t[-1:] == "]"]
+        for k in listed:  # a JSON list (or text that looks like one): cell by cell
+            try:
+                results[k] = cell_tokens(texts[k], separators, token_of)
+            except ParseError as error:
+                failed[k] = error
+        cells = np.setdiff1d(np.arange(len(texts)), listed)
+        owner, items = split_cells(
+            [texts[k] for k in cells.tolist()] if listed else texts,
+            [*separators, ";", "\n", "\r"],
+        )
+        item_codes, parts = pd.factorize(
+            np.fromiter(map(str.strip, items), dtype=object, count=len(items))
+        )
+        tokens: list[str] = []
+        token_code: dict[str, int] = {}
+        part_token = np.full(len(parts), -1, dtype=np.int64)  # -1: no token
+        part_error: dict[int, ParseError] = {}
+        for j, part in enumerate(parts.tolist()):
+            if not part:
+                continue
+            try:
+                token = token_of(part)
+            except ParseError as error:
+                part_error[j] = error
+                continue
+            if token:
+                part_token[j] = token_code.setdefault(token, len(tokens))
+                if part_token[j] == len(tokens):
+                    tokens.append(token)
+        bad = np.zeros(cells.size, dtype=bool)
+        if part_error:
+            hit = np.flatnonzero(np.isin(item_codes, list(part_error)))
+            cell_of, first = np.unique(owner[hit], return_index=True)
+            for c, at in zip(cell_of.tolist(), hit[first].tolist(), strict=True):
+                failed[int(cells[c])] = part_error[int(item_codes[at])]
+            bad[cell_of] = True
+        of_item = part_token[item_codes]
+        keep = np.flatnonzero((of_item >= 0) & ~bad[owner])
+        # the first of each (cell, token), in item order
+        pair = pd.Series(owner[keep] * (len(tokens) + 1) + of_item[keep])
+        keep = keep[~pair.duplicated().to_numpy()]
+        names = np.asarray(tokens, dtype=object)[of_item[keep]].tolist()
+        ends = np.cumsum(np.bincount(owner[keep], minlength=cells.size)).tolist()
+        start = 0
+        for c, end in zip(cells.tolist(), ends, strict=True):
+            results[c] = tuple(names[start:end])
+            start = end
+        for k in sorted(failed):
+            problem = failed[k]
+            self.issues.add(
+                self.table,
+                np.flatnonzero(codes == k),
+                use.column,
+                problem.message,
+                problem.fix,
+                value=uniques[k],
+                code=f"bad_{use.spec.field}",
+            )
+        return codes.astype(np.int64), results
 
     def _grid(
         self, use: ColumnUse
@@ -304,23 +377,31 @@ class AnswerBuilder:
             texts = [join([r]) for r in results]
             out[:] = np.asarray(texts, dtype=object)[codes] if texts else ""
             return out
-        # One integer per row and combination (mixed radix), then each distinct
-        # combination joined once.
-        key = np.zeros(self.n, dtype=np.int64)
-        radix = 1
-        for codes, results in parts:
-            size = max(len(results), 1)
-            if radix * size >= 2**62:  # too many combinations: compress first
-                _, key = np.unique(key, return_inverse=True)
-                radix = int(key.max()) + 1
-            key = key * size + codes
-            radix *= size
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        first, inverse = _combination_key(parts, self.n)
         texts = [
             join([results[int(codes[row])] for codes, results in parts])
             for row in first.tolist()
         ]
-        out[:] = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
+        out[:] = np.asarray(texts, dtype=object)[inverse]
+        return out
+
+    def _grid_text(
+        self, parts: list[tuple[np.ndarray, list[tuple[tuple[int, int], ...]]]]
+    ) -> np.ndarray:
+        """Availability text of grid columns: each distinct combination once.
+
+        The mask of a distinct combination is the union of its columns' masks
+        (a slot partly free is free); all are written by one
+        [`slots_to_texts()`][rmatch.parsing.slots_to_texts] call.
+        """
+        out = np.full(self.n, "", dtype=object)
+        if not parts or self.n == 0:
+            return out
+        first, inverse = _combination_key(parts, self.n)
+        masks = np.zeros((first.size, SLOTS_PER_WEEK), dtype=bool)
+        for codes, results in parts:
+            masks |= _interval_masks(results)[codes[first]]
+        out[:] = np.asarray(slots_to_texts(masks), dtype=object)[inverse]
         return out
 
     def build(self) -> dict[str, np.ndarray]:
@@ -336,11 +417,16 @@ class AnswerBuilder:
                 def join_tokens(groups: list[tuple[str, ...]]) -> str:
                     return "; ".join(dict.fromkeys(t for g in groups for t in g))
 
-                self.out[name] = self._combine(parts, join_tokens)
+                if len(parts) == 1 and self.n:  # one column: its tokens are distinct
+                    codes, results = parts[0]
+                    joined = ["; ".join(r) for r in results]
+                    self.out[name] = np.asarray(joined, dtype=object)[codes]
+                else:
+                    self.out[name] = self._combine(parts, join_tokens)
             elif name == "availability":
                 grid = [u for u in uses if u.spec.day is not None or u.sub is not None]
                 texts = [self._slots_text(u) for u in uses if u not in grid]
-                pieces = self._combine([self._grid(u) for u in grid], _intervals_text)
+                pieces = self._grid_text([self._grid(u) for u in grid])
                 for text in texts:
                     pieces = _join_text(pieces, text, "; ")
                 self.out[name] = pieces
@@ -378,12 +464,35 @@ def _join_text(a: np.ndarray, b: np.ndarray, sep: str) -> np.ndarray:
     return out
 
 
-def _intervals_text(groups: list[tuple[tuple[int, int], ...]]) -> str:
-    mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
-    for group in groups:
+def _combination_key(
+    parts: list[tuple[np.ndarray, list[Any]]], n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct combinations of per-column codes: (first row, inverse).
+
+    One integer per row and combination (mixed radix); ``first`` is the first row
+    of each distinct combination, ``inverse`` the combination of every row.
+    """
+    key = np.zeros(n, dtype=np.int64)
+    radix = 1
+    for codes, results in parts:
+        size = max(len(results), 1)
+        if radix * size >= 2**62:  # too many combinations: compress first
+            _, key = np.unique(key, return_inverse=True)
+            key = key.reshape(-1)
+            radix = int(key.max()) + 1
+        key = key * size + codes
+        radix *= size
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def _interval_masks(groups: list[tuple[tuple[int, int], ...]]) -> np.ndarray:
+    """One slot mask per group of local intervals (a slot partly free is free)."""
+    masks = np.zeros((max(len(groups), 1), SLOTS_PER_WEEK), dtype=bool)
+    for k, group in enumerate(groups):
         for start, end in group:
-            mask[start // SLOT_MINUTES : -(-end // SLOT_MINUTES)] = True
-    return slots_to_text(mask)
+            masks[k, start // SLOT_MINUTES : -(-end // SLOT_MINUTES)] = True
+    return masks
 
 
 @dataclass

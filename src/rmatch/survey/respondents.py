@@ -47,11 +47,10 @@ def derive_id(
         return False
     emails = out["email"]
     normalized = email_keys(emails)
-    ids = np.where(
-        pd.Series(normalized, dtype=object).str.contains("@", regex=False),
-        normalized,
-        "",
-    ).astype(object)
+    has_at = np.fromiter(
+        ("@" in k for k in normalized.tolist()), dtype=bool, count=len(normalized)
+    )
+    ids = np.where(has_at, normalized, "").astype(object)
     bad = np.flatnonzero((ids == "") & (emails != ""))
     if bad.size:
         issues.add(

@@ -48,16 +48,13 @@ def _ids_by_row(part: Part) -> dict[tuple[str, int], str]:
     ids = part.out.get("id")
     if ids is None:
         return {}
-    return {
-        (str(f), int(r)): str(i)
-        for f, r, i in zip(
-            part.table.files.tolist(),
-            part.table.rows.tolist(),
-            ids.tolist(),
-            strict=True,
-        )
-        if i
-    }
+    has = np.flatnonzero(ids != "")
+    keys = zip(
+        map(str, part.table.files[has].tolist()),
+        part.table.rows[has].tolist(),
+        strict=True,
+    )
+    return dict(zip(keys, map(str, ids[has].tolist()), strict=True))
 
 
 def _cell(frame: pd.DataFrame, i: int, columns: list[str]) -> tuple[str, str]:
@@ -113,8 +110,21 @@ class Roster:
             )
         }
         self.demoted: set[tuple[str, int]] = set()
-        self.ids_by_row = _ids_by_row(survey)
+        self._id_parts = [survey]  # their ids by row, built when first asked for
+        self._ids_by_row: dict[tuple[str, int], str] | None = None
         self._reindex()
+
+    @property
+    def ids_by_row(self) -> dict[tuple[str, int], str]:
+        """The id of every row read, survey rows first (before duplicates are
+        removed), by (file, row)."""
+        if self._ids_by_row is None:
+            found: dict[tuple[str, int], str] = {}
+            for part in self._id_parts:
+                for key, value in _ids_by_row(part).items():
+                    found.setdefault(key, value)
+            self._ids_by_row = found
+        return self._ids_by_row
 
     @property
     def n(self) -> int:
@@ -122,11 +132,12 @@ class Roster:
         return int(self.rows.shape[0])
 
     def _reindex(self) -> None:
-        self.index: dict[tuple[str, int], int] = {}
-        for i, (f, r) in enumerate(
-            zip(self.files.tolist(), self.rows.tolist(), strict=True)
-        ):
-            self.index.setdefault((str(f), int(r)), i)
+        # the first position of each (file, row): built from the end, so that
+        # earlier positions overwrite later ones
+        keys = list(zip(map(str, self.files.tolist()), self.rows.tolist(), strict=True))
+        self.index: dict[tuple[str, int], int] = dict(
+            zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True)
+        )
         if self.hr is not None:
             for i, h in enumerate(self.hr_pos.tolist()):
                 if h >= 0:
@@ -156,8 +167,8 @@ class Roster:
         """Fill joined rows from the HR file; append HR-only rows as role none."""
         n = self.n
         self.hr = hr
-        for key, value in _ids_by_row(hr).items():
-            self.ids_by_row.setdefault(key, value)
+        self._id_parts.append(hr)
+        self._ids_by_row = None
         joined = hr_pos >= 0
         explicit_id = "id" in hr.out and not hr.id_from_email
         for name, values in hr.out.items():

@@ -23,14 +23,13 @@ from rmatch.parsing import (
     SLOTS_PER_WEEK,
     AvailabilityMasks,
     ParseError,
-    SkillsParser,
     offset_slots,
     parse_float,
     parse_int,
     parse_role,
     parse_timezone,
 )
-from rmatch.people import SET_FAMILIES, People, SetField, build_coded_set_fields
+from rmatch.people import People
 from rmatch.validate._collector import Collector
 from rmatch.validate._rows import (
     check_blank_roles,
@@ -38,6 +37,7 @@ from rmatch.validate._rows import (
     check_people,
     managers,
 )
+from rmatch.validate._sets import parse_sets
 
 __all__ = ["REQUIRED_COLUMNS", "ValidationReport", "parse_people", "validate_people"]
 
@@ -146,23 +146,6 @@ def _capacities(c: Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return mentor_capacity.astype(np.int64), mentee_capacity.astype(np.int64)
 
 
-def _sets(c: Collector, participant: np.ndarray) -> dict[str, SetField]:
-    families: dict[str, dict[str, tuple[np.ndarray, list[dict[str, int]]]]] = {}
-    skills = SkillsParser()
-    for column, family in SET_FAMILIES.items():
-        if column not in c.frame.columns:
-            continue
-        empty: dict[str, int] = {}
-        codes, parsed = c.parse_codes(column, skills, empty, mask=participant)
-        if not column.startswith("skills"):
-            parsed = [{k: 1 for k in p} for p in parsed]
-        families.setdefault(family, {})[column] = (codes, parsed)
-    out: dict[str, SetField] = {}
-    for fields in families.values():
-        out.update(build_coded_set_fields(fields))
-    return out
-
-
 def _schedule(
     c: Collector, participant: np.ndarray, reference: _dt.date
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
@@ -180,12 +163,10 @@ def _schedule(
     offsets = zone_offset[zone_codes]
     if "availability" not in c.frame.columns:
         return None, has, offsets
-    parser = AvailabilityMasks()
-    avail_codes, local = c.parse_codes(
-        "availability", parser, parser.empty, mask=participant
-    )
-    local_masks = np.stack(local) if local else np.zeros((0, SLOTS_PER_WEEK), bool)
-    free: np.ndarray = np.asarray(local_masks.any(axis=1))[avail_codes]
+    avail_codes, texts = c.distinct("availability", mask=participant)
+    local_bits, failed = AvailabilityMasks().many(texts, packed=True)
+    c.report("availability", avail_codes, texts, failed)
+    free: np.ndarray = np.asarray(local_bits.any(axis=1))[avail_codes]
     has[:] = free
     if not free.any():
         return np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8), has, offsets
@@ -205,23 +186,44 @@ def _schedule(
     uniq, inverse = np.unique(pair, return_inverse=True)
     u_avail = uniq // (len(zones) + 1)
     u_zone = uniq % (len(zones) + 1)
-    utc = np.zeros((uniq.size, SLOTS_PER_WEEK), dtype=bool)
+    utc = np.zeros((uniq.size, SLOTS_PER_WEEK // 8), dtype=np.uint8)
     day_slots = np.arange(SLOTS_PER_WEEK // 7)
     for z in np.unique(u_zone):
         zone = zones[int(z)]
         utc_zone: _dt.tzinfo = zone if zone is not None else _dt.UTC
         sel = np.flatnonzero(u_zone == z)
-        src = local_masks[u_avail[sel]]
+        src_bits = local_bits[u_avail[sel]]
+        shifts = {
+            offset_slots(utc_zone, reference + _dt.timedelta(days=day))
+            for day in range(7)
+        }
+        if len(shifts) == 1:  # one offset all week: the mask is rotated
+            utc[sel] = _rotated(src_bits, shifts.pop())
+            continue
+        # the offset changes within the week: day by day (days may overlap)
+        src = np.unpackbits(src_bits, axis=1, count=SLOTS_PER_WEEK).astype(bool)
         out = np.zeros((sel.size, SLOTS_PER_WEEK), dtype=bool)
         for day in range(7):
-            date = reference + _dt.timedelta(days=day)
-            shift = offset_slots(utc_zone, date)
+            shift = offset_slots(utc_zone, reference + _dt.timedelta(days=day))
             target = (day * day_slots.size + day_slots - shift) % SLOTS_PER_WEEK
-            out[:, target] |= src[:, day * day_slots.size : (day + 1) * day_slots.size]
-        utc[sel] = out
+            block = slice(day * day_slots.size, (day + 1) * day_slots.size)
+            out[:, target] |= src[:, block]
+        utc[sel] = np.packbits(out, axis=1)
     packed = np.zeros((n, SLOTS_PER_WEEK // 8), dtype=np.uint8)
-    packed[rows] = np.packbits(utc, axis=1)[inverse.ravel()]
+    packed[rows] = utc[inverse.ravel()]
     return packed, has, offsets
+
+
+def _rotated(bits: np.ndarray, shift: int) -> np.ndarray:
+    """Packed masks (first slot in the high bit) with slot ``i`` moved to
+    ``i - shift`` (modulo the week)."""
+    whole, part = divmod(shift % SLOTS_PER_WEEK, 8)
+    low = np.roll(bits, -whole, axis=1)
+    if part == 0:
+        return low
+    high = np.roll(bits, -(whole + 1), axis=1)
+    out: np.ndarray = (low << part) | (high >> (8 - part))
+    return out
 
 
 def _seniority(c: Collector) -> np.ndarray:
@@ -324,7 +326,7 @@ def validate_people(
     manager = managers(c)
     mentor_capacity, mentee_capacity = _capacities(c, roles)
     seniority = _seniority(c)
-    sets = _sets(c, participant)
+    sets = parse_sets(c, participant)
     availability, has_availability, offsets = _schedule(
         c, participant, reference_monday or DEFAULT_REFERENCE_MONDAY
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 import numpy as np
@@ -80,6 +80,44 @@ class Collector:
             )
         )
 
+    def distinct(
+        self, column: str, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[str]]:
+        """The distinct cells of ``column`` (``""`` last) and each row's code.
+
+        Rows outside ``mask`` read as ``""``; a missing column is all ``""``.
+        """
+        n = len(self.frame)
+        if column not in self.frame.columns:
+            return np.zeros(n, dtype=np.int64), [""]
+        values = self.frame[column].to_numpy(dtype=object)
+        if mask is not None:
+            values = np.where(mask, values, "")
+        codes, uniques = pd.factorize(values)
+        codes = np.where(codes < 0, len(uniques), codes).astype(np.int64)
+        return codes, [str(u) for u in uniques.tolist()] + [""]
+
+    def report(
+        self,
+        column: str,
+        codes: np.ndarray,
+        uniques: Sequence[str],
+        failed: Mapping[int, ParseError],
+    ) -> None:
+        """One issue per row whose distinct cell failed to parse, in row order."""
+        if not failed:
+            return
+        for position in np.flatnonzero(np.isin(codes, list(failed))):
+            problem = failed[int(codes[position])]
+            self.add(
+                int(position),
+                column,
+                problem.message,
+                problem.fix,
+                value=uniques[codes[position]],
+                code=f"bad_{column}",
+            )
+
     def parse_codes(
         self,
         column: str,
@@ -96,35 +134,19 @@ class Collector:
         parsed : list
             The parsed distinct values (``default`` for empty or bad cells).
         """
-        n = len(self.frame)
         if column not in self.frame.columns:
-            return np.zeros(n, dtype=np.int64), [default]
-        values = self.frame[column].to_numpy(dtype=object)
-        if mask is not None:
-            values = np.where(mask, values, "")
-        codes, uniques = pd.factorize(values)
-        codes = np.where(codes < 0, len(uniques), codes).astype(np.int64)
-        uniques = np.append(np.asarray(uniques, dtype=object), "")
+            return np.zeros(len(self.frame), dtype=np.int64), [default]
+        codes, uniques = self.distinct(column, mask)
         parsed: list[T] = []
         failed: dict[int, ParseError] = {}
         for k, text in enumerate(uniques):
-            if not str(text).strip():
+            if not text.strip():
                 parsed.append(default)
                 continue
             try:
-                parsed.append(parser(str(text)))
+                parsed.append(parser(text))
             except ParseError as exc:
                 parsed.append(default)
                 failed[k] = exc
-        if failed:
-            for position in np.flatnonzero(np.isin(codes, list(failed))):
-                problem = failed[int(codes[position])]
-                self.add(
-                    int(position),
-                    column,
-                    problem.message,
-                    problem.fix,
-                    value=uniques[codes[position]],
-                    code=f"bad_{column}",
-                )
+        self.report(column, codes, uniques, failed)
         return codes, parsed

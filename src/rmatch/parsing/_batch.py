@@ -1,0 +1,133 @@
+"""Many cells at once: split every cell into its items, each item parsed once.
+
+The batch parsers (``SkillsParser.many``, ``AvailabilityMasks.many``) read a column of
+distinct cells. A cell is *plain* when it holds no carriage return and no invisible
+character: its text is then ``cell.strip()`` (what ``to_text`` and
+``normalize_newlines`` give), so splitting needs no per-cell function call. The other
+cells go through the per-cell parser, which gives the same result.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import operator
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from rmatch.parsing._text import _INVISIBLE, MISSING_TEXT
+
+_ODD = ("\r", *_INVISIBLE)
+
+
+def plain_cells(texts: Sequence[str]) -> np.ndarray:
+    """Whether each text is plain (no carriage return, no invisible character)."""
+    n = len(texts)
+    if all(type(t) is str for t in texts):
+        joined = "".join(texts)
+        if not any(ch in joined for ch in _ODD):
+            return np.ones(n, dtype=bool)
+    return np.fromiter(
+        (type(t) is str and not any(ch in t for ch in _ODD) for t in texts),
+        dtype=bool,
+        count=n,
+    )
+
+
+def split_cells(
+    texts: Sequence[str], separators: Sequence[str]
+) -> tuple[np.ndarray, list[str]]:
+    """Split many texts on any of ``separators`` at once.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The cells.
+    separators : sequence of str
+        Item separators; the longest is tried first, empty ones are ignored.
+
+    Returns
+    -------
+    owner : numpy.ndarray of int64
+        Per item: the position of its text.
+    items : list of str
+        The items in text order, not stripped, empty ones included: what
+        ``re.split`` on the separators gives for each text.
+
+    Examples
+    --------
+    >>> owner, items = split_cells(["a, b", "", "c;d, e"], [", ", ";"])
+    >>> owner.tolist(), items
+    ([0, 0, 1, 2, 2, 2], ['a', 'b', '', 'c', 'd', 'e'])
+    """
+    seps = sorted({s for s in separators if s}, key=len, reverse=True)
+    joined = "".join(texts)
+    present = [s for s in seps if s in joined]
+    n = len(texts)
+    if not present:
+        return np.arange(n, dtype=np.int64), list(texts)
+    sep = present[0]
+    if len(present) == 1 and not _has_border(sep):
+        # One separator in the whole column: splitting the texts joined by it is
+        # splitting each text (a separator whose start is never its end cannot
+        # match across a joint), and each text has one more item than separators.
+        items = sep.join(texts).split(sep)
+        lengths = np.fromiter(
+            map(operator.methodcaller("count", sep), texts), np.int64, n
+        )
+        lengths += 1
+    else:
+        pattern = _pattern(tuple(seps))
+        pieces = [pattern.split(t) for t in texts]
+        items = list(itertools.chain.from_iterable(pieces))
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=n)
+    return np.repeat(np.arange(n, dtype=np.int64), lengths), items
+
+
+def _has_border(sep: str) -> bool:
+    """Whether a proper prefix of ``sep`` is also its suffix (``"aba"``)."""
+    return any(sep[:k] == sep[-k:] for k in range(1, len(sep)))
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(separators: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, separators)))
+
+
+def split_plain(
+    texts: Sequence[str], separators: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Split plain texts into items, missing ones into none.
+
+    Returns
+    -------
+    missing : numpy.ndarray of bool
+        Per text: no answer (what ``is_missing`` says of a plain text).
+    owner : numpy.ndarray of int64
+        Per item: the position of its text.
+    items : list of str
+        The items of the stripped texts (not stripped themselves, empty ones
+        included) in text order.
+    """
+    stripped = list(map(str.strip, texts))
+    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
+    missing = lengths == 0
+    for i in np.flatnonzero(lengths <= 4).tolist():  # "nan", "N/A", "<NA>" ...
+        missing[i] = missing[i] or stripped[i].casefold() in MISSING_TEXT
+    if not missing.any():
+        owner, items = split_cells(stripped, separators)
+        return missing, owner, items
+    kept = np.flatnonzero(~missing)
+    owner, items = split_cells([stripped[i] for i in kept.tolist()], separators)
+    return missing, kept[owner], items
+
+
+def first_per_owner(
+    owner: np.ndarray, hit: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every owner with a hit: (owner, position of its first hit)."""
+    positions = np.flatnonzero(hit)
+    owners, first = np.unique(owner[positions], return_index=True)
+    return owners, positions[first]

@@ -1,0 +1,124 @@
+"""Batch reading equals reading cell by cell: splitting many cells, multi-selects.
+
+The survey reads a multi-select column by splitting every distinct cell once and
+reading every distinct option once; these tests hold that path against the per-cell
+one on messy cells (odd separators, blanks, JSON lists, options that fail).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rmatch.parsing import ParseError, split_cells
+from rmatch.survey.answers import AnswerBuilder, cell_tokens
+from rmatch.survey.columns import IssueLog, load_table, resolve_columns
+from rmatch.survey.mapping import SurveyMap
+
+FAST = settings(max_examples=80, deadline=None)
+
+PIECES = ["a", "b", "ab", "aba", ",", ", ", ";", " ", "\n", "x y", "[", "]", '"q"', ""]
+SEPARATORS = [",", ", ", ";", "aba", "ab", "\n", " | "]
+
+
+@FAST
+@given(
+    st.lists(st.lists(st.sampled_from(PIECES), max_size=6).map("".join), max_size=8),
+    st.lists(st.sampled_from(SEPARATORS), min_size=1, max_size=3),
+)
+def test_split_cells_equals_splitting_each_text(texts, separators):
+    owner, items = split_cells(texts, separators)
+    seps = sorted(set(separators), key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, seps)))
+    expected = [(i, item) for i, t in enumerate(texts) for item in pattern.split(t)]
+    assert list(zip(owner.tolist(), items, strict=True)) == expected
+
+
+OPTIONS = ["Python", "python ", "SQL", "Public speaking", "bad", "bad2", "", " "]
+JSON = ['["Python", "SQL"]', '["bad"]', "[not json]", "[]"]
+
+
+def _token_of(part: str) -> str:
+    if part.startswith("bad"):
+        raise ParseError(f"cannot read {part!r}", "fix it")
+    return "" if part == "none" else part.strip().casefold()
+
+
+@st.composite
+def cells(draw):
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from(JSON))
+    sep = draw(st.sampled_from([", ", ",", ";", "\n", "; "]))
+    return sep.join(draw(st.lists(st.sampled_from(OPTIONS), max_size=5)))
+
+
+@FAST
+@given(st.lists(cells(), min_size=1, max_size=12), st.sampled_from([(",",), (", ",)]))
+def test_options_equal_reading_each_cell(column, separators):
+    records = [{"Topics": c} for c in column]
+    smap = SurveyMap.coerce({"Topics": "interests"})
+    table = load_table(records, smap, add_source=True)
+    uses, _ = resolve_columns(smap, table)
+    (use,) = [u for u in uses if u.column == "Topics"]
+    issues = IssueLog()
+    codes, results = AnswerBuilder(smap, table, uses, issues)._options(
+        use, separators, _token_of
+    )
+    cells_read = table.frame["Topics"].tolist()
+    errors = {}
+    for row, cell in enumerate(cells_read):
+        try:
+            expected = cell_tokens(cell, separators, _token_of) if cell else ()
+        except ParseError as error:
+            expected = ()
+            errors[int(table.rows[row])] = error.message
+        assert results[int(codes[row])] == expected
+    found = {i.row: i.message for i in issues.items}
+    assert found == errors
+    assert all(i.column == "Topics" and i.value for i in issues.items)
+    assert np.array_equal(np.sort([i.row for i in issues.items]), sorted(errors))
+
+
+DAYS = ("Monday", "Tuesday", "Saturday")
+PERIODS = ["", "Morning", "Afternoon", "Evening", "Morning, Evening", "Lunch"]
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(*[st.sampled_from(PERIODS) for _ in DAYS]), min_size=1, max_size=10
+    )
+)
+def test_grid_availability_is_the_union_of_the_ticked_periods(rows):
+    """Each distinct grid answer is written once; every row reads back as the
+    union of its ticked periods (a slot partly covered is free)."""
+    from rmatch.parsing import (
+        SLOT_MINUTES,
+        parse_availability,
+        parse_period_grid,
+        to_utc_slots,
+    )
+    from rmatch.survey import read_survey
+
+    records = [
+        {"Email": f"p{i}@x.org", "Role": "mentor"}
+        | {f"Free [{day}]": cell for day, cell in zip(DAYS, row, strict=True)}
+        for i, row in enumerate(rows)
+    ]
+    mapping = {"Email": "email", "Role": "role", "Free [*]": "availability"}
+    people = read_survey(records, mapping)
+    texts = people.table["availability"].tolist()
+    for row, text in zip(rows, texts, strict=True):
+        expected = np.zeros(672, dtype=bool)
+        for day, cell in zip(DAYS, row, strict=True):
+            for start, end in parse_period_grid({day: cell}):
+                expected[start // SLOT_MINUTES : -(-end // SLOT_MINUTES)] = True
+        got = (
+            to_utc_slots(parse_availability(text), "UTC")
+            if text
+            else np.zeros_like(expected)
+        )
+        np.testing.assert_array_equal(got, expected)
