@@ -40,6 +40,7 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import maximum_flow
 
 from rmatch.errors import ConfigError, SolverError
+from rmatch.solvers import _pricing
 from rmatch.solvers._common import (
     OPT_RTOL,
     Deadline,
@@ -240,12 +241,44 @@ def _ortools(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> 
 
 
 # --------------------------------------------------------------------------- HiGHS LP
+#: HiGHS's dual feasibility tolerance (1e-7) with a margin, in scaled cost units.
+_LP_DUAL_TOL = 1e-6
+
+
 def _lp(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
+    if (
+        n_pairs is None
+        and not graph.has_lower_bounds
+        and graph.n_edges >= _pricing.PRICE_MIN_EDGES
+    ):
+        # large graphs: the LP on a core of edges, priced against all (see _pricing)
+        tolerance = _LP_DUAL_TOL / _lp_scale(values)
+        found = _pricing.priced(graph, values, _core_lp, tolerance)
+        if found is not None:
+            edges, bound, stats = found
+            got = float(np.sum(values[edges]))
+            if bound - got <= OPT_RTOL * max(abs(got), 1.0):
+                return Raw(edges, "optimal", max(got, bound), "highs-lp", stats)
+    edges, lp_value, _, info = _linprog(graph, values, n_pairs)
+    got = float(np.sum(values[edges]))
+    return Raw(edges, "optimal", max(got, lp_value), "highs-lp", info)
+
+
+def _core_lp(graph: CandidateGraph, values: FloatArray) -> _pricing.CoreLP:
+    edges, lp_value, duals, _ = _linprog(graph, values, None)
+    nl = graph.n_left
+    return _pricing.CoreLP(edges, lp_value, duals[:nl], duals[nl : nl + graph.n_right])
+
+
+def _linprog(
+    graph: CandidateGraph, values: FloatArray, n_pairs: int | None
+) -> tuple[IntArray, float, FloatArray, dict[str, Any]]:
+    """The flow LP: chosen edges, LP value, capacity-row duals, stats."""
     nl, nr, n_e = graph.n_left, graph.n_right, graph.n_edges
     if n_e == 0:
         if n_pairs or graph.has_lower_bounds:
             raise Infeasible
-        return Raw(np.zeros(0, np.int64), "optimal", 0.0, "highs-lp")
+        return np.zeros(0, np.int64), 0.0, np.zeros(nl + nr), {}
     cols = np.arange(n_e)
     ones = np.ones(n_e)
     a_left = sp.csr_matrix((ones, (graph.left, cols)), shape=(nl, n_e))
@@ -293,15 +326,11 @@ def _lp(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
             last = f"fractional LP solution (max distance to integer {frac:.2g})"
             continue
         edges = np.flatnonzero(x > 0.5).astype(np.int64)
-        got = float(np.sum(values[edges]))
         lp_value = -float(res.fun) / scale
-        return Raw(
-            edges,
-            "optimal",
-            max(got, lp_value),
-            "highs-lp",
-            {"lp_method": method, "lp_value": lp_value, "cost_scale": scale},
-        )
+        # minimization: the marginals of <= rows are <= 0; the duals are their negation
+        duals = np.maximum(-np.asarray(res.ineqlin.marginals)[: nl + nr], 0.0) / scale
+        info = {"lp_method": method, "lp_value": lp_value, "cost_scale": scale}
+        return edges, lp_value, duals, info
     raise _BackendFailed(last)
 
 
