@@ -33,7 +33,9 @@ CORE_K = 2
 #: Each pricing round adds at most this many priced-out edges per person.
 ADD_PER_NODE = 3
 #: Rounds of pricing before giving up (the caller then solves the whole LP).
-MAX_ROUNDS = 40
+MAX_ROUNDS = 10
+#: Rounds in a row that price edges in without raising the optimum: give up.
+STALLED_ROUNDS = 2
 
 
 @dataclass
@@ -76,6 +78,7 @@ def priced(
     values: FloatArray,
     solve_core: Callable[[CandidateGraph, FloatArray], CoreLP],
     tolerance: float,
+    rtol: float,
 ) -> tuple[IntArray, float, dict[str, int]] | None:
     """Column generation for ``max values·x`` over the b-matchings of ``graph``.
 
@@ -89,13 +92,25 @@ def priced(
         ``solve_core(subgraph, sub_values)``: an optimal basic solution and its duals.
     tolerance : float
         Reduced costs up to this are the LP's own tolerance, not improvements.
+    rtol : float
+        Stop when the non-core edges can add at most ``rtol * |LP(core)|`` in all
+        (the bound then proves the core's optimum within that relative gap).
 
     Returns
     -------
     (edges, bound, stats) or None
         Chosen edges of ``graph``, the weak-duality bound, and the rounds and core
-        size; None when pricing did not settle within `MAX_ROUNDS`.
+        size; None for graphs below `PRICE_MIN_EDGES` edges or with capacity 1 on
+        a side (the whole LP, or the assignment, is fast there), when pricing did
+        not settle within `MAX_ROUNDS`, or when `STALLED_ROUNDS` rounds in a row
+        left the optimum where it was but still priced edges in (degenerate duals).
     """
+    if (
+        graph.n_edges < PRICE_MIN_EDGES
+        or not np.any(graph.left_capacity > 1)
+        or not np.any(graph.right_capacity > 1)
+    ):
+        return None  # small, or one side at capacity 1: the whole LP is fine
     everything = np.arange(graph.n_edges, dtype=np.int64)
     core = np.zeros(graph.n_edges, dtype=np.bool_)
     core[
@@ -108,15 +123,23 @@ def priced(
         )
     ] = True
     per = np.full(max(graph.n_left, graph.n_right), ADD_PER_NODE, dtype=np.int64)
+    previous, stalled = -np.inf, 0
     for rounds in range(1, MAX_ROUNDS + 1):
         idx = np.flatnonzero(core)
         sol = solve_core(graph.subgraph(core), values[idx])
         reduced = values - sol.y_left[graph.left] - sol.y_right[graph.right]
+        rest = reduced[~core]
+        excess = float(np.sum(rest[rest > 0.0]))
         out = np.flatnonzero(~core & (reduced > tolerance))
-        if out.size == 0:
-            rest = reduced[~core]
-            bound = sol.value + float(np.sum(rest[rest > 0.0]))
+        slack = rtol * max(abs(sol.value), 1.0)
+        if out.size == 0 or excess <= slack:
             stats = {"pricing_rounds": rounds, "core_edges": int(idx.size)}
-            return idx[sol.edges], bound, stats
+            return idx[sol.edges], sol.value + excess, stats
+        stalled = stalled + 1 if sol.value <= previous + slack else 0
+        if stalled >= STALLED_ROUNDS:
+            # the optimum does not move, the duals do (a degenerate LP has many):
+            # pricing would trickle in a few edges per round; solve it whole
+            return None
+        previous = max(previous, sol.value)
         core[_best_per_node(graph, out, reduced, per, per)] = True
     return None

@@ -23,6 +23,10 @@ Backends, fastest first (measured in ``benchmarks/solvers.py``):
     about ``2**20``: HiGHS stops at an absolute dual feasibility tolerance of
     ``1e-7``, about two float32 ulps of scores near 1, which would leave
     improvements of that size (swap chains) unmade. The LP value is divided back.
+    Large graphs with capacities on both sides (rounds planned jointly) are
+    solved on a core of edges priced against all by the LP duals, with a
+    weak-duality bound (``rmatch.solvers._pricing``; 3 s -> 0.2 s on the
+    peer benchmark's 160,000-edge joint plan).
 ``networkx``
     ``network_simplex`` on the same scaled integer costs (slow; last resort).
 """
@@ -40,7 +44,6 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import maximum_flow
 
 from rmatch.errors import ConfigError, SolverError
-from rmatch.solvers import _pricing
 from rmatch.solvers._common import (
     OPT_RTOL,
     Deadline,
@@ -50,6 +53,7 @@ from rmatch.solvers._common import (
     usable_edges,
 )
 from rmatch.solvers._graph import CandidateGraph, FloatArray, IntArray
+from rmatch.solvers._pricing import CoreLP, priced
 
 __all__ = ["BACKENDS", "flow_oracle", "max_cardinality", "ortools_available"]
 
@@ -246,14 +250,11 @@ _LP_DUAL_TOL = 1e-6
 
 
 def _lp(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
-    if (
-        n_pairs is None
-        and not graph.has_lower_bounds
-        and graph.n_edges >= _pricing.PRICE_MIN_EDGES
-    ):
-        # large graphs: the LP on a core of edges, priced against all (see _pricing)
+    if n_pairs is None and not graph.has_lower_bounds:
+        # large graphs with capacities on both sides (no assignment route; e.g.
+        # rounds planned jointly): the LP on a core of edges, priced against all
         tolerance = _LP_DUAL_TOL / _lp_scale(values)
-        found = _pricing.priced(graph, values, _core_lp, tolerance)
+        found = priced(graph, values, _core_lp, tolerance, OPT_RTOL / 2)
         if found is not None:
             edges, bound, stats = found
             got = float(np.sum(values[edges]))
@@ -264,10 +265,10 @@ def _lp(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
     return Raw(edges, "optimal", max(got, lp_value), "highs-lp", info)
 
 
-def _core_lp(graph: CandidateGraph, values: FloatArray) -> _pricing.CoreLP:
+def _core_lp(graph: CandidateGraph, values: FloatArray) -> CoreLP:
     edges, lp_value, duals, _ = _linprog(graph, values, None)
     nl = graph.n_left
-    return _pricing.CoreLP(edges, lp_value, duals[:nl], duals[nl : nl + graph.n_right])
+    return CoreLP(edges, lp_value, duals[:nl], duals[nl : nl + graph.n_right])
 
 
 def _linprog(
