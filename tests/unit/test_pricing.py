@@ -8,6 +8,7 @@ a weak-duality bound, and never worse when pricing gives up.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -87,3 +88,43 @@ def test_priced_total_equals_ilp(graph: CandidateGraph, core_k: int, add: int) -
     assert verify(graph, sol.edges) == []
     assert sol.status == "optimal"
     assert abs(sol.total_score - ref) <= TOL * max(graph.n_edges, 1)
+
+
+def test_label_bound_is_tight_on_the_optimum_and_valid_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rmatch.solvers.greedy import greedy_edges
+
+    g = crowded(40, seed=5)
+    with monkeypatch.context() as m:
+        m.setattr(_pricing, "PRICE_MIN_EDGES", g.n_edges + 1)
+        best = solve(g, "flow:highs-lp")
+    w = g.weight
+    tight = _pricing.label_bound(g, w, best.edges)
+    assert tight == pytest.approx(best.total_score, abs=TOL * g.n_edges)
+    for edges in (greedy_edges(g), np.zeros(0, dtype=np.int64)):
+        assert _pricing.label_bound(g, w, edges) >= best.total_score - TOL
+    # negative values: the bound still holds (the optimum leaves them out)
+    every = np.arange(g.n_edges)
+    assert _pricing.label_bound(g, w - 0.5, every) >= 0.0
+
+
+def test_a_stalled_pricing_is_proven_by_the_label_duals(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    g = crowded(60, seed=2)  # its second round leaves the optimum where it was
+    ref = whole(g, monkeypatch)
+    calls: list[float] = []
+    real = _pricing.label_bound
+
+    def spy(*args: Any) -> float:
+        calls.append(real(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(_pricing, "label_bound", spy)
+    monkeypatch.setattr(_pricing, "PRICE_MIN_EDGES", 0)
+    monkeypatch.setattr(_pricing, "STALLED_ROUNDS", 1)
+    sol = solve(g, "flow:highs-lp")
+    assert len(calls) == 1 and "pricing_rounds" in sol.stats  # proven, not whole
+    assert sol.status == "optimal" and verify(g, sol.edges) == []
+    assert abs(sol.total_score - ref) <= TOL * g.n_edges
