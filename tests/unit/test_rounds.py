@@ -69,6 +69,29 @@ def test_plan_is_deterministic(demo):
     pd.testing.assert_frame_equal(a, b)
 
 
+def test_plan_with_the_priced_lp_equals_the_whole_lp(demo, monkeypatch):
+    # the joint plan (capacities n x capacity on both sides) priced on a core
+    from rmatch.solvers import _pricing
+
+    program, people = demo
+    program = rmatch.Program.from_dict(program.to_dict())
+    program.method = "flow:highs-lp"
+    whole = rmatch.plan_rounds(program, people, 3, compare=False)
+    assert "pricing_rounds" not in whole.solution.stats  # demo is small
+    monkeypatch.setattr(_pricing, "PRICE_MIN_EDGES", 0)
+    monkeypatch.setattr(_pricing, "CORE_K", 0)  # an empty first core: priced in
+    priced = rmatch.plan_rounds(program, people, 3, compare=False)
+    assert priced.solution.stats["pricing_rounds"] >= 2
+    assert priced.solution.status == "optimal"
+    assert priced.total_score == pytest.approx(whole.total_score, abs=1e-9)
+    # the tables are built on first use, and then kept
+    first = priced.rounds[0]
+    assert "pairs" not in vars(first) and "unmatched" not in vars(first)
+    pairs = _unordered(priced.pairs)
+    assert len(pairs) == len(set(pairs))
+    assert first.pairs is first.pairs and len(first.pairs) == len(first.solution.edges)
+
+
 @pytest.mark.parametrize("n", [0, -1, 1.5, True, "2"])
 def test_bad_number_of_rounds(demo, n):
     program, people = demo

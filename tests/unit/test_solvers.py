@@ -391,6 +391,17 @@ def test_auto_choices() -> None:
     assert sol.stats["auto"]["method"] == "assignment:dense"
 
 
+def test_auto_takes_the_sparse_assignment_for_one_pair_per_person() -> None:
+    # unit capacities on both sides, sparse: the assignment, OR-Tools or not
+    diagonal = np.where(np.eye(5, dtype=bool), 0.5, NAN)  # 5 edges in 25 cells
+    assert choose_method(graph(diagonal.tolist()))[0] == "assignment:sparse"
+    sol = solve(graph(diagonal.tolist()))
+    assert sol.method == "assignment(sparse)" and sol.n_pairs == 5
+    # with slots (capacity 2) the min-cost flow stays when OR-Tools is there
+    if ortools_available():
+        assert choose_method(graph(diagonal.tolist(), lcap=2))[0] == "flow:ortools"
+
+
 def test_verify_guard_raises_on_a_broken_backend(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -98,15 +98,33 @@ class Matching:
         self.criteria = list(criteria)
         self.seconds = dict(seconds or {})
         self.program = program or {}
-        self.pairs = self._pairs_frame()
-        self.unmatched = self._unmatched_frame()
         #: Changelog of a re-match (``rmatch.feedback``): None for a first round.
         self.changes: pd.DataFrame | None = None
         #: Round number, history and priority report of a re-match.
         self.rounds: dict[str, Any] = {}
-        #: Warnings about the run (e.g. every score is 0), also in `summary()`.
-        self.warnings = nothing_scored(people, candidates, self.criteria)
-        self.rejected = pd.DataFrame(
+
+    # The tables are built on first use (a plan of n rounds makes n results, and a
+    # caller may only want the totals); each is built once, and may be replaced.
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        """The chosen pairs (see the class docstring)."""
+        return self._pairs_frame()
+
+    @cached_property
+    def unmatched(self) -> pd.DataFrame:
+        """Everyone left out, with the reason, file and row (see the class)."""
+        return self._unmatched_frame()  # with the file and row: where to fix it
+
+    @cached_property
+    def warnings(self) -> list[str]:
+        """Warnings about the run (e.g. every score is 0), also in `summary()`."""
+        return nothing_scored(self.people, self.candidates, self.criteria)
+
+    @cached_property
+    def rejected(self) -> pd.DataFrame:
+        """Input rows that were not used (see the class docstring)."""
+        people = self.people
+        return pd.DataFrame(
             [
                 {
                     "file": str(r.get("file", people.source)),

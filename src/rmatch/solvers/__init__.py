@@ -104,6 +104,10 @@ SPARSE_MAX_EDGES = 200_000
 DENSE_MIN_DENSITY = 0.25
 
 
+def _unit_both_sides(graph: CandidateGraph) -> bool:
+    return bool(np.all(graph.left_capacity <= 1) and np.all(graph.right_capacity <= 1))
+
+
 def _heuristic_unsupported(graph: CandidateGraph, name: str) -> str | None:
     if graph.side_constraints:
         return "side constraints (quotas); use method='ilp' or 'lagrangian'"
@@ -142,7 +146,12 @@ def choose_method(graph: CandidateGraph, objective: str = "total") -> tuple[str,
       ``assignment:dense``;
     * otherwise ``flow`` (OR-Tools when installed, else HiGHS LP); without
       OR-Tools, graphs the assignment handles use ``assignment:sparse`` up to
-      ``SPARSE_MAX_EDGES`` edges, where it is faster than the LP.
+      ``SPARSE_MAX_EDGES`` edges, where it is faster than the LP; with OR-Tools,
+      so do graphs with unit capacities on both sides (one pair per person, no
+      slots): 1000 x 1000 with 160,000 edges, 8 score levels, sparse 0.09 s vs
+      OR-Tools 0.23 s; 3000 x 3000, 180,000 edges: 0.16 s vs 0.60 s; continuous
+      scores about even. With slots (capacity 5: 1000 x 5000, 100,000 edges)
+      OR-Tools stays: 0.08 s vs 1.1 s.
     """
     if graph.side_constraints:
         if objective == "total" and _lagrangian.not_supported(graph) is None:
@@ -162,6 +171,11 @@ def choose_method(graph: CandidateGraph, objective: str = "total") -> tuple[str,
             return "assignment:dense", "unit capacities on one side and a dense graph"
         if not _flow.ortools_available() and graph.n_edges <= SPARSE_MAX_EDGES:
             return "assignment:sparse", "unit capacities on one side, sparse graph"
+        if graph.n_edges <= SPARSE_MAX_EDGES and _unit_both_sides(graph):
+            return "assignment:sparse", (
+                "unit capacities on both sides: the sparse assignment beats "
+                "OR-Tools' min-cost flow"
+            )
     if _flow.ortools_available():
         return "flow:ortools", "capacities/lower bounds: OR-Tools min-cost flow"
     return "flow:highs-lp", "capacities/lower bounds: min-cost flow LP (HiGHS)"

@@ -386,7 +386,11 @@ class CandidateGraph:
                 problems.append(f"constraint {c.name!r}: coefficients must be finite")
         if not problems and n_e:
             key = self.left * np.int64(max(self.n_right, 1)) + self.right
-            uniq, counts = np.unique(key, return_counts=True)
+            # candidate graphs come sorted by (mentor, mentee): one pass then
+            if n_e > 1 and not bool(np.all(key[1:] > key[:-1])):
+                uniq, counts = np.unique(key, return_counts=True)
+            else:
+                uniq, counts = key, np.ones(n_e, dtype=np.int64)
             if uniq.shape[0] != n_e:
                 dup = int(uniq[np.argmax(counts > 1)])
                 problems.append(
