@@ -28,6 +28,33 @@ from rmatch.scoring import (
 )
 
 
+#: Groups per row / column whose maxima give a block's cheap ``k``-th best bounds.
+GROUPS_PER_K = 4
+
+
+def _kth_bound(cand: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """Per row (``axis=1``) or column (``axis=0``) of ``cand``: a lower bound on
+    its ``k``-th best positive entry, ``-inf`` where none is known.
+
+    The line is folded in halves (elementwise maxima of disjoint parts) down to a
+    few ``k`` groups; the ``k``-th best of the group maxima is the ``k``-th best
+    of ``k`` distinct entries, so at most the line's ``k``-th best. Entries of
+    ``cand`` are scores, 0 where not allowed: a positive bound is reached by ``k``
+    allowed pairs.
+    """
+    x = cand if axis == 1 else cand.T
+    width = x.shape[1]
+    if width < k:
+        return np.full(x.shape[0], -np.inf, dtype=np.float32)
+    while width // 2 >= GROUPS_PER_K * k:
+        half = width // 2
+        x = np.maximum(x[:, :half], x[:, half : 2 * half])
+        width = half
+    kth = np.partition(np.ascontiguousarray(x), width - k, axis=1)[:, width - k]
+    out: np.ndarray = np.where(kth > 0, kth, np.float32(-np.inf))
+    return out
+
+
 def _survivors(
     total: np.ndarray,
     allowed: np.ndarray,
@@ -37,46 +64,25 @@ def _survivors(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Allowed pairs of a block that can still be in a top ``k`` of one end.
 
-    A pair is kept when it reaches the running bound of its row or of its column
-    (a lower bound on that person's ``k``-th best score). A row's ``k``-th best
-    among a sample of the block's columns is such a bound too (cheap, for rows
-    seen for the first time). When that still leaves many pairs, the bounds are
-    raised to the row's and the column's ``k``-th best score within the block
-    (``np.partition``, no sort): a pair below both cannot be in either top ``k``.
-    Ties are all kept; the running top ``k`` breaks them.
+    A pair is kept when it reaches the bound of its row or of its column: the
+    running bound (a lower bound on that person's ``k``-th best score) raised to
+    a lower bound on the ``k``-th best within the block (the ``k``-th best of
+    group maxima: two cheap passes, no sort, no partition of the whole block).
+    Ties are all kept; the running top ``k`` breaks them. ``total`` is
+    overwritten with 0 where not allowed.
 
     Returns the rows, columns and scores of the kept pairs, and the column bounds
     used (at least ``tau_right``; still lower bounds on each column's ``k``-th
     best over every pair, for the next blocks' bars).
     """
-    m, n = total.shape
+    np.multiply(total, allowed, out=total)  # scores are >= 0: 0 where not allowed
     tl, tr = tau_left, tau_right
-    if k is not None and n >= 32 * k:
-        step = n // (16 * k)
-        sample = np.where(allowed[:, ::step], total[:, ::step], np.float32(-np.inf))
-        s = sample.shape[1]
-        tl = np.maximum(tl, np.partition(sample, s - k, axis=1)[:, s - k])
-    keep = total >= np.minimum.outer(tl, tr)
+    if k is not None:
+        tl = np.maximum(tl, _kth_bound(total, k, 1))
+        tr = np.maximum(tr, _kth_bound(total, k, 0))
+    keep = total >= tl[:, None]
+    keep |= total >= tr
     keep &= allowed
-    many = 2 * k * (m + n) if k is not None else 0
-    if k is not None and np.count_nonzero(keep) > many:
-        # columns first (blocks are short: cheap), then rows if still needed
-        cand = np.where(allowed, total, np.float32(-np.inf))
-        for axis in (0, 1):
-            size = cand.shape[axis]
-            if size <= k:
-                continue
-            if axis == 0:  # along contiguous rows of the transpose: ~1.7x faster
-                kth = np.partition(np.ascontiguousarray(cand.T), size - k, axis=1)
-                tr = np.maximum(tr, kth[:, size - k])
-            else:
-                kth = np.partition(cand, size - k, axis=1)
-                tl = np.maximum(tl, kth[:, size - k])
-            keep = cand >= tl[:, None]
-            keep |= cand >= tr
-            keep &= allowed
-            if np.count_nonzero(keep) <= many:
-                break
     ri, ci = _nonzero(keep)
     return ri, ci, total[ri, ci], tr
 
