@@ -15,6 +15,7 @@ from rmatch.candidates._blocks import (
     BlockOutput,
     GenericKernel,
     Job,
+    row_slice,
     split_job,
 )
 from rmatch.people import People
@@ -236,6 +237,7 @@ class Scorer:
                 row_counts,
                 col_counts,
                 scored,
+                local=(empty, empty),
             )
         total, values, presence = self._total(bd)
         bd.total = total
@@ -272,6 +274,7 @@ class Scorer:
             col_counts,
             scored,
             bar_right,
+            (ri, ci),
         )
 
     def _owned(self, bd: BlockData, bucket: int) -> np.ndarray:
@@ -279,13 +282,23 @@ class Scorer:
         s = self.slots
         assert s is not None
         a0, a1 = int(s.bucket_start[bucket]), int(s.bucket_start[bucket + 1])
-        left = s.left[bd.rows]
+        job_rows = bd.cache.get("job_rows")
+        if job_rows is None:  # a lone block
+            left = s.left[bd.rows]
+            now, before, after = left[:, a0:a1], left[:, :a0], left[:, a0:]
+        else:
+            parts = bd.cache.get("owned")
+            if parts is None:  # the job's rows cut at the hour's atoms, once a job
+                full = s.left[job_rows]
+                parts = bd.cache["owned"] = (full[:, a0:a1], full[:, :a0], full[:, a0:])
+            lo = bd.row_offset()
+            now, before, after = (row_slice(p, lo, lo + bd.shape[0]) for p in parts)
         right = bd.right_features("slots", s.right)  # (atoms, n)
-        owned: np.ndarray = np.asarray(left[:, a0:a1] @ right[a0:a1]) > 0
+        owned: np.ndarray = np.asarray(now @ right[a0:a1]) > 0
         if a0 > 0:
-            before = np.asarray(left[:, :a0] @ right[:a0])
-            owned &= before == 0
-        hours = np.asarray(left[:, a0:] @ right[a0:])
+            before_hours = np.asarray(before @ right[:a0])
+            owned &= before_hours == 0
+        hours = np.asarray(after @ right[a0:])
         hours *= HOUR
         bd.hours = hours
         return owned
