@@ -66,7 +66,10 @@ def select_top_k(
     idx = np.flatnonzero(sel)
     sn, sw = node[idx], w[idx]
     desc = desc_bits(sw).astype(np.int64)
-    s = np.sort((sn.astype(np.int64) << 32) | desc)
+    key = (sn.astype(np.int64) << 32) | desc
+    if n <= 1 << 16:  # group by node first (a radix sort): the merge sort then
+        key = key[np.argsort(sn.astype(np.uint16), kind="stable")]  # runs faster
+    s = np.sort(key, kind="stable")
     scount = np.bincount(sn, minlength=n)
     big = np.flatnonzero(count >= k)
     if lower is not None and np.any(scount[big] < k):  # not a bound: do without
