@@ -28,7 +28,6 @@ from rmatch.scoring import (
     presence_outer,
 )
 
-
 #: Groups per row / column whose maxima give a block's cheap ``k``-th best bounds.
 GROUPS_PER_K = 4
 
