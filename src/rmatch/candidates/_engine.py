@@ -255,7 +255,7 @@ class Collector:
 
     def state(self) -> State:
         if self.k is not None:
-            self.compact()
+            self.compact()  # its bounds are now the k-th best of the kept pairs
         left, right, weight, crit = self.arrays()
         return State(
             left,
@@ -266,6 +266,8 @@ class Collector:
             self.counts_right,
             self.scored,
             self.survivors,
+            self.tau_left,
+            self.tau_right,
         )
 
 
@@ -281,3 +283,7 @@ class State:
     counts_right: np.ndarray
     scored: int
     survivors: int
+    #: With a top ``k``: the ``k``-th best kept score per left / right node
+    #: (``-inf`` with fewer than ``k``).
+    kth_left: np.ndarray | None = None
+    kth_right: np.ndarray | None = None
