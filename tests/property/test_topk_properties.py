@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rmatch.candidates import select_top_k
@@ -134,3 +134,32 @@ def test_block_bound_is_at_most_the_kth_best(m: int, n: int, k: int, seed: int) 
                 continue
             assert b > 0
             assert positive.size >= k and b <= positive[k - 1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    m=st.integers(8, 30),
+    n=st.integers(8, 90),
+    k=st.integers(1, 2),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_block_survivors_with_positive_bounds_are_allowed(
+    m: int, n: int, k: int, seed: int
+) -> None:
+    """Every bound positive: forbidden pairs (zeroed) cannot reach one."""
+    rng = np.random.default_rng(seed)
+    total = LEVELS[rng.integers(1, LEVELS.size, (m, n))]  # all scores > 0
+    allowed = rng.random((m, n)) < 0.9
+    ri, ci = np.nonzero(allowed)
+    w = total[ri, ci]
+    top_r, kth_r = _reference(ri, ci, w, k, m)
+    top_c, kth_c = _reference(ci, ri, w, k, n)
+    assume(np.all(kth_r > 0) and np.all(kth_c > 0))
+    got_r, got_c, got_w, _ = _survivors(total.copy(), allowed, kth_r, kth_c, k)
+    got = set(zip(got_r.tolist(), got_c.tolist(), strict=True))
+    need = {
+        (int(a), int(b)) for a, b, t in zip(ri, ci, top_r | top_c, strict=True) if t
+    }
+    assert need <= got
+    assert all(allowed[a, b] for a, b in got)
+    assert np.array_equal(got_w, total[got_r, got_c])

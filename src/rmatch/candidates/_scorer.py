@@ -82,7 +82,8 @@ def _survivors(
         tr = np.maximum(tr, _kth_bound(total, k, 0))
     keep = total >= tl[:, None]
     keep |= total >= tr
-    keep &= allowed
+    if not (tl.min(initial=1) > 0 and tr.min(initial=1) > 0):
+        keep &= allowed  # else only allowed pairs (> 0) reach the bounds
     ri, ci = _nonzero(keep)
     return ri, ci, total[ri, ci], tr
 
@@ -325,8 +326,12 @@ class Scorer:
                 continue
             if num is None:
                 num = val * w
-                scratch = np.empty_like(num)
+                scratch: np.ndarray | None = None
+            elif w == 1:  # val * 1 is val: one pass fewer
+                num += val
             else:
+                if scratch is None:
+                    scratch = np.empty_like(num)
                 np.multiply(val, w, out=scratch)
                 num += scratch
             if pres is None:
