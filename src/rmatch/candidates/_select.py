@@ -59,8 +59,9 @@ def select_top_k(
             kth[big] = low[big]
         return np.ones(node.size, dtype=bool), kth, count
     # only entries of full nodes at or above their lower bound can be in a top k
-    node_over = over[node]
-    sel = count[node] >= k
+    count_of = count[node]
+    node_over = count_of > k
+    sel = count_of >= k
     if lower is not None:
         sel &= w >= lower[node]
     idx = np.flatnonzero(sel)

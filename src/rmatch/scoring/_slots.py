@@ -107,10 +107,8 @@ def _step(packed: np.ndarray) -> np.ndarray:
 
 def _bits_at(packed: np.ndarray, slots: np.ndarray) -> np.ndarray:
     """``uint8`` 0/1 ``(rows, slots.size)``: the bits of ``slots`` in each row."""
-    out = packed[:, slots // 8] >> (7 - slots % 8).astype(np.uint8)
-    out &= 1
-    result: np.ndarray = np.ascontiguousarray(out, dtype=np.uint8)
-    return result
+    out: np.ndarray = np.take(np.unpackbits(packed, axis=1), slots, axis=1)
+    return out
 
 
 def _group_by_bucket(
