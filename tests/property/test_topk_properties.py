@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rmatch.candidates import select_top_k
-from rmatch.candidates._scorer import _survivors
+from rmatch.candidates._scorer import _kth_bound, _survivors
 
 #: Few distinct scores: ties everywhere, as with small integer features.
 LEVELS = np.array([0.0, 0.125, 0.25, 1 / 3, 0.5, 2 / 3, 0.75, 1.0], dtype=np.float32)
@@ -105,3 +105,61 @@ def test_block_survivors_keep_every_top_k_pair(
     # the column bars handed to the next blocks stay lower bounds of the k-th best
     assert np.all(bar >= tau_r)
     assert np.all((bar <= kth_c) | (bar == tau_r))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    m=st.integers(1, 40),
+    n=st.integers(1, 400),
+    k=st.integers(1, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_block_bound_is_at_most_the_kth_best(m: int, n: int, k: int, seed: int) -> None:
+    """The group-maxima bound of a row / column never exceeds its k-th best.
+
+    Blocks fold wide rows in halves before taking the k-th best of the group
+    maxima; a bound above the true k-th best would drop a top-k pair.
+    """
+    rng = np.random.default_rng(seed)
+    cand = LEVELS[rng.integers(0, LEVELS.size, (m, n))]
+    if rng.random() < 0.5:
+        cand = rng.random((m, n)).astype(np.float32)
+    cand[rng.random((m, n)) < rng.uniform(0.0, 0.9)] = 0  # not allowed
+    for axis, lines in ((1, cand), (0, cand.T)):
+        bound = _kth_bound(cand, k, axis)
+        assert bound.shape == (lines.shape[0],)
+        for line, b in zip(lines, bound.tolist(), strict=True):
+            positive = np.sort(line[line > 0])[::-1]
+            if b == -np.inf:
+                continue
+            assert b > 0
+            assert positive.size >= k and b <= positive[k - 1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    m=st.integers(8, 30),
+    n=st.integers(8, 90),
+    k=st.integers(1, 2),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_block_survivors_with_positive_bounds_are_allowed(
+    m: int, n: int, k: int, seed: int
+) -> None:
+    """Every bound positive: forbidden pairs (zeroed) cannot reach one."""
+    rng = np.random.default_rng(seed)
+    total = LEVELS[rng.integers(1, LEVELS.size, (m, n))]  # all scores > 0
+    allowed = rng.random((m, n)) < 0.9
+    ri, ci = np.nonzero(allowed)
+    w = total[ri, ci]
+    top_r, kth_r = _reference(ri, ci, w, k, m)
+    top_c, kth_c = _reference(ci, ri, w, k, n)
+    assume(np.all(kth_r > 0) and np.all(kth_c > 0))
+    got_r, got_c, got_w, _ = _survivors(total.copy(), allowed, kth_r, kth_c, k)
+    got = set(zip(got_r.tolist(), got_c.tolist(), strict=True))
+    need = {
+        (int(a), int(b)) for a, b, t in zip(ri, ci, top_r | top_c, strict=True) if t
+    }
+    assert need <= got
+    assert all(allowed[a, b] for a, b in got)
+    assert np.array_equal(got_w, total[got_r, got_c])

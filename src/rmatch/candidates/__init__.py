@@ -25,11 +25,15 @@ How it stays fast at a million employees
   slot are never scored, but they are still counted against the right rule (rules
   before it are counted from their key tables and pair lists).
 * **Selection by thresholds, not by sorting blocks.** Each person keeps a running
-  lower bound on their ``k``-th best score; a block only hands over the pairs that
-  beat the bound of either end, and the per-person top ``k`` is recomputed now and
-  then from those survivors with a single integer sort. Ties are broken by the
-  partner's position, so the result is the exact top ``k`` whatever the block order,
-  the number of threads or the Dask cluster.
+  lower bound on their ``k``-th best score; a block raises it with the ``k``-th best
+  of a few ``k`` group maxima of the person's line in the block (the block folded in
+  halves by elementwise maxima: no sort, no partition of the whole block) and only
+  hands over the pairs that reach the bound of either end. Each job keeps its own
+  top ``k`` and, once done, raises the shared bounds with its ``k``-th best scores;
+  the per-person top ``k`` is recomputed now and then from the survivors with a
+  single integer sort. Ties are broken by the partner's position, so the result is
+  the exact top ``k`` whatever the block order, the number of threads or the Dask
+  cluster.
 
 For every person the builder records ``theta``, an upper bound on the score of any
 allowed partner that is not an edge; [`rmatch.certify`][rmatch.certify] uses it to

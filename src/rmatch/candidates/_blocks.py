@@ -59,6 +59,7 @@ class BlockData:
         self.total: np.ndarray | None = None
         self.has_data: np.ndarray | None = None
         self._block: Block | None = None
+        self.offset: int | None = None
 
     def rows_of(self, values: np.ndarray) -> np.ndarray:
         """``values[rows]``."""
@@ -74,6 +75,28 @@ class BlockData:
         result: np.ndarray = out
         return result
 
+    def left_rows(self, key: Any, feats: sp.csr_matrix) -> sp.csr_matrix:
+        """``feats[rows]``: gathered once per job (``cache["job_rows"]``), then sliced.
+
+        ``key`` names ``feats`` in the job's cache.
+        """
+        job_rows = self.cache.get("job_rows")
+        if job_rows is None:
+            out: sp.csr_matrix = feats[self.rows]
+            return out
+        full = self.cache.get(("left", key))
+        if full is None:
+            full = self.cache[("left", key)] = feats[job_rows]
+        lo = self.row_offset()
+        return row_slice(full, lo, lo + self.shape[0])
+
+    def row_offset(self) -> int:
+        """Position of the block's first row in ``cache["job_rows"]``."""
+        if self.offset is None:
+            job_rows = self.cache["job_rows"]
+            self.offset = int(np.searchsorted(job_rows, self.rows[0]))
+        return self.offset
+
     def right_features(self, key: Any, feats: np.ndarray) -> np.ndarray:
         """``feats[cols].T`` as float32, converted once per job."""
         out = self.cache.get(key)
@@ -88,7 +111,7 @@ class BlockData:
         self, key: Any, left_feats: sp.csr_matrix, right_feats: np.ndarray
     ) -> np.ndarray:
         """``left_feats[rows] @ right_feats[cols].T`` in float32 (exact integers)."""
-        a = left_feats[self.rows]
+        a = self.left_rows(key, left_feats)
         b = self.right_features(key, right_feats)
         out: np.ndarray = np.asarray(a @ b)
         return out
@@ -123,6 +146,17 @@ class BlockData:
         return self._block
 
 
+def row_slice(matrix: sp.csr_matrix, lo: int, hi: int) -> sp.csr_matrix:
+    """Rows ``lo:hi`` of a CSR matrix (views of its arrays, no checks)."""
+    ptr = matrix.indptr
+    a, b = int(ptr[lo]), int(ptr[hi])
+    return sp.csr_matrix(
+        (matrix.data[a:b], matrix.indices[a:b], ptr[lo : hi + 1] - a),
+        shape=(hi - lo, matrix.shape[1]),
+        copy=False,
+    )
+
+
 @dataclass
 class BlockOutput:
     """What a block (or a whole job) hands to the collector."""
@@ -139,6 +173,12 @@ class BlockOutput:
     #: Lower bounds on each column's ``k``-th best score over every pair (for the
     #: bars of the job's next blocks), when the block computed them.
     bar_right: np.ndarray | None = None
+    #: Positions of the kept pairs in ``rows`` and ``cols`` (a block's output).
+    local: tuple[np.ndarray, np.ndarray] | None = None
+    #: ``k``-th best kept score of each of ``rows`` / ``cols`` (a job's output
+    #: with a top ``k``): lower bounds on their ``k``-th best over every pair.
+    kth_rows: np.ndarray | None = None
+    kth_cols: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ from rmatch.candidates._scorer import Scorer
 from rmatch.candidates._select import two_sided_top_k
 
 #: Survivors held before the per-person top ``k`` is recomputed.
-COMPACT_AT = 1 << 18
+COMPACT_AT = 1 << 20
+#: The collector compacts again once it holds this many times what it kept: the
+#: bounds the blocks read stay fresh without it (each job raises them).
+GROWTH = 2
 
 
 class RunningTopK:
@@ -76,7 +79,7 @@ def run_job(
     superset of what the job contributes to the global top ``k``), and a block
     only hands over the pairs that beat the job's or the global running bound.
     """
-    cache: dict[Any, Any] = {}
+    cache: dict[Any, Any] = {"job_rows": job.rows}  # blocks slice job-wide gathers
     outs = []
     running = RunningTopK(int(job.rows.size), int(job.cols.size), k) if k else None
     # column bars learnt from earlier blocks of this job (bars only: unlike the
@@ -97,12 +100,8 @@ def run_job(
             bar_cols = out.bar_right
             out.bar_right = None
         if running is not None:
-            running.add(
-                np.searchsorted(job.rows, out.left),
-                np.searchsorted(job.cols, out.right),
-                out.weight,
-                out.crit,
-            )
+            assert out.local is not None
+            running.add(out.local[0] + lo, out.local[1], out.weight, out.crit)
             out.left = out.right = np.zeros(0, np.int64)
             out.weight = np.zeros(0, np.float32)
             out.crit = np.zeros((0, len(sc.kernels)), np.float32)
@@ -116,6 +115,7 @@ def run_job(
         merged.left, merged.right = job.rows[r], job.cols[c]
         merged.weight = w
         merged.crit = crit if crit.size else np.zeros((0, len(sc.kernels)), np.float32)
+        merged.kth_rows, merged.kth_cols = running.tau_rows, running.tau_cols
     return merged
 
 
@@ -187,6 +187,16 @@ class Collector:
                 self.counts_right[:, out.cols] += out.col_counts
             self.scored += out.scored
             self.survivors += int(out.left.size)
+            if self.tau_left is not None and out.kth_rows is not None:
+                # the job's k-th best of its pairs (all handed over just now):
+                # fresh bounds for the blocks still to come, without a compaction
+                self.tau_left[out.rows] = np.maximum(
+                    self.tau_left[out.rows], out.kth_rows
+                )
+            if self.tau_right is not None and out.kth_cols is not None:
+                self.tau_right[out.cols] = np.maximum(
+                    self.tau_right[out.cols], out.kth_cols
+                )
             if out.left.size:
                 self.parts.append((out.left, out.right, out.weight, out.crit))
                 self.size += int(out.left.size)
@@ -238,14 +248,14 @@ class Collector:
         self.parts = [(left[keep], right[keep], weight[keep], crit[keep])]
         self.size = int(keep.sum())
         self.tau_left, self.tau_right = kth_l, kth_r
-        # compact again once the new pairs are half the kept ones: the running
-        # bounds stay fresh and the work stays linear
-        self.limit = max(COMPACT_AT, self.size + self.size // 2)
+        # compact again once the new pairs are as many as the kept ones: the
+        # work stays linear; the jobs keep the bounds fresh
+        self.limit = max(COMPACT_AT, self.size * GROWTH)
         self.compactions += 1
 
     def state(self) -> State:
         if self.k is not None:
-            self.compact()
+            self.compact()  # its bounds are now the k-th best of the kept pairs
         left, right, weight, crit = self.arrays()
         return State(
             left,
@@ -256,6 +266,8 @@ class Collector:
             self.counts_right,
             self.scored,
             self.survivors,
+            self.tau_left,
+            self.tau_right,
         )
 
 
@@ -271,3 +283,7 @@ class State:
     counts_right: np.ndarray
     scored: int
     survivors: int
+    #: With a top ``k``: the ``k``-th best kept score per left / right node
+    #: (``-inf`` with fewer than ``k``).
+    kth_left: np.ndarray | None = None
+    kth_right: np.ndarray | None = None

@@ -15,6 +15,7 @@ from rmatch.candidates._blocks import (
     BlockOutput,
     GenericKernel,
     Job,
+    row_slice,
     split_job,
 )
 from rmatch.people import People
@@ -27,6 +28,32 @@ from rmatch.scoring import (
     presence_outer,
 )
 
+#: Groups per row / column whose maxima give a block's cheap ``k``-th best bounds.
+GROUPS_PER_K = 4
+
+
+def _kth_bound(cand: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """Per row (``axis=1``) or column (``axis=0``) of ``cand``: a lower bound on
+    its ``k``-th best positive entry, ``-inf`` where none is known.
+
+    The line is folded in halves (elementwise maxima of disjoint parts) down to a
+    few ``k`` groups; the ``k``-th best of the group maxima is the ``k``-th best
+    of ``k`` distinct entries, so at most the line's ``k``-th best. Entries of
+    ``cand`` are scores, 0 where not allowed: a positive bound is reached by ``k``
+    allowed pairs.
+    """
+    x = cand if axis == 1 else cand.T
+    width = x.shape[1]
+    if width < k:
+        return np.full(x.shape[0], -np.inf, dtype=np.float32)
+    while width // 2 >= GROUPS_PER_K * k:
+        half = width // 2
+        x = np.maximum(x[:, :half], x[:, half : 2 * half])
+        width = half
+    kth = np.partition(np.ascontiguousarray(x), width - k, axis=1)[:, width - k]
+    out: np.ndarray = np.where(kth > 0, kth, np.float32(-np.inf))
+    return out
+
 
 def _survivors(
     total: np.ndarray,
@@ -37,46 +64,26 @@ def _survivors(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Allowed pairs of a block that can still be in a top ``k`` of one end.
 
-    A pair is kept when it reaches the running bound of its row or of its column
-    (a lower bound on that person's ``k``-th best score). A row's ``k``-th best
-    among a sample of the block's columns is such a bound too (cheap, for rows
-    seen for the first time). When that still leaves many pairs, the bounds are
-    raised to the row's and the column's ``k``-th best score within the block
-    (``np.partition``, no sort): a pair below both cannot be in either top ``k``.
-    Ties are all kept; the running top ``k`` breaks them.
+    A pair is kept when it reaches the bound of its row or of its column: the
+    running bound (a lower bound on that person's ``k``-th best score) raised to
+    a lower bound on the ``k``-th best within the block (the ``k``-th best of
+    group maxima: two cheap passes, no sort, no partition of the whole block).
+    Ties are all kept; the running top ``k`` breaks them. ``total`` is
+    overwritten with 0 where not allowed.
 
     Returns the rows, columns and scores of the kept pairs, and the column bounds
     used (at least ``tau_right``; still lower bounds on each column's ``k``-th
     best over every pair, for the next blocks' bars).
     """
-    m, n = total.shape
+    np.multiply(total, allowed, out=total)  # scores are >= 0: 0 where not allowed
     tl, tr = tau_left, tau_right
-    if k is not None and n >= 32 * k:
-        step = n // (16 * k)
-        sample = np.where(allowed[:, ::step], total[:, ::step], np.float32(-np.inf))
-        s = sample.shape[1]
-        tl = np.maximum(tl, np.partition(sample, s - k, axis=1)[:, s - k])
-    keep = total >= np.minimum.outer(tl, tr)
-    keep &= allowed
-    many = 2 * k * (m + n) if k is not None else 0
-    if k is not None and np.count_nonzero(keep) > many:
-        # columns first (blocks are short: cheap), then rows if still needed
-        cand = np.where(allowed, total, np.float32(-np.inf))
-        for axis in (0, 1):
-            size = cand.shape[axis]
-            if size <= k:
-                continue
-            if axis == 0:  # along contiguous rows of the transpose: ~1.7x faster
-                kth = np.partition(np.ascontiguousarray(cand.T), size - k, axis=1)
-                tr = np.maximum(tr, kth[:, size - k])
-            else:
-                kth = np.partition(cand, size - k, axis=1)
-                tl = np.maximum(tl, kth[:, size - k])
-            keep = cand >= tl[:, None]
-            keep |= cand >= tr
-            keep &= allowed
-            if np.count_nonzero(keep) <= many:
-                break
+    if k is not None:
+        tl = np.maximum(tl, _kth_bound(total, k, 1))
+        tr = np.maximum(tr, _kth_bound(total, k, 0))
+    keep = total >= tl[:, None]
+    keep |= total >= tr
+    if not (tl.min(initial=1) > 0 and tr.min(initial=1) > 0):
+        keep &= allowed  # else only allowed pairs (> 0) reach the bounds
     ri, ci = _nonzero(keep)
     return ri, ci, total[ri, ci], tr
 
@@ -230,6 +237,7 @@ class Scorer:
                 row_counts,
                 col_counts,
                 scored,
+                local=(empty, empty),
             )
         total, values, presence = self._total(bd)
         bd.total = total
@@ -266,6 +274,7 @@ class Scorer:
             col_counts,
             scored,
             bar_right,
+            (ri, ci),
         )
 
     def _owned(self, bd: BlockData, bucket: int) -> np.ndarray:
@@ -273,13 +282,23 @@ class Scorer:
         s = self.slots
         assert s is not None
         a0, a1 = int(s.bucket_start[bucket]), int(s.bucket_start[bucket + 1])
-        left = s.left[bd.rows]
+        job_rows = bd.cache.get("job_rows")
+        if job_rows is None:  # a lone block
+            left = s.left[bd.rows]
+            now, before, after = left[:, a0:a1], left[:, :a0], left[:, a0:]
+        else:
+            parts = bd.cache.get("owned")
+            if parts is None:  # the job's rows cut at the hour's atoms, once a job
+                full = s.left[job_rows]
+                parts = bd.cache["owned"] = (full[:, a0:a1], full[:, :a0], full[:, a0:])
+            lo = bd.row_offset()
+            now, before, after = (row_slice(p, lo, lo + bd.shape[0]) for p in parts)
         right = bd.right_features("slots", s.right)  # (atoms, n)
-        owned: np.ndarray = np.asarray(left[:, a0:a1] @ right[a0:a1]) > 0
+        owned: np.ndarray = np.asarray(now @ right[a0:a1]) > 0
         if a0 > 0:
-            before = np.asarray(left[:, :a0] @ right[:a0])
-            owned &= before == 0
-        hours = np.asarray(left[:, a0:] @ right[a0:])
+            before_hours = np.asarray(before @ right[:a0])
+            owned &= before_hours == 0
+        hours = np.asarray(after @ right[a0:])
         hours *= HOUR
         bd.hours = hours
         return owned
@@ -307,8 +326,12 @@ class Scorer:
                 continue
             if num is None:
                 num = val * w
-                scratch = np.empty_like(num)
+                scratch: np.ndarray | None = None
+            elif w == 1:  # val * 1 is val: one pass fewer
+                num += val
             else:
+                if scratch is None:
+                    scratch = np.empty_like(num)
                 np.multiply(val, w, out=scratch)
                 num += scratch
             if pres is None:

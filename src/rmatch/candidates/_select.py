@@ -59,14 +59,18 @@ def select_top_k(
             kth[big] = low[big]
         return np.ones(node.size, dtype=bool), kth, count
     # only entries of full nodes at or above their lower bound can be in a top k
-    node_over = over[node]
-    sel = count[node] >= k
+    count_of = count[node]
+    node_over = count_of > k
+    sel = count_of >= k
     if lower is not None:
         sel &= w >= lower[node]
     idx = np.flatnonzero(sel)
     sn, sw = node[idx], w[idx]
     desc = desc_bits(sw).astype(np.int64)
-    s = np.sort((sn.astype(np.int64) << 32) | desc)
+    key = (sn.astype(np.int64) << 32) | desc
+    if n <= 1 << 16:  # group by node first (a radix sort): the merge sort then
+        key = key[np.argsort(sn.astype(np.uint16), kind="stable")]  # runs faster
+    s = np.sort(key, kind="stable")
     scount = np.bincount(sn, minlength=n)
     big = np.flatnonzero(count >= k)
     if lower is not None and np.any(scount[big] < k):  # not a bound: do without

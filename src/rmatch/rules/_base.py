@@ -288,6 +288,11 @@ class KeyPlan(RulePlan):
         self.right_code = right_code
         self.table = np.ascontiguousarray(table, dtype=bool)
         self.keys = (self.left_code, self.right_code, self.table)
+        # with few left keys: the table's column of each right node, so that a
+        # block copies whole rows (one per left key) instead of gathering pairs
+        self.by_right: np.ndarray | None = None
+        if self.table.shape[0] <= 64:
+            self.by_right = np.ascontiguousarray(self.table.T[self.right_code])
 
     @classmethod
     def from_keys(
@@ -326,6 +331,10 @@ class KeyPlan(RulePlan):
 
     def apply(self, view: BlockView, allowed: np.ndarray) -> None:
         """Look the pairs up in the table of keys."""
+        if self.by_right is not None:
+            by_key = np.ascontiguousarray(view.cols_of(self.by_right).T)
+            allowed &= by_key[view.rows_of(self.left_code)]
+            return
         sub = self.table[view.rows_of(self.left_code)]
         allowed &= np.take(sub, view.cols_of(self.right_code), axis=1)
 

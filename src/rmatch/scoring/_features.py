@@ -8,7 +8,10 @@ import scipy.sparse as sp
 
 def dense_u8(matrix: sp.csr_matrix) -> np.ndarray:
     """Return a sparse matrix of small non-negative integers as dense ``uint8``."""
-    out: np.ndarray = matrix.toarray().astype(np.uint8)
+    coo = sp.coo_matrix(matrix)
+    coo.sum_duplicates()
+    out = np.zeros(coo.shape, dtype=np.uint8)
+    out[coo.row, coo.col] = coo.data
     return out
 
 

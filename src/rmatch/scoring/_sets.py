@@ -197,11 +197,13 @@ class SetKernel(Kernel):
         shared = bd.product(("set", id(self)), self.left, self.right)
         sa = bd.rows_of(self.size_left)
         sb = bd.cols_of(self.size_right)
-        if self.jaccard:
-            den = np.add.outer(sa, sb)
+        # an empty set shares nothing: its score is 0 over any denominator >= 1,
+        # so sizes 0 count as 1 and the denominator needs no clamping pass
+        one = np.float32(1.0)
+        if self.jaccard:  # union = |a| + |b| - shared >= max(|a|, |b|)
+            den = np.add.outer(np.maximum(sa, one), sb)
             den -= shared
         else:
-            den = np.minimum.outer(sa, sb)
-        np.maximum(den, np.float32(1.0), out=den)
+            den = np.minimum.outer(np.maximum(sa, one), np.maximum(sb, one))
         np.divide(shared, den, out=shared)
         return shared, simplify_presence((sa > 0, sb > 0))
