@@ -432,3 +432,23 @@ def test_works_without_ortools(monkeypatch: pytest.MonkeyPatch) -> None:
     assert choose_method(graph(diagonal.tolist(), lcap=2))[0] == "assignment:sparse"
     with pytest.raises(SolverError, match="OR-Tools is not installed"):
         solve(both, "flow:ortools")
+
+
+def test_sparse_assignment_proves_its_optimum_and_says_so_when_it_cannot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    g = graph([[0.9, 0.8, NAN], [0.7, 0.1, 0.5], [NAN, 0.6, 0.4]])
+    sol = solve(g, "assignment:sparse")
+    assert sol.status == "optimal" and sol.bound == pytest.approx(sol.objective)
+    assert sol.objective == pytest.approx(0.9 + 0.5 + 0.6)
+    # a wrong answer (here: the diagonal, 1.4) is not called optimal: the duals
+    # read off it bound every matching above it
+    from rmatch.solvers import assignment
+
+    def diagonal(sub: CandidateGraph, vals: Any, layout: Any) -> np.ndarray:
+        return np.flatnonzero(sub.left == sub.right)
+
+    monkeypatch.setattr(assignment, "_sparse", diagonal)
+    wrong = solve(g, "assignment:sparse")
+    assert wrong.objective == pytest.approx(1.4)
+    assert wrong.status == "feasible" and wrong.bound >= 2.0 - 1e-9

@@ -33,8 +33,15 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from rmatch.errors import ConfigError, SolverError
-from rmatch.solvers._common import Deadline, Raw, reduce_required, usable_edges
-from rmatch.solvers._graph import CandidateGraph, FloatArray, IntArray
+from rmatch.solvers._common import (
+    OPT_RTOL,
+    Deadline,
+    Raw,
+    reduce_required,
+    usable_edges,
+)
+from rmatch.solvers._graph import CandidateGraph, FloatArray, IntArray, Status
+from rmatch.solvers._pricing import label_bound
 
 __all__ = ["DENSE_MAX_CELLS", "assignment_oracle", "not_supported", "slot_layout"]
 
@@ -162,7 +169,16 @@ def assignment_oracle(
         "columns": layout.n_cols,
         "expanded": "right" if layout.transpose else "left",
     }
-    return Raw(edges, "optimal", got, f"assignment({variant})", stats)
+    status: Status = "optimal"
+    bound = got
+    if red.fixed.size == 0 and n_pairs is None:
+        # a certificate, not only the algorithm's word: duals read off the matching
+        # bound every matching (weak duality); tight when it is optimal
+        # on the usable edges: the others (no room, no gain) cannot raise a total
+        bound = max(got, label_bound(sub, np.asarray(vals, np.float64), chosen))
+        if bound - got > OPT_RTOL * max(abs(got), 1.0):
+            status = "feasible"
+    return Raw(edges, status, bound, f"assignment({variant})", stats)
 
 
 def _dense(graph: CandidateGraph, vals: FloatArray, layout: SlotLayout) -> IntArray:

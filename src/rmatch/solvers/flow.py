@@ -254,7 +254,10 @@ def _lp(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
         # large graphs with capacities on both sides (no assignment route; e.g.
         # rounds planned jointly): the LP on a core of edges, priced against all
         tolerance = _LP_DUAL_TOL / _lp_scale(values)
-        found = priced(graph, values, _core_lp, tolerance, OPT_RTOL / 2)
+        try:
+            found = priced(graph, values, _core_lp, tolerance, OPT_RTOL / 2)
+        except _BackendFailed:  # a core LP failed: the whole LP below may not
+            found = None
         if found is not None:
             edges, bound, stats = found
             got = float(np.sum(values[edges]))
