@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas.errors import OutOfBoundsDatetime
 from pandas.tseries.api import guess_datetime_format
 
 from rmatch.parsing._dates import parse_datetime
@@ -141,7 +142,13 @@ def _pandas_format(texts: list[str], fmt: str) -> np.ndarray:
         stamps = pd.to_datetime(
             pd.Series(texts, dtype=object), format=fmt, errors="coerce", utc=True
         )
-    seconds = (stamps - _EPOCH_UTC) / pd.Timedelta(seconds=1)
+    try:
+        seconds = (stamps - _EPOCH_UTC) / pd.Timedelta(seconds=1)
+    except OutOfBoundsDatetime:  # a year past 2262: in the column's own unit
+        unit = stamps.dt.unit
+        seconds = (stamps - _EPOCH_UTC.as_unit(unit)) / pd.Timedelta(seconds=1).as_unit(
+            unit
+        )
     return seconds.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
