@@ -122,3 +122,92 @@ def test_grid_availability_is_the_union_of_the_ticked_periods(rows):
             else np.zeros_like(expected)
         )
         np.testing.assert_array_equal(got, expected)
+
+
+# ------------------------------------------------ time stamps read as arrays
+_STAMP_FORMATS = (
+    "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%m-%d-%Y",
+)
+
+
+@st.composite
+def stamp_texts(draw):
+    """Texts near the shape of a form time stamp: fields of 1 to 5 digits, in
+    range or not, the usual separators (now and then an odd one), sometimes cut."""
+    number = st.integers(0, 32).map(str) | st.sampled_from(["00", "07", "60", "123"])
+    year = st.sampled_from(["2026", "2028", "1899", "2201", "1900", "26", "02026"])
+    sep = draw(st.sampled_from(["/", ".", "-"]))
+    odd = st.sampled_from([sep, sep, sep, sep, ":", " ", "x", "\x00", "é"])
+    parts = [
+        draw(number),
+        draw(odd),
+        draw(number),
+        draw(odd),
+        draw(year),
+        draw(st.sampled_from([" ", " ", " ", "  ", "T"])),
+        draw(number),
+        draw(st.sampled_from([":", ":", ":", ""])),
+        draw(number),
+        draw(st.sampled_from([":", ":", ":", ""])),
+        draw(number),
+    ]
+    if draw(st.booleans()):  # the order of a year-first stamp
+        parts = [parts[4], parts[1], parts[0], parts[3], parts[2], *parts[5:]]
+    keep = draw(st.sampled_from([len(parts), len(parts), 9, 5, 7]))
+    return "".join(parts[:keep])
+
+
+@st.composite
+def written_stamps(draw, fmt):
+    """Stamps written in ``fmt``: fields padded or not, often at the edges of
+    their range or past them (31 February, hour 24, minute 60, year 2201)."""
+    edges = {
+        "%Y": [1899, 1900, 2000, 2028, 2100, 2200, 2201],
+        "%m": [0, 1, 2, 12, 13],
+        "%d": [0, 1, 28, 29, 30, 31, 32],
+        "%H": [0, 23, 24],
+        "%M": [0, 59, 60],
+        "%S": [0, 59, 60],
+    }
+    text = fmt
+    for directive, values in edges.items():
+        value = draw(st.sampled_from(values) | st.integers(min(values), max(values)))
+        padded = f"{value:02d}" if draw(st.booleans()) else str(value)
+        text = text.replace(directive, padded)
+    return text
+
+
+@given(st.sampled_from(_STAMP_FORMATS), st.data())
+@settings(max_examples=300, deadline=None)
+def test_timestamps_with_a_format_equal_pandas_cell_by_cell(fmt, data):
+    """Fast path (the cells laid out in one array) == pandas reading each cell."""
+    import pandas as pd
+
+    from rmatch.parsing import parse_timestamps
+
+    texts = data.draw(
+        st.lists(
+            written_stamps(fmt) | stamp_texts() | st.text(max_size=30),
+            min_size=1,
+            max_size=25,
+        )
+    )
+    found = parse_timestamps(texts, order=fmt)
+    for k, text in enumerate(texts):
+        stamps = pd.to_datetime(
+            pd.Series([text.strip()], dtype=object),
+            format=fmt,
+            errors="coerce",
+            utc=True,
+        )
+        if pd.isna(stamps[0]):
+            assert np.isnan(found.seconds[k]), (text, fmt)
+            assert (k in found.errors) == bool(text.strip()), (text, fmt)
+        else:  # pandas' arithmetic on a column: nanoseconds / 1e9
+            seconds = (stamps - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+            assert found.seconds[k] == seconds[0], (text, fmt)
+            assert k not in found.errors

@@ -815,3 +815,15 @@ def test_parse_datetime_errors(value: object, pattern: str) -> None:
     with pytest.raises(ParseError, match=pattern) as info:
         parse_datetime(value)
     assert "YYYY-MM-DD" in info.value.fix
+
+
+@pytest.mark.parametrize("order", [None, "%m/%d/%Y %H:%M:%S"])
+def test_timestamps_past_2262_are_read_not_raised(order):
+    """A year past pandas' nanosecond range (2262) used to raise
+    OutOfBoundsDatetime out of read_survey's de-duplication."""
+    from rmatch.parsing import parse_timestamps
+
+    found = parse_timestamps(["1/1/2300 1:00:00", "9/1/2026 8:05:03"], order=order)
+    assert str(found.datetime(0)) == "2300-01-01 01:00:00"
+    assert str(found.datetime(1)) == "2026-09-01 08:05:03"
+    assert found.errors == {}

@@ -111,9 +111,15 @@ def fast_csv(
         np.fromiter(map(str.strip, frame[j].to_numpy()), dtype=object, count=n)
         for j in range(width)
     ]
+    # A record has text when some cell has: each column is looked at only on the
+    # records the columns before it left empty (usually none after the first).
     filled = np.zeros(counts.size, dtype=bool)
+    empty = np.arange(counts.size)
     for column in columns:
-        filled |= column != ""
+        if not empty.size:
+            break
+        filled[empty] = column[empty] != ""
+        empty = empty[~filled[empty]]
     keep = np.flatnonzero(filled)
     return (
         [column[keep] for column in columns],

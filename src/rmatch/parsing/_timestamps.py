@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas.errors import OutOfBoundsDatetime
 from pandas.tseries.api import guess_datetime_format
 
 from rmatch.parsing._dates import parse_datetime
+from rmatch.parsing._fast_stamps import fast_seconds
 from rmatch.parsing._text import ParseError, quoted
 
 #: Date orders of [`parse_timestamps()`][rmatch.parsing.parse_timestamps].
@@ -83,9 +85,13 @@ def date_order(texts: Sequence[str]) -> str:
     match = _NUMERIC_RE.match
     # A match reads at most 11 characters past the leading white space: each
     # distinct start of a text is matched once (the texts share their dates).
-    starts = dict.fromkeys(
-        t if t[:1].isspace() else t[:_PREFIX] for t in map(str, texts)
-    )
+    whole = list(map(str, texts))
+    if whole:
+        spaced = np.char.isspace(np.array(whole, dtype="U1"))
+        starts = dict.fromkeys(np.array(whole, dtype=f"U{_PREFIX}").tolist())
+        starts.update(dict.fromkeys(whole[k] for k in np.flatnonzero(spaced)))
+    else:
+        starts = {}
     found = [m for m in map(match, starts) if m is not None]
     if not found:
         return "none"
@@ -99,14 +105,50 @@ def date_order(texts: Sequence[str]) -> str:
     return "month_first" if month_first else "ambiguous"
 
 
+def _distinct_texts(cells: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Codes of each cell's stripped text and the distinct texts (first seen first).
+
+    Each distinct cell is stripped once; a column with missing or non-text cells
+    is stripped cell by cell (``None`` is the empty text, others their ``str``).
+    """
+    if cells.ndim == 1:
+        raw_codes, raw = pd.factorize(pd.Series(cells, dtype=object))
+        distinct = raw.tolist()
+        if (raw_codes >= 0).all() and all(type(v) is str for v in distinct):
+            inner, uniques = pd.factorize(
+                pd.Series([v.strip() for v in distinct], dtype=object)
+            )
+            return inner[raw_codes], [str(u) for u in uniques.tolist()]
+    texts = [
+        "" if v is None else str(v).strip()
+        for v in (cells.tolist() if cells.ndim == 1 else cells)
+    ]
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
+    return codes, [str(u) for u in uniques.tolist()]
+
+
 def _with_format(texts: list[str], fmt: str) -> np.ndarray:
     """Seconds of each text read with ``fmt`` (NaN where it does not fit)."""
+    seconds, rest = fast_seconds(texts, fmt)
+    if rest.size:
+        seconds[rest] = _pandas_format([texts[k] for k in rest.tolist()], fmt)
+    return seconds
+
+
+def _pandas_format(texts: list[str], fmt: str) -> np.ndarray:
+    """Seconds of each text read by pandas with ``fmt`` (NaN where it does not fit)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         stamps = pd.to_datetime(
             pd.Series(texts, dtype=object), format=fmt, errors="coerce", utc=True
         )
-    seconds = (stamps - _EPOCH_UTC) / pd.Timedelta(seconds=1)
+    try:
+        seconds = (stamps - _EPOCH_UTC) / pd.Timedelta(seconds=1)
+    except OutOfBoundsDatetime:  # a year past 2262: in the column's own unit
+        unit = stamps.dt.unit
+        seconds = (stamps - _EPOCH_UTC.as_unit(unit)) / pd.Timedelta(seconds=1).as_unit(
+            unit
+        )
     return seconds.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
@@ -154,13 +196,7 @@ def parse_timestamps(
             "use 'day_first', 'month_first' or a strftime format such as "
             "'%d/%m/%Y %H:%M:%S'",
         )
-    cells = np.asarray(values, dtype=object)
-    texts = [
-        "" if v is None else str(v).strip()
-        for v in (cells.tolist() if cells.ndim == 1 else cells)
-    ]
-    codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
-    words = [str(u) for u in uniques.tolist()]
+    codes, words = _distinct_texts(np.asarray(values, dtype=object))
     seconds = np.full(len(words), np.nan)
     filled = np.array([bool(w) for w in words], dtype=bool)
     found = order if order is not None else date_order([w for w in words if w])
@@ -201,5 +237,5 @@ def parse_timestamps(
     if failed:
         for position in np.flatnonzero(np.isin(codes, list(failed))).tolist():
             errors[position] = failed[int(codes[position])]
-    out = seconds[codes] if len(words) else np.full(len(texts), np.nan)
+    out = seconds[codes] if len(words) else np.full(len(codes), np.nan)
     return Timestamps(seconds=out, order=found, errors=errors)

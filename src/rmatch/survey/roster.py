@@ -67,6 +67,33 @@ def _cell(frame: pd.DataFrame, i: int, columns: list[str]) -> tuple[str, str]:
     return " + ".join(columns), ""
 
 
+class _Positions:
+    """The first position of each (file, row): one dict of rows per file."""
+
+    def __init__(self, files: np.ndarray, rows: np.ndarray) -> None:
+        names = [str(f) for f in dict.fromkeys(files.tolist())]
+        self._rows: dict[str, dict[int, int]] = {}
+        for name in names:
+            where = (
+                np.arange(files.size)
+                if len(names) == 1
+                else np.flatnonzero(files.astype(str) == name)
+            )
+            # built from the end, so that earlier positions overwrite later ones
+            self._rows[name] = dict(
+                zip(rows[where][::-1].tolist(), where[::-1].tolist(), strict=True)
+            )
+
+    def get(self, key: tuple[str, int]) -> int | None:
+        """The position of ``(file, row)``, or None."""
+        found = self._rows.get(key[0])
+        return None if found is None else found.get(key[1])
+
+    def setdefault(self, key: tuple[str, int], position: int) -> int:
+        """Set the position of ``(file, row)`` unless it has one; return it."""
+        return self._rows.setdefault(key[0], {}).setdefault(key[1], position)
+
+
 class Roster:
     """The combined canonical table: kept survey rows first, then HR-only rows.
 
@@ -134,10 +161,7 @@ class Roster:
     def _reindex(self) -> None:
         # the first position of each (file, row): built from the end, so that
         # earlier positions overwrite later ones
-        keys = list(zip(map(str, self.files.tolist()), self.rows.tolist(), strict=True))
-        self.index: dict[tuple[str, int], int] = dict(
-            zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True)
-        )
+        self.index = _Positions(self.files, self.rows)
         if self.hr is not None:
             for i, h in enumerate(self.hr_pos.tolist()):
                 if h >= 0:
