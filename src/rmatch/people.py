@@ -419,12 +419,7 @@ class People:
 
     def name_of(self, position: int) -> str:
         """Return the person's name, or their id when no name is given."""
-        names = self._names
-        if names is not None:
-            value = names[position]
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return str(self.ids[position])
+        return self.names_of([position])[0]
 
     def names_of(self, positions: Any) -> list[str]:
         """`name_of` for many positions at once.

@@ -422,7 +422,10 @@ def _pairs_table(
     status: np.ndarray,
 ) -> pd.DataFrame:
     def names(pos: np.ndarray) -> list[str]:
-        return [people.name_of(int(p)) if p >= 0 else "" for p in pos.tolist()]
+        known = pos >= 0
+        out = np.full(pos.size, "", dtype=object)
+        out[known] = people.names_of(pos[known])
+        return list(out)
 
     data: Mapping[str, Any] = {
         "row": np.asarray(rows, dtype=np.int64),

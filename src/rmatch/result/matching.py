@@ -191,13 +191,10 @@ class Matching:
             files = pd.Series(people.files[at].astype(str), dtype=object)
         files.index = table.index
         rows = people.rows[at].astype(int).tolist() if people.rows.size else None
+        if rows is None:
+            rows = [None] * len(at)
         return table.assign(
-            file=files,
-            row=pd.Series(
-                rows if rows is not None else [None] * len(at),
-                index=table.index,
-                dtype=object,
-            ),
+            file=files, row=pd.Series(rows, index=table.index, dtype=object)
         )
 
     # ------------------------------------------------------------------ figures

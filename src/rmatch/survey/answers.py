@@ -153,6 +153,26 @@ class AnswerBuilder:
                 return str(keys.index(key) + 1)
         return text
 
+    def _report_failed(
+        self,
+        use: ColumnUse,
+        codes: np.ndarray,
+        uniques: Any,
+        failed: dict[int, ParseError],
+    ) -> None:
+        """One issue per distinct cell that failed to parse, on all its rows."""
+        for k in sorted(failed):
+            problem = failed[k]
+            self.issues.add(
+                self.table,
+                np.flatnonzero(codes == k),
+                use.column,
+                problem.message,
+                problem.fix,
+                value=uniques[k],
+                code=f"bad_{use.spec.field}",
+            )
+
     def _per_unique(
         self, use: ColumnUse, fn: Callable[[str], Any], default: Any
     ) -> tuple[np.ndarray, list[Any]]:
@@ -171,16 +191,7 @@ class AnswerBuilder:
             except ParseError as error:
                 results.append(default)
                 failed[k] = error
-        for k, problem in failed.items():
-            self.issues.add(
-                self.table,
-                np.flatnonzero(codes == k),
-                use.column,
-                problem.message,
-                problem.fix,
-                value=uniques[k],
-                code=f"bad_{use.spec.field}",
-            )
+        self._report_failed(use, codes, uniques, failed)
         return codes.astype(np.int64), results
 
     def _text(self, use: ColumnUse) -> np.ndarray:
@@ -325,17 +336,7 @@ class AnswerBuilder:
         for c, end in zip(cells.tolist(), ends, strict=True):
             results[c] = tuple(names[start:end])
             start = end
-        for k in sorted(failed):
-            problem = failed[k]
-            self.issues.add(
-                self.table,
-                np.flatnonzero(codes == k),
-                use.column,
-                problem.message,
-                problem.fix,
-                value=uniques[k],
-                code=f"bad_{use.spec.field}",
-            )
+        self._report_failed(use, codes, uniques, failed)
         return codes.astype(np.int64), results
 
     def _grid(
