@@ -198,7 +198,7 @@ class People:
 
     @cached_property
     def _index(self) -> dict[str, int]:
-        return {pid: i for i, pid in enumerate(self.ids.tolist())}
+        return dict(zip(self.ids.tolist(), range(len(self)), strict=True))
 
     def position(self, person_id: str) -> int:
         """Return the position of ``person_id``.
@@ -218,7 +218,9 @@ class People:
     def positions(self, person_ids: Any) -> np.ndarray:
         """Return positions of many ids (``-1`` for unknown ids)."""
         index = self._index
-        return np.fromiter((index.get(str(p), -1) for p in person_ids), dtype=np.int64)
+        # a plain list first: iterating a pandas text column goes cell by cell
+        values = person_ids.tolist() if hasattr(person_ids, "tolist") else person_ids
+        return np.fromiter((index.get(str(p), -1) for p in values), dtype=np.int64)
 
     @cached_property
     def _lookups(self) -> dict[str, dict[str, list[int]]]:

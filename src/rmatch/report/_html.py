@@ -178,12 +178,13 @@ def script_json(value: Any) -> str:
 
 
 def _person(ids: pd.Series, names: pd.Series | None) -> list[str]:
-    id_text = ids.astype(str)
+    id_text = [str(i) for i in ids.tolist()]
     if names is None:
-        return id_text.tolist()
-    name_text = names.fillna("").astype(str).str.strip()
-    same = (name_text == "") | (name_text == id_text)
-    out: list[str] = np.where(same, id_text, name_text + " (" + id_text + ")").tolist()
+        return id_text
+    out = []
+    for i, name in zip(id_text, names.fillna("").tolist(), strict=True):
+        text = str(name).strip()
+        out.append(i if text in ("", i) else f"{text} ({i})")
     return out
 
 

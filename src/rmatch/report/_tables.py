@@ -29,11 +29,14 @@ GROUPINGS = (
 MATCHED, UNMATCHED = "matched", "unmatched"
 
 
-def _text(column: pd.Series) -> pd.Series:
-    """A text column with blanks (``""``, NaN, None) as ``(blank)``."""
-    values = column.astype(object).where(column.notna(), "")
-    out = values.astype(str).str.strip()
-    return out.where(out != "", BLANK)
+def _text(column: pd.Series) -> np.ndarray:
+    """A text column with blanks (``""``, NaN, None) as ``(blank)``.
+
+    Each distinct value is stripped once (a department column has a few dozen).
+    """
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object))
+    labels = [str(u).strip() or BLANK for u in uniques] + [BLANK]  # -1: missing
+    return np.asarray(labels, dtype=object)[codes]
 
 
 def seniority_bands(seniority: pd.Series, max_bands: int = 6) -> pd.Series:
@@ -102,12 +105,10 @@ def people_status(pairs: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFra
     mentee_count = pairs["mentee_id"].astype(str).value_counts()
     as_mentor = ids.map(mentor_count).fillna(0).astype(np.int64)
     as_mentee = ids.map(mentee_count).fillna(0).astype(np.int64)
-    out = pd.DataFrame(
-        {"id": ids.to_numpy(), "role": _text(participants["role"]).to_numpy()}
-    )
+    out = pd.DataFrame({"id": ids.to_numpy(), "role": _text(participants["role"])})
     for column in ("department", "location"):
         out[column] = (
-            _text(participants[column]).to_numpy()
+            _text(participants[column])
             if column in participants
             else np.full(n, BLANK, dtype=object)
         )

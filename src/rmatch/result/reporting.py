@@ -45,20 +45,25 @@ def participants_frame(matching: Matching) -> pd.DataFrame:
     mentor_cap[cs.mentors] = g.left_capacity
     mentee_cap[cs.mentees] = g.right_capacity
     keep = np.flatnonzero(people.is_participant)
-    keep = keep[np.argsort(people.ids[keep].astype(str), kind="stable")]  # by id
+    ids = people.ids[keep].astype(str)
+    order = np.argsort(ids, kind="stable")  # by id
+    keep, ids = keep[order], ids[order]
     table = people.table
+
+    def column_of(name: str) -> np.ndarray:
+        out: np.ndarray = table[name].iloc[keep].to_numpy(dtype=object)  # rows first
+        return out
+
     frame = pd.DataFrame(
         {
-            "id": people.ids[keep].astype(str),
-            "name": table["name"].to_numpy(dtype=object)[keep]
-            if "name" in table
-            else people.ids[keep].astype(str),
+            "id": ids,
+            "name": column_of("name") if "name" in table else ids,
             "role": people.roles[keep].astype(str),
         }
     )
     for column in _GROUP_COLUMNS:
         if column in table:
-            frame[column] = table[column].to_numpy(dtype=object)[keep]
+            frame[column] = column_of(column)
     frame["seniority"] = people.seniority[keep]
     frame["mentor_capacity"] = mentor_cap[keep]
     frame["mentee_capacity"] = mentee_cap[keep]
@@ -66,30 +71,48 @@ def participants_frame(matching: Matching) -> pd.DataFrame:
 
 
 def skills_frame(people: People) -> pd.DataFrame:
-    """Skills of the participants in long form: ``id``, ``kind``, ``skill``."""
+    """Skills of the participants in long form: ``id``, ``kind``, ``skill``.
+
+    Sorted by id, kind, skill (not by row or vocabulary order: the same people give
+    the same JSON).
+    """
+    participant = people.is_participant
+    members = np.flatnonzero(participant)
+    ids = np.asarray([str(i) for i in people.ids[members].tolist()], dtype=object)
+    id_rank = np.zeros(len(people), dtype=np.int64)
+    id_rank[members[np.argsort(ids, kind="stable")]] = np.arange(members.size)
+    ids_of = np.empty(len(people), dtype=object)
+    ids_of[members] = ids
     parts = []
-    for kind, name in (("wanted", "skills_wanted"), ("offered", "skills_offered")):
+    for code, name in enumerate(("skills_offered", "skills_wanted")):  # by kind
         field = people.sets.get(name)
-        if field is None:
+        if field is None or field.matrix.nnz == 0:
             continue
         m = field.matrix.tocsr()
         rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        keep = participant[rows]
         vocabulary = np.asarray(field.vocabulary, dtype=object)
-        mask = people.is_participant[rows]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "id": people.ids[rows[mask]].astype(str),
-                    "kind": kind,
-                    "skill": vocabulary[m.indices[mask]] if m.nnz else [],
-                }
-            )
+        skill_rank = np.empty(vocabulary.size, dtype=np.int64)
+        skill_rank[np.argsort(vocabulary.astype(str), kind="stable")] = np.arange(
+            vocabulary.size
         )
+        rows, tokens = rows[keep], m.indices[keep]
+        parts.append((rows, np.full(rows.size, code), tokens, skill_rank, vocabulary))
     if not parts:
         return pd.DataFrame(columns=["id", "kind", "skill"])
-    frame = pd.concat(parts, ignore_index=True)
-    # by id, not by row or vocabulary order: the same people give the same JSON
-    return frame.sort_values(["id", "kind", "skill"], kind="stable", ignore_index=True)
+    rows = np.concatenate([p[0] for p in parts])
+    kinds = np.concatenate([p[1] for p in parts])
+    ranks = np.concatenate([p[3][p[2]] for p in parts])
+    skills = np.concatenate([p[4][p[2]] for p in parts])
+    order = np.lexsort((ranks, kinds, id_rank[rows]))
+    kind_names = np.array(["offered", "wanted"], dtype=object)
+    return pd.DataFrame(
+        {
+            "id": ids_of[rows[order]],
+            "kind": kind_names[kinds[order]],
+            "skill": skills[order],
+        }
+    )
 
 
 def pair_explanations(matching: Matching) -> list[str]:
