@@ -388,3 +388,29 @@ def test_everyone_matched_leaves_text_columns_of_the_unmatched_text() -> None:
     for column in ("id", "name", "role", "reason", "reason_code", "file"):
         assert result.unmatched[column].dtype == object, column
     assert not result.unmatched["reason"].str.contains("x").any()
+
+
+def test_json_then_report_explains_each_pair_once(tmp_path, monkeypatch) -> None:
+    """`rmatch match --json --report` built the report part twice; a replaced
+    table (the tables of a Matching may be reassigned) still gives a fresh one."""
+    from rmatch.result import reporting
+
+    people = rmatch.read_people(DEMO)
+    result = rmatch.Program.from_toml(DEMO_PROGRAM).match(people)
+    calls = []
+    real = reporting.pair_explanations
+
+    def counted(matching: rmatch.Matching) -> list[str]:
+        calls.append(len(matching.pairs))
+        return real(matching)
+
+    monkeypatch.setattr(reporting, "pair_explanations", counted)
+    result.to_json(tmp_path / "result.json")
+    report = result.report()
+    assert calls == [len(result.pairs)]
+    assert list(report.pairs["explanation"]) == real(result)
+    assert "explanation" not in result.report(explain=False).pairs
+    assert len(result.pairs) > 2
+    result.pairs = result.pairs.iloc[:2].copy()
+    assert len(result.report().pairs) == 2
+    assert calls == [len(report.pairs), 2]
