@@ -8,6 +8,7 @@ the other tables count the same pairs and people as the matching.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -242,3 +243,46 @@ def test_skills_covered_equals_a_plain_loop(
     assert table["skill"].tolist() == sorted(
         expected, key=lambda s: (-expected[s][0], s)
     )
+
+
+@given(
+    links=st.lists(
+        st.tuples(st.sampled_from("ABCQ"), st.sampled_from("xyzR")), max_size=8
+    ),
+    departments=st.lists(
+        st.sampled_from(["IT", "HR", "(blank)", None]), min_size=6, max_size=6
+    ),
+    seniority=st.lists(
+        st.sampled_from([1.0, 2.0, 3.0, float("nan")]), min_size=6, max_size=6
+    ),
+)
+def test_mix_equals_a_plain_loop(
+    links: list[tuple[str, str]], departments: list[Any], seniority: list[float]
+) -> None:
+    """Q and R are not participants: their pairs count as unknown, as do blanks."""
+    ids = ["A", "B", "C", "x", "y", "z"]
+    people = pd.DataFrame(
+        {
+            "id": ids,
+            "department": departments,
+            "location": ["(blank)"] * 6,
+            "seniority": seniority,
+        }
+    )
+    pairs = pd.DataFrame(links, columns=["mentor_id", "mentee_id"])
+    table = rmatch.report.mix(pairs, people, reverse=True).set_index("measure")
+    dept = dict(zip(ids, departments, strict=True))
+    rank = dict(zip(ids, seniority, strict=True))
+
+    def known(value: Any) -> bool:
+        return value is not None and value != "(blank)"
+
+    both = [(dept.get(a), dept.get(b)) for a, b in links]
+    both = [(a, b) for a, b in both if known(a) and known(b)]
+    assert table.loc["cross-department", "known"] == len(both)
+    assert table.loc["cross-department", "pairs"] == sum(a != b for a, b in both)
+    assert table.loc["cross-location", "known"] == 0
+    ranks = [(rank.get(a, np.nan), rank.get(b, np.nan)) for a, b in links]
+    ranks = [(a, b) for a, b in ranks if not (np.isnan(a) or np.isnan(b))]
+    assert table.loc["mentor junior", "known"] == len(ranks)
+    assert table.loc["mentor junior", "pairs"] == sum(a < b for a, b in ranks)

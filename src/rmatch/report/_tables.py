@@ -68,8 +68,9 @@ def seniority_bands(seniority: pd.Series, max_bands: int = 6) -> pd.Series:
     if known.empty:
         return out
     distinct = np.unique(known.to_numpy())
-    if distinct.size <= max_bands:
-        out[s.notna()] = known.map(lambda v: f"{v:g}")
+    if distinct.size <= max_bands:  # one label per distinct value
+        labels = np.array([f"{v:g}" for v in distinct.tolist()], dtype=object)
+        out[s.notna()] = labels[np.searchsorted(distinct, known.to_numpy())]
         return out
     edges = np.linspace(distinct[0], distinct[-1], max_bands + 1)
     codes = np.clip(
@@ -309,21 +310,32 @@ def mix(pairs: pd.DataFrame, people: pd.DataFrame, *, reverse: bool) -> pd.DataF
         ``measure``, ``pairs`` (pairs where it holds), ``known`` (pairs where both
         values are known) and ``share`` (pairs / known).
     """
-    by_id = people.set_index("id")
-    mentor = pairs["mentor_id"].astype(str)
-    mentee = pairs["mentee_id"].astype(str)
+    index = pd.Index(people["id"])
+    if not index.is_unique:  # the same error as a lookup by id would give
+        raise ValueError("people has repeated ids")
+    mentor = index.get_indexer(pairs["mentor_id"].astype(str))
+    mentee = index.get_indexer(pairs["mentee_id"].astype(str))
+
+    def values(column: str, at: np.ndarray, missing: Any) -> np.ndarray:
+        column_values = people[column].to_numpy(dtype=object)
+        known = np.append(
+            np.where(pd.isna(column_values), missing, column_values), missing
+        )
+        out: np.ndarray = known[at]  # -1 (not a participant): the appended missing
+        return out
+
     rows = []
     for measure, column in (
         ("cross-department", "department"),
         ("cross-location", "location"),
     ):
-        a = mentor.map(by_id[column]).fillna(BLANK)
-        b = mentee.map(by_id[column]).fillna(BLANK)
+        a = values(column, mentor, BLANK)
+        b = values(column, mentee, BLANK)
         known = (a != BLANK) & (b != BLANK)
         rows.append((measure, int((known & (a != b)).sum()), int(known.sum())))
     if reverse:
-        sa = mentor.map(by_id["seniority"]).to_numpy(dtype=np.float64)
-        sb = mentee.map(by_id["seniority"]).to_numpy(dtype=np.float64)
+        sa = values("seniority", mentor, np.nan).astype(np.float64)
+        sb = values("seniority", mentee, np.nan).astype(np.float64)
         known_s = ~np.isnan(sa) & ~np.isnan(sb)
         with np.errstate(invalid="ignore"):
             junior = int((known_s & (sa < sb)).sum())
