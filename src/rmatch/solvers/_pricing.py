@@ -61,17 +61,17 @@ class CoreLP:
     y_right: FloatArray
 
 
-def _ranks(nodes: IntArray, order: IntArray, n: int) -> IntArray:
-    """Rank of every edge among its node's edges, in ``order`` (0 = first)."""
+def _firsts(nodes: IntArray, order: IntArray, per: IntArray, n: int) -> IntArray:
+    """Positions of ``order`` among the first ``per[node]`` of their node."""
     grouped = nodes[order]
     if n <= 1 << 16:  # numpy's stable sort of 16-bit keys is a radix sort
         grouped = grouped.astype(np.uint16)
-    by_node = order[np.argsort(grouped, kind="stable")]
+    by_node = np.argsort(grouped, kind="stable")
+    sorted_nodes = nodes[order[by_node]]
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(nodes, minlength=n), out=starts[1:])
-    rank = np.empty(nodes.size, dtype=np.int64)
-    rank[by_node] = np.arange(nodes.size) - starts[nodes[by_node]]
-    return rank
+    rank = np.arange(nodes.size) - starts[sorted_nodes]
+    return by_node[rank < per[sorted_nodes]]
 
 
 def best_per_node(
@@ -83,9 +83,9 @@ def best_per_node(
 ) -> IntArray:
     """``edges`` among the best ``per_left``/``per_right`` (by ``key``) of a node."""
     order = np.argsort(-key[edges], kind="stable")  # ties: lower edge first
-    rl = _ranks(graph.left[edges], order, graph.n_left)
-    rr = _ranks(graph.right[edges], order, graph.n_right)
-    keep = (rl < per_left[graph.left[edges]]) | (rr < per_right[graph.right[edges]])
+    keep = np.zeros(edges.size, dtype=np.bool_)
+    keep[order[_firsts(graph.left[edges], order, per_left, graph.n_left)]] = True
+    keep[order[_firsts(graph.right[edges], order, per_right, graph.n_right)]] = True
     return edges[keep]
 
 

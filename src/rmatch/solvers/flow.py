@@ -201,8 +201,9 @@ def _ortools(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> 
         # q_e > S * v_e: no b-matching is worth more than OPT(q) / S <= dual / S
         bound = max(got, dual / s)
         if bound - got <= OPT_RTOL * max(abs(got), 1.0):
-            stats.update(cost_scale=s, certified_gap=bound - got)
-            return Raw(edges, "optimal", bound, "ortools", stats)
+            info: dict[str, Any] = {**stats, "cost_scale": s}
+            info["certified_gap"] = bound - got
+            return Raw(edges, "optimal", bound, "ortools", info)
     edges = _min_cost_flow(graph, q, n_pairs)
     got, bound = _certify(values, edges, s)
     if bound - got > OPT_RTOL * max(abs(got), 1.0):
