@@ -106,6 +106,14 @@ def test_graphs_the_core_does_not_handle(monkeypatch: pytest.MonkeyPatch) -> Non
     assert not _flowcore.core_worthwhile(g)
 
 
+def test_a_core_of_most_edges_is_not_tried(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = crowded(20, seed=2, cap=8)  # 16 best edges each: nearly every edge
+    q = np.arange(1, g.n_edges + 1)
+    assert _flowcore.core_flow(g, q, flow._free_flow, 0.0) is None
+    monkeypatch.setattr(_flowcore, "MAX_CORE_SHARE", 1.0)
+    assert _flowcore.core_flow(g, q, flow._free_flow, 0.0) is not None
+
+
 @pytest.mark.parametrize("seed", [0, 4])
 @pytest.mark.parametrize("coarse_bits", [3, 14, 62])
 def test_the_bound_is_valid_and_tight(
@@ -138,6 +146,7 @@ def test_core_total_equals_ilp(
     ref = solve(graph, "ilp").total_score
     with pytest.MonkeyPatch.context() as m:
         m.setattr(_flowcore, "MIN_EDGES", 0)
+        m.setattr(_flowcore, "MAX_CORE_SHARE", 1.0)
         m.setattr(_flowcore, "CORE_K", core_k)
         m.setattr(_flowcore, "ADD_PER_NODE", add)
         m.setattr(_flowcore, "COARSE_BITS", coarse_bits)
@@ -153,7 +162,9 @@ def test_core_flow_on_small_graphs_is_certified(
     graph: CandidateGraph, seed: int
 ) -> None:
     q = np.random.default_rng(seed).integers(0, 2**20, graph.n_edges)
-    found = _flowcore.core_flow(graph, q, flow._free_flow, 0.0)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_flowcore, "MAX_CORE_SHARE", 1.0)
+        found = _flowcore.core_flow(graph, q, flow._free_flow, 0.0)
     if found is None:  # did not settle: the caller solves the whole graph
         return
     edges, bound, _ = found

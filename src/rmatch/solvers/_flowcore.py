@@ -45,6 +45,8 @@ MIN_EDGES = 20_000
 #: The first core holds every person's best ``CORE_K * capacity`` edges.
 CORE_K = 2
 
+#: A first core holding more than this share of the edges is not worth it.
+MAX_CORE_SHARE = 0.5
 #: Pricing rounds before giving up (the caller then solves the whole graph).
 MAX_ROUNDS = 6
 #: Each round adds at most this many priced-out edges per person (the duals of
@@ -112,7 +114,8 @@ def core_flow(
     -------
     (edges, bound, stats) or None
         The chosen edges of ``graph``, the weak-duality bound ``D >= OPT(q)`` and
-        the rounds and core size; None when pricing did not settle within
+        the rounds and core size; None when the first core would hold more than
+        `MAX_CORE_SHARE` of the edges or pricing did not settle within
         `MAX_ROUNDS` rounds (the caller then solves the whole graph).
     """
     everything = np.arange(graph.n_edges, dtype=np.int64)
@@ -126,6 +129,8 @@ def core_flow(
             CORE_K * graph.right_capacity,
         )
     ] = True
+    if np.count_nonzero(core) > MAX_CORE_SHARE * graph.n_edges:
+        return None  # large capacities: the core would be most of the graph
     per = np.full(max(graph.n_left, graph.n_right), ADD_PER_NODE, dtype=np.int64)
     top = int(np.max(np.abs(q), initial=0))
     coarse = q >> max(0, top.bit_length() - COARSE_BITS)
