@@ -185,3 +185,15 @@ def test_matching_duals_converge_on_an_optimum() -> None:
     chosen = np.zeros(g.n_edges, dtype=bool)
     chosen[edges] = True
     assert np.all(reduced[~chosen] <= 0)  # complementary slackness
+
+
+def test_a_large_two_sided_graph_takes_the_core_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    g = crowded(220, seed=11)  # about 24,000 edges: above MIN_EDGES, no patching
+    assert g.n_edges >= _flowcore.MIN_EDGES
+    sol = solve(g)  # auto: OR-Tools' flow
+    assert sol.method == "flow(ortools)" and sol.stats["pricing_rounds"] >= 2
+    assert sol.stats["core_edges"] < g.n_edges / 2
+    assert sol.status == "optimal" and verify(g, sol.edges) == []
+    assert abs(sol.total_score - whole(g, monkeypatch)) <= TOL * g.n_edges
