@@ -333,6 +333,16 @@ def capacity_bound(node: np.ndarray, w: np.ndarray, cap: np.ndarray, n: int) -> 
     """Sum over nodes of their ``cap`` best edge weights."""
     if node.size == 0:
         return 0.0
+    if int(cap.max(initial=0)) <= 1:  # one partner each: every node's best edge
+        if np.all(node[:-1] <= node[1:]):
+            sn, sw = node, w
+        else:
+            grouped = node.astype(np.uint16) if n <= 1 << 16 else node
+            order = np.argsort(grouped, kind="stable")  # a radix sort for 16 bits
+            sn, sw = node[order], w[order]
+        first = np.flatnonzero(np.r_[True, sn[1:] != sn[:-1]])
+        best = np.maximum.reduceat(sw, first)
+        return float(best[cap[sn[first]] > 0].sum())
     key = (node.astype(np.int64) << 32) | desc_bits(w.astype(np.float32)).astype(
         np.int64
     )

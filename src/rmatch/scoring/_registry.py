@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import importlib.metadata
+import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,6 +30,37 @@ __all__ = [
     "factory_of",
     "register_criterion",
 ]
+
+
+#: group -> (environment key, the group's entry points); see `_entry_points`.
+_ENTRY_POINTS: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+
+
+def _mtime(folder: str) -> int | None:
+    try:
+        return os.stat(folder or ".").st_mtime_ns
+    except OSError:
+        return None
+
+
+def _entry_points(group: str) -> tuple[Any, ...]:
+    """The entry points of ``group``, read again only when the environment changed.
+
+    Reading them opens every installed distribution's metadata (about 4 ms with a
+    few hundred installed: a custom criterion's ``to_dict`` asks on every call).
+    The environment is ``importlib.metadata.entry_points`` itself (a replaced
+    function is asked again), ``sys.path`` and the modification time of each of
+    its folders: installing or removing a distribution adds or removes a folder
+    there, which is how ``importlib.metadata`` itself notices new distributions.
+    """
+    find = importlib.metadata.entry_points
+    key = (find, tuple(sys.path), tuple(_mtime(p) for p in sys.path))
+    cached = _ENTRY_POINTS.get(group)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    found = tuple(find(group=group))
+    _ENTRY_POINTS[group] = (key, found)
+    return found
 
 
 class Registry:
@@ -89,7 +122,7 @@ class Registry:
 
     def entry_point(self, name: str) -> Any | None:
         """Load the entry point ``name`` of the group, or None if there is none."""
-        for ep in importlib.metadata.entry_points(group=self.group):
+        for ep in _entry_points(self.group):
             if ep.name == name:
                 try:
                     return ep.load()

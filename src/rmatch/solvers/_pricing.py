@@ -21,10 +21,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from rmatch.solvers._graph import CandidateGraph, FloatArray, IntArray
 
-__all__ = ["CORE_K", "PRICE_MIN_EDGES", "CoreLP", "label_bound", "priced"]
+__all__ = [
+    "ADD_PER_NODE",
+    "CORE_K",
+    "PRICE_MIN_EDGES",
+    "CoreLP",
+    "best_per_node",
+    "label_bound",
+    "matching_duals",
+    "priced",
+]
 
 #: Graphs with fewer edges are solved whole (the LP is fast there).
 PRICE_MIN_EDGES = 20_000
@@ -51,28 +61,31 @@ class CoreLP:
     y_right: FloatArray
 
 
-def _ranks(nodes: IntArray, order: IntArray, n: int) -> IntArray:
-    """Rank of every edge among its node's edges, in ``order`` (0 = first)."""
-    by_node = order[np.argsort(nodes[order], kind="stable")]
+def _firsts(nodes: IntArray, order: IntArray, per: IntArray, n: int) -> IntArray:
+    """Positions of ``order`` among the first ``per[node]`` of their node."""
+    grouped = nodes[order]
+    if n <= 1 << 16:  # numpy's stable sort of 16-bit keys is a radix sort
+        grouped = grouped.astype(np.uint16)
+    by_node = np.argsort(grouped, kind="stable")
+    sorted_nodes = nodes[order[by_node]]
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(nodes, minlength=n), out=starts[1:])
-    rank = np.empty(nodes.size, dtype=np.int64)
-    rank[by_node] = np.arange(nodes.size) - starts[nodes[by_node]]
-    return rank
+    rank = np.arange(nodes.size) - starts[sorted_nodes]
+    return by_node[rank < per[sorted_nodes]]
 
 
-def _best_per_node(
+def best_per_node(
     graph: CandidateGraph,
     edges: IntArray,
-    key: FloatArray,
+    key: npt.NDArray[np.float64] | npt.NDArray[np.int64],
     per_left: IntArray,
     per_right: IntArray,
 ) -> IntArray:
     """``edges`` among the best ``per_left``/``per_right`` (by ``key``) of a node."""
     order = np.argsort(-key[edges], kind="stable")  # ties: lower edge first
-    rl = _ranks(graph.left[edges], order, graph.n_left)
-    rr = _ranks(graph.right[edges], order, graph.n_right)
-    keep = (rl < per_left[graph.left[edges]]) | (rr < per_right[graph.right[edges]])
+    keep = np.zeros(edges.size, dtype=np.bool_)
+    keep[order[_firsts(graph.left[edges], order, per_left, graph.n_left)]] = True
+    keep[order[_firsts(graph.right[edges], order, per_right, graph.n_right)]] = True
     return edges[keep]
 
 
@@ -117,7 +130,7 @@ def priced(
     everything = np.arange(graph.n_edges, dtype=np.int64)
     core = np.zeros(graph.n_edges, dtype=np.bool_)
     core[
-        _best_per_node(
+        best_per_node(
             graph,
             everything,
             values,
@@ -150,19 +163,40 @@ def priced(
                 return edges, max(bound, got), stats
             return None  # pricing would trickle in a few edges per round
         previous = max(previous, sol.value)
-        core[_best_per_node(graph, out, reduced, per, per)] = True
+        core[best_per_node(graph, out, reduced, per, per)] = True
     return None
 
 
 def label_bound(graph: CandidateGraph, values: FloatArray, edges: IntArray) -> float:
     """Weak-duality bound from duals read off the matching ``edges``.
 
+    Any ``y, z >= 0`` give ``sum(cap y) + sum(cap z) + sum((v - y - z)^+)`` as a
+    bound on every matching; with the labels of `matching_duals()` the bound
+    equals the matching's value when the matching is optimal.
+    """
+    if edges.size == graph.n_edges:
+        return float(np.sum(np.maximum(values, 0.0)))  # every edge is chosen
+    y, z, _ = matching_duals(graph, values, edges)
+    excess = np.maximum(values - y[graph.left] - z[graph.right], 0.0)
+    return float(
+        np.dot(graph.left_capacity, y) + np.dot(graph.right_capacity, z) + excess.sum()
+    )
+
+
+def matching_duals(
+    graph: CandidateGraph,
+    values: FloatArray,
+    edges: IntArray,
+    iterations: int = LABEL_ITERATIONS,
+) -> tuple[FloatArray, FloatArray, bool]:
+    """Duals ``y >= 0`` (mentors) and ``z >= 0`` (mentees) read off ``edges``.
+
     Complementary slackness for the matching ``edges`` asks ``y_u + z_v >= v_e``
     on the other edges and ``<=`` on its own; label correcting finds the smallest
     ``y`` and largest ``z`` that satisfy it (``z_v = 0`` where mentee ``v`` has
-    room). Any ``y, z >= 0`` give ``sum(cap y) + sum(cap z) + sum((v - y - z)^+)``
-    as a bound on every matching; when the matching is optimal the labels converge
-    and the bound equals its value.
+    room). When the matching is optimal the labels converge (the third value
+    says whether they did within ``iterations`` passes) and the duals are
+    optimal; with integer values every label is an exact sum of them.
     """
     chosen = np.zeros(graph.n_edges, dtype=np.bool_)
     chosen[edges] = True
@@ -170,18 +204,18 @@ def label_bound(graph: CandidateGraph, values: FloatArray, edges: IntArray) -> f
     start = np.where(load < graph.right_capacity, 0.0, np.inf)
     free = np.flatnonzero(~chosen)
     free = free[np.argsort(graph.left[free], kind="stable")]
-    if free.size == 0:
-        return float(np.sum(np.maximum(values, 0.0)))  # every edge is chosen
     f_left, f_right, f_val = graph.left[free], graph.right[free], values[free]
-    seg = np.flatnonzero(np.r_[True, f_left[1:] != f_left[:-1]])
+    seg = np.flatnonzero(np.r_[True, f_left[1:] != f_left[:-1]]) if free.size else free
     c_left, c_right, c_val = graph.left[edges], graph.right[edges], values[edges]
     z = start.copy()
     y = np.zeros(graph.n_left)
-    for _ in range(LABEL_ITERATIONS):
+    done = False
+    for _ in range(iterations):
         y_new = np.zeros(graph.n_left)
-        y_new[f_left[seg]] = np.maximum(
-            np.maximum.reduceat(f_val - z[f_right], seg), 0.0
-        )
+        if free.size:
+            y_new[f_left[seg]] = np.maximum(
+                np.maximum.reduceat(f_val - z[f_right], seg), 0.0
+            )
         z_new = start.copy()
         np.minimum.at(z_new, c_right, c_val - y_new[c_left])
         done = np.array_equal(y_new, y) and np.array_equal(z_new, z)
@@ -190,7 +224,4 @@ def label_bound(graph: CandidateGraph, values: FloatArray, edges: IntArray) -> f
             break
     # valid for any y, z >= 0 (converged or not); tight when the matching is optimal
     zz = np.maximum(np.where(np.isfinite(z), z, 0.0), 0.0)
-    excess = np.maximum(values - y[graph.left] - zz[graph.right], 0.0)
-    return float(
-        np.dot(graph.left_capacity, y) + np.dot(graph.right_capacity, zz) + excess.sum()
-    )
+    return y, zz, done

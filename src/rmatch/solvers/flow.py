@@ -15,7 +15,11 @@ Backends, fastest first (measured in ``benchmarks/solvers.py``):
     as int64 arithmetic allows. Any ``q``-optimal flow ``M`` satisfies
     ``OPT_v <= v(M) + |M| / S`` (each ``q_e`` lies in ``(S v_e, S v_e + 1]``), which is
     reported as the bound; the answer counts as optimal when that gap is below the
-    1e-9 relative tolerance, otherwise the next backend is used.
+    1e-9 relative tolerance, otherwise the next backend is used. Large graphs with
+    capacities above 1 on both sides (rounds planned jointly) are solved on a core
+    of edges priced against all by integer duals read off the flow, with a
+    weak-duality bound (``rmatch.solvers._flowcore``; 0.2 s -> 0.1 s on the peer
+    benchmark's 160,000-edge joint plan).
 ``highs-lp``
     scipy ``linprog`` (HiGHS) on the flow LP; a basic optimal solution is integral,
     it is rounded and checked, and the LP value is the bound. The costs are
@@ -52,6 +56,7 @@ from rmatch.solvers._common import (
     reduce_required,
     usable_edges,
 )
+from rmatch.solvers._flowcore import core_flow, core_worthwhile
 from rmatch.solvers._graph import CandidateGraph, FloatArray, IntArray
 from rmatch.solvers._pricing import CoreLP, priced
 
@@ -184,17 +189,50 @@ def _lower_bounds(graph: CandidateGraph) -> tuple[IntArray, IntArray]:
 # --------------------------------------------------------------------------- ortools
 def _ortools(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
     try:
-        from ortools.graph.python import min_cost_flow
+        from ortools.graph.python import min_cost_flow  # noqa: F401
     except Exception as exc:
         raise _BackendFailed("OR-Tools is not installed") from exc
+    s = _scale(values, graph.n_left + graph.n_right + 2, graph.max_pairs())
+    if s < 2.0**20:
+        raise _BackendFailed("instance too large for exact integer costs")
+    q = _int_costs(values, s)
+    found = None
+    if n_pairs is None and core_worthwhile(graph):  # large: a priced core
+        found = core_flow(graph, q, _free_flow, OPT_RTOL / 2)
+    if found is not None:
+        edges, dual, stats = found
+        got = float(np.sum(values[edges]))
+        # q_e > S * v_e: no b-matching is worth more than OPT(q) / S <= dual / S
+        bound = max(got, dual / s)
+        if bound - got <= OPT_RTOL * max(abs(got), 1.0):
+            info: dict[str, Any] = {**stats, "cost_scale": s}
+            info["certified_gap"] = bound - got
+            return Raw(edges, "optimal", bound, "ortools", info)
+    edges = _min_cost_flow(graph, q, n_pairs)
+    got, bound = _certify(values, edges, s)
+    if bound - got > OPT_RTOL * max(abs(got), 1.0):
+        raise _BackendFailed("certified gap above tolerance")
+    return Raw(
+        edges,
+        "optimal",
+        bound,
+        "ortools",
+        {"cost_scale": s, "certified_gap": bound - got},
+    )
+
+
+def _free_flow(graph: CandidateGraph, q: IntArray) -> IntArray:
+    return _min_cost_flow(graph, q, None)
+
+
+def _min_cost_flow(graph: CandidateGraph, q: IntArray, n_pairs: int | None) -> IntArray:
+    """Edges of a b-matching maximizing the integer values ``q`` (OR-Tools)."""
+    from ortools.graph.python import min_cost_flow
+
     nl, nr, n_e = graph.n_left, graph.n_right, graph.n_edges
     n_nodes = nl + nr + 2
     src, snk = 0, nl + nr + 1
     k = graph.max_pairs()
-    s = _scale(values, n_nodes, k)
-    if s < 2.0**20:
-        raise _BackendFailed("instance too large for exact integer costs")
-    q = _int_costs(values, s)
     lmin, rmin = _lower_bounds(graph)
     tails = [np.zeros(nl, np.int64), 1 + graph.left, 1 + nl + np.arange(nr)]
     heads = [1 + np.arange(nl), 1 + nl + graph.right, np.full(nr, snk)]
@@ -231,17 +269,7 @@ def _ortools(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> 
     if status != smcf.OPTIMAL:
         raise _BackendFailed(f"OR-Tools status {status}")
     flows = smcf.flows(np.arange(nl, nl + n_e))
-    edges = np.flatnonzero(flows > 0).astype(np.int64)
-    got, bound = _certify(values, edges, s)
-    if bound - got > OPT_RTOL * max(abs(got), 1.0):
-        raise _BackendFailed("certified gap above tolerance")
-    return Raw(
-        edges,
-        "optimal",
-        bound,
-        "ortools",
-        {"cost_scale": s, "certified_gap": bound - got},
-    )
+    return np.flatnonzero(flows > 0).astype(np.int64)
 
 
 # --------------------------------------------------------------------------- HiGHS LP

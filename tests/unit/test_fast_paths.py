@@ -1,0 +1,104 @@
+"""Shortcuts taken for speed give what the plain definitions give.
+
+* ``capacity_bound`` with one partner per person (every node's best edge, found
+  without sorting by weight) against the sum of every node's ``cap`` best weights;
+* the registry's cached entry points: read once, read again when the function
+  is replaced, ``sys.path`` changes or a folder on it changes.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import sys
+from typing import Any
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rmatch.candidates._build import capacity_bound
+from rmatch.scoring import CRITERIA
+
+
+def _plain(node: np.ndarray, w: np.ndarray, cap: np.ndarray, n: int) -> float:
+    total = 0.0
+    for i in range(n):
+        mine = np.sort(w[node == i])[::-1]
+        total += float(mine[: int(cap[i])].sum())
+    return total
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 9).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.integers(0, n - 1), max_size=40),
+            st.lists(st.integers(0, 2), min_size=n, max_size=n),
+            st.booleans(),
+        )
+    ),
+    st.data(),
+)
+def test_capacity_bound_is_the_sum_of_the_best_weights(case: Any, data: Any) -> None:
+    n, nodes, caps, grouped = case
+    node = np.array(sorted(nodes) if grouped else nodes, dtype=np.int64)
+    w = np.array(
+        data.draw(
+            st.lists(
+                st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]),
+                min_size=node.size,
+                max_size=node.size,
+            )
+        )
+    )
+    for cap in (np.array(caps), np.minimum(caps, 1)):  # general path, one partner
+        got = capacity_bound(node, w, cap, n)
+        assert got == _plain(node, w, cap, n)
+
+
+def test_entry_points_are_read_once_while_nothing_changes(monkeypatch: Any) -> None:
+    asked: list[str] = []
+
+    def entry_points(*, group: str) -> list[Any]:
+        asked.append(group)
+        return []
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    CRITERIA.unregister("not_shipped_anywhere")
+    for _ in range(3):
+        assert CRITERIA.get("not_shipped_anywhere") is None
+    assert asked == ["rmatch.criteria"]  # cached for this environment
+
+    monkeypatch.setattr(sys, "path", [*sys.path, "/no/such/folder"])
+    assert CRITERIA.get("not_shipped_anywhere") is None
+    assert len(asked) == 2  # sys.path changed: read again
+
+    def other(*, group: str) -> list[Any]:
+        asked.append("other")
+        return []
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", other)
+    assert CRITERIA.get("not_shipped_anywhere") is None
+    assert asked[-1] == "other"  # a replaced function is asked
+
+
+def test_a_new_distribution_is_seen(monkeypatch: Any, tmp_path: Any) -> None:
+    # installing a package adds a folder to site-packages: its mtime changes
+    asked: list[str] = []
+
+    def entry_points(*, group: str) -> list[Any]:
+        asked.append(group)
+        return []
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(tmp_path)])
+    assert CRITERIA.get("not_shipped_anywhere") is None
+    assert CRITERIA.get("not_shipped_anywhere") is None
+    assert len(asked) == 1
+    (tmp_path / "newpkg-1.0.dist-info").mkdir()
+    stat = os.stat(tmp_path)
+    os.utime(tmp_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert CRITERIA.get("not_shipped_anywhere") is None
+    assert len(asked) == 2
