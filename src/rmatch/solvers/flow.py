@@ -169,6 +169,16 @@ def _certify(values: FloatArray, edges: IntArray, s: float) -> tuple[float, floa
     return got, got + edges.shape[0] / s
 
 
+def _certified(values: FloatArray, edges: IntArray, s: float, backend: str) -> Raw:
+    """An integer-cost optimum as an optimal `Raw`, or `_BackendFailed` when its
+    bound ``v(M) + |M| / S`` is not within the tolerance."""
+    got, bound = _certify(values, edges, s)
+    if bound - got > OPT_RTOL * max(abs(got), 1.0):
+        raise _BackendFailed("certified gap above tolerance")
+    info = {"cost_scale": s, "certified_gap": bound - got}
+    return Raw(edges, "optimal", bound, backend, info)
+
+
 def _lp_scale(values: FloatArray) -> float:
     """Power of two ``S >= 1`` with ``max|S * values|`` in ``[2**20, 2**21)``.
 
@@ -208,17 +218,7 @@ def _ortools(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> 
             info: dict[str, Any] = {**stats, "cost_scale": s}
             info["certified_gap"] = bound - got
             return Raw(edges, "optimal", bound, "ortools", info)
-    edges = _min_cost_flow(graph, q, n_pairs)
-    got, bound = _certify(values, edges, s)
-    if bound - got > OPT_RTOL * max(abs(got), 1.0):
-        raise _BackendFailed("certified gap above tolerance")
-    return Raw(
-        edges,
-        "optimal",
-        bound,
-        "ortools",
-        {"cost_scale": s, "certified_gap": bound - got},
-    )
+    return _certified(values, _min_cost_flow(graph, q, n_pairs), s, "ortools")
 
 
 def _free_flow(graph: CandidateGraph, q: IntArray) -> IntArray:
@@ -410,17 +410,7 @@ def _networkx(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) ->
         )
         if flow[("l", lft)][("r", rgt)] > 0
     ]
-    edges = np.asarray(chosen, dtype=np.int64)
-    got, bound = _certify(values, edges, s)
-    if bound - got > OPT_RTOL * max(abs(got), 1.0):
-        raise _BackendFailed("certified gap above tolerance")
-    return Raw(
-        edges,
-        "optimal",
-        bound,
-        "networkx",
-        {"cost_scale": s, "certified_gap": bound - got},
-    )
+    return _certified(values, np.asarray(chosen, dtype=np.int64), s, "networkx")
 
 
 _BACKEND_FUNCS = {"ortools": _ortools, "highs-lp": _lp, "networkx": _networkx}
