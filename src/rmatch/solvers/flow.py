@@ -208,7 +208,7 @@ def _ortools(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> 
     q = _int_costs(values, s)
     found = None
     if n_pairs is None and core_worthwhile(graph):  # large: a priced core
-        found = core_flow(graph, q, _free_flow, OPT_RTOL / 2)
+        found = core_flow(graph, q, _free_flow)
     if found is not None:
         edges, dual, stats = found
         got = float(np.sum(values[edges]))
