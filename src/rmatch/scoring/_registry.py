@@ -52,6 +52,8 @@ def _entry_points(group: str) -> tuple[Any, ...]:
     function is asked again), ``sys.path`` and the modification time of each of
     its folders: installing or removing a distribution adds or removes a folder
     there, which is how ``importlib.metadata`` itself notices new distributions.
+    Not noticed: an installed distribution's ``entry_points.txt`` rewritten in
+    place (a legacy ``setup.py egg_info`` re-run); a new Python process sees it.
     """
     find = importlib.metadata.entry_points
     key = (find, tuple(sys.path), tuple(_mtime(p) for p in sys.path))
