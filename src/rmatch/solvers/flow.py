@@ -15,11 +15,7 @@ Backends, fastest first (measured in ``benchmarks/solvers.py``):
     as int64 arithmetic allows. Any ``q``-optimal flow ``M`` satisfies
     ``OPT_v <= v(M) + |M| / S`` (each ``q_e`` lies in ``(S v_e, S v_e + 1]``), which is
     reported as the bound; the answer counts as optimal when that gap is below the
-    1e-9 relative tolerance, otherwise the next backend is used. Large graphs with
-    capacities above 1 on both sides (rounds planned jointly) are solved on a core
-    of edges priced against all by integer duals read off the flow, with a
-    weak-duality bound (``rmatch.solvers._flowcore``; 0.2 s -> 0.1 s on the peer
-    benchmark's 160,000-edge joint plan).
+    1e-9 relative tolerance, otherwise the next backend is used.
 ``highs-lp``
     scipy ``linprog`` (HiGHS) on the flow LP; a basic optimal solution is integral,
     it is rounded and checked, and the LP value is the bound. The costs are
@@ -56,7 +52,6 @@ from rmatch.solvers._common import (
     reduce_required,
     usable_edges,
 )
-from rmatch.solvers._flowcore import core_flow, core_worthwhile
 from rmatch.solvers._graph import CandidateGraph, FloatArray, IntArray
 from rmatch.solvers._pricing import CoreLP, priced
 
@@ -72,7 +67,7 @@ class _BackendFailed(Exception):
 def ortools_available() -> bool:
     """Whether OR-Tools' min-cost flow can be imported."""
     try:
-        from ortools.graph.python import min_cost_flow  # noqa: F401
+        from ortools.graph.python import min_cost_flow  # noqa: F401 (installed?)
     except Exception:  # ImportError, or a broken binary wheel
         return False
     return True
@@ -199,30 +194,14 @@ def _lower_bounds(graph: CandidateGraph) -> tuple[IntArray, IntArray]:
 # --------------------------------------------------------------------------- ortools
 def _ortools(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
     try:
-        from ortools.graph.python import min_cost_flow  # noqa: F401
+        from ortools.graph.python import min_cost_flow  # noqa: F401 (installed?)
     except Exception as exc:
         raise _BackendFailed("OR-Tools is not installed") from exc
     s = _scale(values, graph.n_left + graph.n_right + 2, graph.max_pairs())
     if s < 2.0**20:
         raise _BackendFailed("instance too large for exact integer costs")
     q = _int_costs(values, s)
-    found = None
-    if n_pairs is None and core_worthwhile(graph):  # large: a priced core
-        found = core_flow(graph, q, _free_flow)
-    if found is not None:
-        edges, dual, stats = found
-        got = float(np.sum(values[edges]))
-        # q_e > S * v_e: no b-matching is worth more than OPT(q) / S <= dual / S
-        bound = max(got, dual / s)
-        if bound - got <= OPT_RTOL * max(abs(got), 1.0):
-            info: dict[str, Any] = {**stats, "cost_scale": s}
-            info["certified_gap"] = bound - got
-            return Raw(edges, "optimal", bound, "ortools", info)
     return _certified(values, _min_cost_flow(graph, q, n_pairs), s, "ortools")
-
-
-def _free_flow(graph: CandidateGraph, q: IntArray) -> IntArray:
-    return _min_cost_flow(graph, q, None)
 
 
 def _min_cost_flow(graph: CandidateGraph, q: IntArray, n_pairs: int | None) -> IntArray:
