@@ -44,25 +44,21 @@ _ASCII[[ord(char) for char in SPACES if ord(char) < 128]] = True
 _WIDE = {width: _keys(width) for width in (2, 3)}
 
 
-def _spaces(data: np.ndarray, at: np.ndarray, ascii: np.ndarray, *, ends: bool) -> bool:
-    """True when a whitespace character starts (or, ``ends``, ends) at some ``at``
-    (positions clipped to the text)."""
-    if not at.size:
-        return False
+def _spaces(
+    data: np.ndarray, at: np.ndarray, ascii: np.ndarray, *, ends: bool
+) -> np.ndarray:
+    """For each ``at`` (clipped to the text): does a whitespace character start
+    (or, ``ends``, end) there."""
     found = np.take(data, at, mode="clip")
-    if ascii[found].any():
-        return True
-    wide = at[found >= 0x80]  # part of a multi-byte character: compare whole
-    if not wide.size:
-        return False
-    for width, keys in _WIDE.items():
+    out: np.ndarray = ascii[found]
+    wide = np.flatnonzero(found >= 0x80)  # part of a multi-byte character
+    for width, keys in _WIDE.items() if wide.size else ():
         key = np.zeros(wide.size, dtype=np.int64)
         for k in range(width):
             offset = k - width + 1 if ends else k
-            key = (key << 8) | np.take(data, wide + offset, mode="clip")
-        if np.isin(key, keys).any():
-            return True
-    return False
+            key = (key << 8) | np.take(data, at[wide] + offset, mode="clip")
+        out[wide] |= np.isin(key, keys)
+    return out
 
 
 def may_need_strip(
@@ -95,26 +91,32 @@ def may_need_strip(
     ascii[[delimiter, _LF, _CR]] = False
     end = data.size - 1
     edges = np.array([0, end])
-    if _spaces(data, edges[:1], ascii, ends=False) or _spaces(
-        data, edges[1:], ascii, ends=True
+    if (
+        _spaces(data, edges[:1], ascii, ends=False).any()
+        or _spaces(data, edges[1:], ascii, ends=True).any()
     ):
         return True
-    outside = delimiters
-    if inside is not None and delimiters.size:
-        size = delimiters.size + 1
-        depth = np.bincount(inside[0], minlength=size) - np.bincount(
-            inside[1], minlength=size
-        )
-        outside = delimiters[np.cumsum(depth[:-1]) == 0]
+    for step in (1, -1):
+        flagged = _spaces(data, delimiters + step, ascii, ends=step < 0)
+        if not flagged.any():
+            continue
+        if inside is None:
+            return True
+        # delimiters inside quoted fields are text: are all flagged ones there?
+        seen = np.zeros(delimiters.size + 1, dtype=np.int64)
+        np.cumsum(flagged, out=seen[1:])
+        if int((seen[inside[1]] - seen[inside[0]]).sum()) < int(seen[-1]):
+            return True
     # every carriage return ends a line (a lone one takes the csv module's path)
     before = np.maximum(feeds - 1, 0)
     returns = before[data[before] == _CR]
-    for bounds in (outside, feeds, returns):
-        if _spaces(data, bounds + 1, ascii, ends=False):
+    for bounds in (feeds, returns):
+        if _spaces(data, bounds + 1, ascii, ends=False).any():
             return True
-        if _spaces(data, bounds - 1, ascii, ends=True):
+        if _spaces(data, bounds - 1, ascii, ends=True).any():
             return True
     # inside quotes a line break or the delimiter is part of the cell
-    return _spaces(data, quotes[0::2] + 1, _ASCII, ends=False) or _spaces(
-        data, quotes[1::2] - 1, _ASCII, ends=True
+    return bool(
+        _spaces(data, quotes[0::2] + 1, _ASCII, ends=False).any()
+        or _spaces(data, quotes[1::2] - 1, _ASCII, ends=True).any()
     )
