@@ -111,17 +111,23 @@ def split_plain(
         The items of the stripped texts (not stripped themselves, empty ones
         included) in text order.
     """
-    stripped = list(map(str.strip, texts))
-    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
-    missing = lengths == 0
-    for i in np.flatnonzero(lengths <= 4).tolist():  # "nan", "N/A", "<NA>" ...
-        missing[i] = missing[i] or stripped[i].casefold() in MISSING_TEXT
+    missing, stripped = missing_plain(texts)
     if not missing.any():
         owner, items = split_cells(stripped, separators)
         return missing, owner, items
     kept = np.flatnonzero(~missing)
     owner, items = split_cells([stripped[i] for i in kept.tolist()], separators)
     return missing, kept[owner], items
+
+
+def missing_plain(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Per plain text: no answer (what ``is_missing`` says); and the texts stripped."""
+    stripped = list(map(str.strip, texts))
+    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
+    missing = lengths == 0
+    for i in np.flatnonzero(lengths <= 4).tolist():  # "nan", "N/A", "<NA>" ...
+        missing[i] = missing[i] or stripped[i].casefold() in MISSING_TEXT
+    return missing, stripped
 
 
 def first_per_owner(

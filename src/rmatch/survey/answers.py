@@ -12,7 +12,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -134,6 +134,11 @@ class AnswerBuilder:
         self.n = len(table.frame)
         self.out: dict[str, np.ndarray] = {}
         self.origin: dict[str, list[str]] = {}
+        # column use -> the tokens of its distinct cells: (cell, token code, tokens)
+        self._items: dict[int, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+        #: Set field -> (codes, texts, items): ``out[field]`` is ``texts[codes]``,
+        #: each text the tokens ``items`` joined (see `SplitColumn`).
+        self.split: dict[str, tuple[np.ndarray, list[str], Any]] = {}
 
     # -------------------------------------------------------------- per column
     def _scale(self, spec: ColumnSpec) -> Mapping[str, float] | None:
@@ -336,6 +341,8 @@ class AnswerBuilder:
         for c, end in zip(cells.tolist(), ends, strict=True):
             results[c] = tuple(names[start:end])
             start = end
+        if not listed:  # every cell's tokens, as (cell, token) pairs
+            self._items[id(use)] = (cells[owner[keep]], of_item[keep], tokens)
         self._report_failed(use, codes, uniques, failed)
         return codes.astype(np.int64), results
 
@@ -422,6 +429,9 @@ class AnswerBuilder:
                     codes, results = parts[0]
                     joined = ["; ".join(r) for r in results]
                     self.out[name] = np.asarray(joined, dtype=object)[codes]
+                    items = self._items.get(id(uses[0]))
+                    if items is not None:
+                        self.split[name] = (codes, joined, items)
                 else:
                     self.out[name] = self._combine(parts, join_tokens)
             elif name == "availability":
@@ -510,9 +520,15 @@ class Part:
         Field -> the raw columns it was read from.
     id_from_email : bool
         ``id`` was derived from the normalized e-mail.
+    split : dict of str to (numpy.ndarray, list of str, tuple)
+        Set field -> its codes, texts and tokens (see `AnswerBuilder.split`).
+    email_keys : numpy.ndarray or None
+        The normalized ``email`` column, when it was normalized.
     """
 
     table: Table
     out: dict[str, np.ndarray]
     origin: dict[str, list[str]]
     id_from_email: bool
+    split: dict[str, tuple[np.ndarray, list[str], Any]] = field(default_factory=dict)
+    email_keys: np.ndarray | None = None

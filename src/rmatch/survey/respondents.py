@@ -41,10 +41,13 @@ def derive_id(
     origin: dict[str, list[str]],
     smap: SurveyMap,
     issues: IssueLog,
-) -> bool:
-    """Set ``id`` from the normalized e-mail when no column gives one."""
+) -> np.ndarray | None:
+    """Set ``id`` from the normalized e-mail when no column gives one.
+
+    Returns the normalized e-mails when it did (None otherwise).
+    """
     if "id" in out or not smap.id_from_email or "email" not in out:
-        return False
+        return None
     emails = out["email"]
     normalized = email_keys(emails)
     has_at = np.fromiter(
@@ -65,7 +68,7 @@ def derive_id(
         )
     out["id"] = ids
     origin["id"] = list(origin.get("email", []))
-    return True
+    return normalized
 
 
 def roles_from_files(

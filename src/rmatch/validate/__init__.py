@@ -37,9 +37,16 @@ from rmatch.validate._rows import (
     check_people,
     managers,
 )
-from rmatch.validate._sets import parse_sets
+from rmatch.validate._sets import Prepared, SplitColumn, parse_sets
 
-__all__ = ["REQUIRED_COLUMNS", "ValidationReport", "parse_people", "validate_people"]
+__all__ = [
+    "REQUIRED_COLUMNS",
+    "Prepared",
+    "SplitColumn",
+    "ValidationReport",
+    "parse_people",
+    "validate_people",
+]
 
 REQUIRED_COLUMNS = ("id", "role")
 _MAX_CAPACITY = 1_000_000
@@ -246,6 +253,7 @@ def validate_people(
     files: Sequence[str] | None = None,
     issues: Sequence[Issue] = (),
     canonical: bool = True,
+    prepared: Prepared | None = None,
 ) -> ValidationReport:
     """Parse a canonical table and report every problem without raising.
 
@@ -277,6 +285,10 @@ def validate_people(
         repeated e-mail under two ids is an error (``duplicate_email``), and the stored
         ``email`` is normalized
         ([`rmatch.parsing.normalize_email()`][rmatch.parsing.normalize_email]).
+    prepared : Prepared, optional
+        Work on ``frame`` the caller has already done (split set columns,
+        normalized e-mails), used instead of doing it again: the result is the
+        same. [`rmatch.read_survey()`][rmatch.survey.read_survey] passes it.
 
     Returns
     -------
@@ -318,7 +330,9 @@ def validate_people(
         )
     if "id" in frame.columns:
         check_ids(c)
-    emails = check_people(c, names=canonical)
+    emails = check_people(
+        c, names=canonical, keys=None if prepared is None else prepared.email_keys
+    )
     if canonical:
         check_blank_roles(c)
     roles = _roles(c)
@@ -326,7 +340,7 @@ def validate_people(
     manager = managers(c)
     mentor_capacity, mentee_capacity = _capacities(c, roles)
     seniority = _seniority(c)
-    sets = parse_sets(c, participant)
+    sets = parse_sets(c, participant, prepared)
     availability, has_availability, offsets = _schedule(
         c, participant, reference_monday or DEFAULT_REFERENCE_MONDAY
     )

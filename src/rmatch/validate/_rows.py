@@ -69,16 +69,20 @@ def _repeats(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 MAX_SAME_NAME = 20
 
 
-def check_people(c: Collector, *, names: bool) -> np.ndarray | None:
+def check_people(
+    c: Collector, *, names: bool, keys: np.ndarray | None = None
+) -> np.ndarray | None:
     """One person on two rows: same e-mail (error), same name (warning).
 
     Returns the normalized e-mails (``None`` without an e-mail column), so the
-    caller stores them without normalizing twice.
+    caller stores them without normalizing twice; ``keys`` are they when the
+    caller of validation has them already.
     """
-    keys: np.ndarray | None = None
-    if "email" in c.frame.columns:
+    if "email" not in c.frame.columns:
+        keys = None
+    else:
         emails = c.frame["email"].to_numpy(dtype=object)
-        keys = email_keys(emails)
+        keys = email_keys(emails) if keys is None else keys
         firsts, positions = _repeats(keys)
         other_id = c.ids[firsts] != c.ids[positions]  # same id twice: duplicate_id
         for first, position in zip(

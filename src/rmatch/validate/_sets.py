@@ -3,10 +3,15 @@
 The result is what parsing every cell with
 [`SkillsParser`][rmatch.parsing.SkillsParser] and building the fields with
 [`build_coded_set_fields()`][rmatch.people.build_coded_set_fields] gives, laid out
-as sparse matrices directly.
+as sparse matrices directly. A caller that already split a column (the survey
+reader joins the canonical text from its tokens) hands the split down in a
+`Prepared`, and the column is neither factorized nor split again.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,15 +21,84 @@ from rmatch.people import SET_FAMILIES, SetField
 from rmatch.validate._collector import Collector
 
 
-def parse_sets(c: Collector, participant: np.ndarray) -> dict[str, SetField]:
+@dataclass(frozen=True)
+class SplitColumn:
+    """A set or skill column given as its cells and their items.
+
+    Attributes
+    ----------
+    codes : numpy.ndarray
+        Per row of the frame, its cell in ``texts``: ``texts[codes[i]]`` is the
+        row's text.
+    texts : sequence of str
+        The cells (they need not be distinct).
+    items : (numpy.ndarray, numpy.ndarray, sequence of str)
+        ``(owner, codes, distinct)``: the ``k``-th item is ``distinct[codes[k]]``
+        of cell ``owner[k]``, in text order; what splitting each cell on ``;``
+        and new lines gives (see
+        [`SkillsParser.many()`][rmatch.parsing.SkillsParser.many]).
+    """
+
+    codes: np.ndarray
+    texts: Sequence[str]
+    items: tuple[np.ndarray, np.ndarray, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Work on the frame that the caller has already done, not done again.
+
+    Each entry must be exactly what validation would compute from the frame
+    (the result is then the same, only faster); leave out what is not known.
+
+    Attributes
+    ----------
+    sets : dict of str to SplitColumn
+        Set and skill columns, split.
+    email_keys : numpy.ndarray or None
+        [`email_keys()`][rmatch.parsing.email_keys] of the ``email`` column.
+    """
+
+    sets: Mapping[str, SplitColumn] = field(default_factory=dict)
+    email_keys: np.ndarray | None = None
+
+
+def _split_rows(
+    split: SplitColumn, participant: np.ndarray, skills: SkillsParser
+) -> tuple[np.ndarray, list[str], SkillRows]:
+    """Codes, cells and parsed cells of a split column (participants' cells only).
+
+    Only the cells some participant has are parsed, so that the names found are
+    those of the column's participants, as when the column is factorized.
+    """
+    texts = [*split.texts, ""]
+    codes = np.where(participant, np.asarray(split.codes), len(texts) - 1)
+    present, codes = np.unique(codes, return_inverse=True)
+    at = np.full(len(texts), -1, dtype=np.int64)
+    at[present] = np.arange(present.size)
+    owner, item_codes, distinct = split.items
+    owner = at[np.asarray(owner, dtype=np.int64)]
+    read = owner >= 0
+    cells = [texts[k] for k in present.tolist()]
+    rows = skills.many(cells, (owner[read], np.asarray(item_codes)[read], distinct))
+    return codes.reshape(-1).astype(np.int64), cells, rows
+
+
+def parse_sets(
+    c: Collector, participant: np.ndarray, prepared: Prepared | None = None
+) -> dict[str, SetField]:
     """Every set field of the frame (participants' cells only), errors reported."""
     families: dict[str, dict[str, tuple[np.ndarray, SkillRows]]] = {}
     skills = SkillsParser()
+    known = prepared.sets if prepared is not None else {}
     for column, family in SET_FAMILIES.items():
         if column not in c.frame.columns:
             continue
-        codes, uniques = c.distinct(column, mask=participant)
-        rows = skills.many(uniques)
+        if column in known:
+            codes, uniques, rows = _split_rows(known[column], participant, skills)
+        else:
+            codes, uniques = c.distinct(column, mask=participant)
+            rows = skills.many(uniques)
         c.report(column, codes, uniques, rows.errors)
         if not column.startswith("skills"):
             rows = rows._replace(levels=np.ones_like(rows.levels))
