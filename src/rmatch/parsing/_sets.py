@@ -265,11 +265,11 @@ class SkillsParser:
         else:
             answered = plain.copy()
             answered[fast] = ~missing_plain([texts[i] for i in fast.tolist()])[0]
-            owner, codes, distinct = items
+            owner, codes, given = items
             owner, codes = np.asarray(owner), np.asarray(codes)
             read = answered[owner] if owner.size else np.zeros(0, dtype=bool)
             owner, codes = owner[read].astype(np.int64), codes[read].astype(np.int64)
-            distinct = list(distinct)
+            distinct = list(given)
         parsed = [self._parsed(p) for p in distinct]
         failed = np.array([isinstance(g, ParseError) for g in parsed], dtype=bool)
         errors: dict[int, ParseError] = {}

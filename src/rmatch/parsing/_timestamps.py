@@ -115,9 +115,10 @@ def _distinct_texts(cells: np.ndarray) -> tuple[np.ndarray, list[str]]:
         raw_codes, raw = pd.factorize(pd.Series(cells, dtype=object))
         distinct = raw.tolist()
         if (raw_codes >= 0).all() and all(type(v) is str for v in distinct):
-            inner, uniques = pd.factorize(
-                pd.Series([v.strip() for v in distinct], dtype=object)
-            )
+            stripped = list(map(str.strip, distinct))
+            if stripped == distinct:  # nothing to strip: already distinct
+                return raw_codes, stripped
+            inner, uniques = pd.factorize(pd.Series(stripped, dtype=object))
             return inner[raw_codes], [str(u) for u in uniques.tolist()]
     texts = [
         "" if v is None else str(v).strip()

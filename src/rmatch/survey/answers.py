@@ -290,16 +290,22 @@ class AnswerBuilder:
         """
         values = self.table.frame[use.column].to_numpy(dtype=object)
         codes, uniques = pd.factorize(values)
-        texts = [str(t).strip() for t in uniques.tolist()]
+        texts = _stripped(uniques.tolist())
         results: list[tuple[str, ...]] = [()] * len(texts)
         failed: dict[int, ParseError] = {}
-        listed = [k for k, t in enumerate(texts) if t[:1] == "[" and t[-1:] == "]"]
+        listed = (
+            [k for k, t in enumerate(texts) if t[:1] == "[" and t[-1:] == "]"]
+            if "[" in "".join(texts)
+            else []
+        )
         for k in listed:  # a JSON list (or text that looks like one): cell by cell
             try:
                 results[k] = cell_tokens(texts[k], separators, token_of)
             except ParseError as error:
                 failed[k] = error
-        cells = np.setdiff1d(np.arange(len(texts)), listed)
+        cells = np.arange(len(texts))
+        if listed:
+            cells = np.setdiff1d(cells, listed)
         owner, items = split_cells(
             [texts[k] for k in cells.tolist()] if listed else texts,
             [*separators, ";", "\n", "\r"],
@@ -337,10 +343,15 @@ class AnswerBuilder:
         keep = keep[~pair.duplicated().to_numpy()]
         names = np.asarray(tokens, dtype=object)[of_item[keep]].tolist()
         ends = np.cumsum(np.bincount(owner[keep], minlength=cells.size)).tolist()
-        start = 0
-        for c, end in zip(cells.tolist(), ends, strict=True):
-            results[c] = tuple(names[start:end])
-            start = end
+        found = [
+            tuple(names[start:end])
+            for start, end in zip([0, *ends][: len(ends)], ends, strict=True)
+        ]
+        if listed:
+            for c, tokens_of in zip(cells.tolist(), found, strict=True):
+                results[c] = tokens_of
+        else:
+            results = found
         if not listed:  # every cell's tokens, as (cell, token) pairs
             self._items[id(use)] = (cells[owner[keep]], of_item[keep], tokens)
         self._report_failed(use, codes, uniques, failed)
@@ -465,6 +476,14 @@ class AnswerBuilder:
         for helper in ("first_name", "last_name"):
             self.out.pop(helper, None)
         return self.out
+
+
+def _stripped(values: list[Any]) -> list[str]:
+    """``str(v).strip()`` of every value (at C speed when all are text)."""
+    try:
+        return list(map(str.strip, values))
+    except TypeError:  # not all text
+        return [str(v).strip() for v in values]
 
 
 def _join_text(a: np.ndarray, b: np.ndarray, sep: str) -> np.ndarray:

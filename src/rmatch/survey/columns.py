@@ -86,26 +86,6 @@ def _import_id(text: str) -> str | None:
     return None
 
 
-def _object_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``frame`` with ``columns`` (missing ones empty) as ``object`` text, no gaps.
-
-    Column by column: converting the whole frame and masking its gaps copies it
-    twice and tests every cell of the string columns in Python.
-    """
-    n = len(frame)
-    data: dict[str, np.ndarray] = {}
-    for column in columns:
-        if column not in frame.columns:
-            data[column] = np.full(n, "", dtype=object)
-            continue
-        values = np.array(frame[column].to_numpy(dtype=object), dtype=object)
-        gaps = pd.isna(values)
-        if gaps.any():
-            values[gaps] = ""
-        data[column] = values
-    return pd.DataFrame(data, index=frame.index, columns=columns, dtype=object)
-
-
 def load_table(source: Any, smap: SurveyMap, *, add_source: bool) -> Table:
     """Read one source or a list of sources into one `Table`.
 
@@ -149,7 +129,11 @@ def load_table(source: Any, smap: SurveyMap, *, add_source: bool) -> Table:
                     names.append(text)
         for column in raw.frame.columns:  # exact names win over other header rows
             aliases[column_key(str(column))] = str(column)
-    frames = [_object_frame(raw.frame, list(columns)) for raw in raws]
+    frames = []
+    for raw in raws:
+        frame = raw.frame.reindex(columns=list(columns), fill_value="")
+        frame = frame.astype(object).where(frame.notna(), "")
+        frames.append(frame)
     frame = (
         pd.concat(frames, ignore_index=True)
         if len(frames) > 1
