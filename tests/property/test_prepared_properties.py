@@ -57,6 +57,24 @@ def test_many_with_the_items_is_many_splitting(cells: list[list[str]]) -> None:
     assert _rows(SkillsParser().many(texts, items)) == _rows(SkillsParser().many(texts))
 
 
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.text(alphabet=" \t\x0b\x1cAbCnN/a@.#<>", max_size=8),
+            st.sampled_from(["nan", "N/A", " NULL ", "<NA>", "NaT ", "x\ny", "é@x"]),
+        ),
+        max_size=20,
+    )
+)
+def test_email_keys_of_text_columns_equal_normalize_email(cells: list[str]) -> None:
+    """The whole-column path (ASCII text, no line feeds) and the one for the rest."""
+    from rmatch.parsing import normalize_email
+
+    values = np.empty(len(cells), dtype=object)
+    values[:] = cells
+    assert email_keys(values).tolist() == [normalize_email(v) for v in cells]
+
+
 def _people(report: Any) -> tuple[Any, ...]:
     issues = [repr(i) for i in report.issues]
     p = report.people

@@ -452,6 +452,8 @@ class AnswerBuilder:
                 for text in texts:
                     pieces = _join_text(pieces, text, "; ")
                 self.out[name] = pieces
+            elif len(uses) == 1:  # one column: its cells as they are read
+                self.out[name] = np.array(self._text(uses[0]), dtype=object)
             elif name in ("name", "first_name", "last_name"):
                 out = np.full(self.n, "", dtype=object)
                 for u in uses:
