@@ -377,7 +377,7 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 def _csv_table(
     text: str, suffix: str, header_rows: int, name: str, utf8: bytes | None = None
 ) -> RawTable:
-    if "\x00" in text:
+    if b"\x00" in utf8 if utf8 is not None else "\x00" in text:  # (bytes: faster)
         raise fail(
             name,
             "the file holds binary data (NUL bytes), not text",
