@@ -18,7 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rmatch.errors import ValidationError
-from rmatch.parsing import SkillsParser, email_keys
+from rmatch.parsing import (
+    SLOTS_PER_WEEK,
+    AvailabilityMasks,
+    SkillsParser,
+    email_keys,
+    slots_to_items,
+)
 from rmatch.survey import read_survey, validate_survey
 from rmatch.survey.roster import Roster
 from rmatch.validate import Prepared, SplitColumn, validate_people
@@ -75,6 +81,29 @@ def test_email_keys_of_text_columns_equal_normalize_email(cells: list[str]) -> N
     assert email_keys(values).tolist() == [normalize_email(v) for v in cells]
 
 
+@given(
+    runs=st.lists(
+        st.lists(st.tuples(st.integers(0, 671), st.integers(1, 200)), max_size=4),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_availability_masks_with_the_items_of_slots_to_items(
+    runs: list[list[tuple[int, int]]],
+) -> None:
+    masks = np.zeros((len(runs), SLOTS_PER_WEEK), dtype=bool)
+    for row, spans in enumerate(runs):
+        for start, length in spans:
+            masks[row, start : start + length] = True
+    texts, items = slots_to_items(masks)
+    split, errors = AvailabilityMasks().many(texts, items=items)
+    plain, plain_errors = AvailabilityMasks().many(texts)
+    assert not errors and not plain_errors
+    assert split.tolist() == plain.tolist()
+    # the texts read back as the masks (what the survey step hands down is right)
+    assert split.tolist() == masks.tolist()
+
+
 def _people(report: Any) -> tuple[Any, ...]:
     issues = [repr(i) for i in report.issues]
     p = report.people
@@ -110,7 +139,7 @@ def test_validate_people_with_prepared_columns(
         }
     )
     prepared = Prepared(
-        sets={
+        split={
             "skills_offered": SplitColumn(codes, texts, items),
             "interests": SplitColumn(codes[::-1].copy(), texts, items),
         },
@@ -130,6 +159,8 @@ MAPPING = {
     "Skills": "skills_offered",
     "Topics": "interests",
     "Languages": "languages",
+    "Free [*]": "availability",
+    "TZ": "timezone",
 }
 ANSWERS = ["Python, SQL", "sql: 4, Go (Expert)", "Chess", "", "N/A", "Go: 9", "x, x"]
 
@@ -151,6 +182,9 @@ def _read(source: Any, hr: Any, errors: str) -> tuple[Any, ...]:
             k: (v.vocabulary, v.matrix.toarray().tolist())
             for k, v in people.sets.items()
         },
+        None if people.availability is None else people.availability.tolist(),
+        people.has_availability.tolist(),
+        repr(people.utc_offset_hours.tolist()),  # NaN: compared as text
         people.table.to_dict("list"),
         people.rejected,
         people.rows.tolist(),
@@ -166,6 +200,8 @@ def _read(source: Any, hr: Any, errors: str) -> tuple[Any, ...]:
             st.sampled_from(ANSWERS),
             st.sampled_from(ANSWERS),
             st.sampled_from(["", "English", "German, French"]),
+            st.sampled_from(["", "Morning", "Morning, Evening", "Afternoon, Night"]),
+            st.sampled_from(["", "Evening"]),
         ),
         min_size=1,
         max_size=8,
@@ -174,7 +210,7 @@ def _read(source: Any, hr: Any, errors: str) -> tuple[Any, ...]:
     errors=st.sampled_from(["raise", "reject"]),
 )
 def test_read_survey_with_and_without_the_hand_down(
-    rows: list[tuple[int, str, str, str, str]], hr: bool, errors: str
+    rows: list[tuple[int, str, str, str, str, str, str]], hr: bool, errors: str
 ) -> None:
     source = [
         {
@@ -184,8 +220,11 @@ def test_read_survey_with_and_without_the_hand_down(
             "Skills": skills,
             "Topics": topics,
             "Languages": languages,
+            "Free [Monday]": monday,
+            "Free [Friday]": friday,
+            "TZ": "Europe/Berlin" if k % 2 else "",
         }
-        for k, (who, role, skills, topics, languages) in enumerate(rows)
+        for k, (who, role, skills, topics, languages, monday, friday) in enumerate(rows)
     ]
     # the HR file fills empty languages and adds people nobody answered for
     hr_rows = (

@@ -130,6 +130,29 @@ def missing_plain(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     return missing, stripped
 
 
+def given_items(
+    texts: Sequence[str],
+    plain: np.ndarray,
+    items: tuple[np.ndarray, np.ndarray, Sequence[str]],
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The items a caller gives for ``texts`` (it joined them): those of the plain
+    texts with an answer, as ``split_plain`` and a factorization would give them.
+
+    ``items`` is ``(owner, codes, distinct)``: the ``k``-th item is
+    ``distinct[codes[k]]`` of text ``owner[k]``, in text order.
+    """
+    fast = np.flatnonzero(plain)
+    answered = plain.copy()
+    answered[fast] = ~missing_plain([texts[i] for i in fast.tolist()])[0]
+    owner, codes = np.asarray(items[0]), np.asarray(items[1])
+    read = answered[owner] if owner.size else np.zeros(0, dtype=bool)
+    return (
+        owner[read].astype(np.int64),
+        codes[read].astype(np.int64),
+        list(items[2]),
+    )
+
+
 def first_per_owner(
     owner: np.ndarray, hit: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from rmatch.parsing._batch import (
     first_per_owner,
-    missing_plain,
+    given_items,
     plain_cells,
     split_plain,
 )
@@ -263,13 +263,7 @@ class SkillsParser:
             codes, found = pd.factorize(np.asarray(split, dtype=object))
             distinct = found.tolist()
         else:
-            answered = plain.copy()
-            answered[fast] = ~missing_plain([texts[i] for i in fast.tolist()])[0]
-            owner, codes, given = items
-            owner, codes = np.asarray(owner), np.asarray(codes)
-            read = answered[owner] if owner.size else np.zeros(0, dtype=bool)
-            owner, codes = owner[read].astype(np.int64), codes[read].astype(np.int64)
-            distinct = list(given)
+            owner, codes, distinct = given_items(texts, plain, items)
         parsed = [self._parsed(p) for p in distinct]
         failed = np.array([isinstance(g, ParseError) for g in parsed], dtype=bool)
         errors: dict[int, ParseError] = {}

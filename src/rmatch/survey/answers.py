@@ -29,7 +29,7 @@ from rmatch.parsing import (
     parse_period_grid,
     parse_role,
     parse_yes_no,
-    slots_to_texts,
+    slots_to_items,
     split_cells,
 )
 from rmatch.survey._common import SET_FIELDS, SKILL_FIELDS
@@ -136,9 +136,10 @@ class AnswerBuilder:
         self.origin: dict[str, list[str]] = {}
         # column use -> the tokens of its distinct cells: (cell, token code, tokens)
         self._items: dict[int, tuple[np.ndarray, np.ndarray, list[str]]] = {}
-        #: Set field -> (codes, texts, items): ``out[field]`` is ``texts[codes]``,
-        #: each text the tokens ``items`` joined (see `SplitColumn`).
+        #: Set field (or availability) -> (codes, texts, items): ``out[field]`` is
+        #: ``texts[codes]``, each text its ``items`` joined (see `SplitColumn`).
         self.split: dict[str, tuple[np.ndarray, list[str], Any]] = {}
+        self._grid_items: tuple[np.ndarray, list[str], Any] | None = None
 
     # -------------------------------------------------------------- per column
     def _scale(self, spec: ColumnSpec) -> Mapping[str, float] | None:
@@ -420,7 +421,9 @@ class AnswerBuilder:
         masks = np.zeros((first.size, SLOTS_PER_WEEK), dtype=bool)
         for codes, results in parts:
             masks |= _interval_masks(results)[codes[first]]
-        out[:] = np.asarray(slots_to_texts(masks), dtype=object)[inverse]
+        texts, items = slots_to_items(masks)
+        out[:] = np.asarray(texts, dtype=object)[inverse]
+        self._grid_items = (inverse.astype(np.int64), texts, items)
         return out
 
     def build(self) -> dict[str, np.ndarray]:
@@ -452,6 +455,8 @@ class AnswerBuilder:
                 for text in texts:
                     pieces = _join_text(pieces, text, "; ")
                 self.out[name] = pieces
+                if not texts and self._grid_items is not None:
+                    self.split[name] = self._grid_items
             elif len(uses) == 1:  # one column: its cells as they are read
                 self.out[name] = np.array(self._text(uses[0]), dtype=object)
             elif name in ("name", "first_name", "last_name"):

@@ -288,14 +288,15 @@ class Roster:
     def prepared(self) -> Prepared:
         """What the survey step already has for the columns of `frame`.
 
-        A set column's cells are those of the survey, where a row still holds its
-        survey text (or was emptied); the e-mail keys of rows whose e-mail is the
-        survey's are reused, the others normalized here.
+        A split column's cells (set fields, availability) are those of the
+        survey, where a row still holds its survey text (or was emptied); the
+        e-mail keys of rows whose e-mail is the survey's are reused, the others
+        normalized here.
         """
         pos = self.survey_pos
         ours = pos >= 0
         at = np.where(ours, pos, 0)
-        sets: dict[str, SplitColumn] = {}
+        split: dict[str, SplitColumn] = {}
         for name, (codes, texts, items) in self.survey.split.items():
             final = self.cols.get(name)
             if final is None or not codes.size:
@@ -305,18 +306,18 @@ class Roster:
             blank = final == ""
             if not ((np.asarray(cells, dtype=object)[column] == final) | blank).all():
                 continue  # a text from elsewhere: validation splits the column
-            sets[name] = SplitColumn(np.where(blank, len(texts), column), cells, items)
+            split[name] = SplitColumn(np.where(blank, len(texts), column), cells, items)
         keys = self.survey.email_keys
         final = self.cols.get("email")
         if keys is None or final is None or not keys.size:
-            return Prepared(sets=sets)
+            return Prepared(split=split)
         same = ours.copy()
         same[ours] = self.survey.out["email"][pos[ours]] == final[ours]
         emails = np.empty(self.n, dtype=object)
         emails[same] = keys[pos[same]]
         if not same.all():
             emails[~same] = email_keys(final[~same])
-        return Prepared(sets=sets, email_keys=emails)
+        return Prepared(split=split, email_keys=emails)
 
     def locate(self, pos: int, name: str) -> tuple[str, int, str | None, str]:
         """File, row, raw column and raw value behind field ``name`` of a row.

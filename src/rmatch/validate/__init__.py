@@ -37,7 +37,7 @@ from rmatch.validate._rows import (
     check_people,
     managers,
 )
-from rmatch.validate._sets import Prepared, SplitColumn, parse_sets
+from rmatch.validate._sets import Prepared, SplitColumn, parse_sets, restricted
 
 __all__ = [
     "REQUIRED_COLUMNS",
@@ -154,7 +154,10 @@ def _capacities(c: Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def _schedule(
-    c: Collector, participant: np.ndarray, reference: _dt.date
+    c: Collector,
+    participant: np.ndarray,
+    reference: _dt.date,
+    prepared: Prepared | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     n = len(c.frame)
     has = np.zeros(n, dtype=bool)
@@ -170,8 +173,13 @@ def _schedule(
     offsets = zone_offset[zone_codes]
     if "availability" not in c.frame.columns:
         return None, has, offsets
-    avail_codes, texts = c.distinct("availability", mask=participant)
-    local_bits, failed = AvailabilityMasks().many(texts, packed=True)
+    split = None if prepared is None else prepared.split.get("availability")
+    items = None
+    if split is None:
+        avail_codes, texts = c.distinct("availability", mask=participant)
+    else:
+        avail_codes, texts, items = restricted(split, participant)
+    local_bits, failed = AvailabilityMasks().many(texts, packed=True, items=items)
     c.report("availability", avail_codes, texts, failed)
     free: np.ndarray = np.asarray(local_bits.any(axis=1))[avail_codes]
     has[:] = free
@@ -286,9 +294,10 @@ def validate_people(
         ``email`` is normalized
         ([`rmatch.parsing.normalize_email()`][rmatch.parsing.normalize_email]).
     prepared : Prepared, optional
-        Work on ``frame`` the caller has already done (split set columns,
-        normalized e-mails), used instead of doing it again: the result is the
-        same. [`rmatch.read_survey()`][rmatch.survey.read_survey] passes it.
+        Work on ``frame`` the caller has already done (set, skill and
+        availability columns split into items, normalized e-mails), used instead
+        of doing it again: the result is the same.
+        [`rmatch.read_survey()`][rmatch.survey.read_survey] passes it.
 
     Returns
     -------
@@ -342,7 +351,7 @@ def validate_people(
     seniority = _seniority(c)
     sets = parse_sets(c, participant, prepared)
     availability, has_availability, offsets = _schedule(
-        c, participant, reference_monday or DEFAULT_REFERENCE_MONDAY
+        c, participant, reference_monday or DEFAULT_REFERENCE_MONDAY, prepared
     )
     report.issues = sorted(c.issues, key=lambda i: (i.row is not None, i.row or 0))
     if report.errors:

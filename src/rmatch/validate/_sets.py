@@ -23,7 +23,7 @@ from rmatch.validate._collector import Collector
 
 @dataclass(frozen=True)
 class SplitColumn:
-    """A set or skill column given as its cells and their items.
+    """A column given as its cells and their items (set, skill or availability).
 
     Attributes
     ----------
@@ -34,9 +34,9 @@ class SplitColumn:
         The cells (they need not be distinct).
     items : (numpy.ndarray, numpy.ndarray, sequence of str)
         ``(owner, codes, distinct)``: the ``k``-th item is ``distinct[codes[k]]``
-        of cell ``owner[k]``, in text order; what splitting each cell on ``;``
-        and new lines gives (see
-        [`SkillsParser.many()`][rmatch.parsing.SkillsParser.many]).
+        of cell ``owner[k]``, in text order; what splitting each cell gives (see
+        [`SkillsParser.many()`][rmatch.parsing.SkillsParser.many] and
+        [`AvailabilityMasks.many()`][rmatch.parsing.AvailabilityMasks.many]).
     """
 
     codes: np.ndarray
@@ -53,35 +53,37 @@ class Prepared:
 
     Attributes
     ----------
-    sets : dict of str to SplitColumn
-        Set and skill columns, split.
+    split : dict of str to SplitColumn
+        Set, skill and ``availability`` columns, split into their items.
     email_keys : numpy.ndarray or None
         [`email_keys()`][rmatch.parsing.email_keys] of the ``email`` column.
     """
 
-    sets: Mapping[str, SplitColumn] = field(default_factory=dict)
+    split: Mapping[str, SplitColumn] = field(default_factory=dict)
     email_keys: np.ndarray | None = None
 
 
-def _split_rows(
-    split: SplitColumn, participant: np.ndarray, skills: SkillsParser
-) -> tuple[np.ndarray, list[str], SkillRows]:
-    """Codes, cells and parsed cells of a split column (participants' cells only).
+def restricted(
+    split: SplitColumn, participant: np.ndarray
+) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, Sequence[str]]]:
+    """Codes, cells and items of a split column, participants' cells only.
 
-    Only the cells some participant has are parsed, so that the names found are
-    those of the column's participants, as when the column is factorized.
+    What ``Collector.distinct`` gives (up to the order of the cells): the cells
+    no participant has are left out, so that parsing the rest finds only the
+    participants' names; the other rows read as ``""``.
     """
     texts = [*split.texts, ""]
     codes = np.where(participant, np.asarray(split.codes), len(texts) - 1)
-    present, codes = np.unique(codes, return_inverse=True)
+    present = np.flatnonzero(np.bincount(codes, minlength=len(texts)))
     at = np.full(len(texts), -1, dtype=np.int64)
     at[present] = np.arange(present.size)
+    codes = at[codes]
     owner, item_codes, distinct = split.items
     owner = at[np.asarray(owner, dtype=np.int64)]
     read = owner >= 0
     cells = [texts[k] for k in present.tolist()]
-    rows = skills.many(cells, (owner[read], np.asarray(item_codes)[read], distinct))
-    return codes.reshape(-1).astype(np.int64), cells, rows
+    items = (owner[read], np.asarray(item_codes)[read], distinct)
+    return codes.reshape(-1).astype(np.int64), cells, items
 
 
 def parse_sets(
@@ -90,12 +92,13 @@ def parse_sets(
     """Every set field of the frame (participants' cells only), errors reported."""
     families: dict[str, dict[str, tuple[np.ndarray, SkillRows]]] = {}
     skills = SkillsParser()
-    known = prepared.sets if prepared is not None else {}
+    known = prepared.split if prepared is not None else {}
     for column, family in SET_FAMILIES.items():
         if column not in c.frame.columns:
             continue
         if column in known:
-            codes, uniques, rows = _split_rows(known[column], participant, skills)
+            codes, uniques, items = restricted(known[column], participant)
+            rows = skills.many(uniques, items)
         else:
             codes, uniques = c.distinct(column, mask=participant)
             rows = skills.many(uniques)
