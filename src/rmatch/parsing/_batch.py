@@ -25,7 +25,7 @@ _ODD = ("\r", *_INVISIBLE)
 def plain_cells(texts: Sequence[str]) -> np.ndarray:
     """Whether each text is plain (no carriage return, no invisible character)."""
     n = len(texts)
-    if all(type(t) is str for t in texts):
+    if set(map(type, texts)) <= {str}:
         joined = "".join(texts)
         if not any(ch in joined for ch in _ODD):
             return np.ones(n, dtype=bool)

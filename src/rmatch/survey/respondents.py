@@ -130,12 +130,12 @@ def dedupe(
     latest = duplicates == "latest"
     order = pd.DataFrame(
         {
-            "id": ids,
-            "has": has if latest else ~has,
-            "ts": stamps,
-            "pos": np.arange(n),
+            "id": ids[dup],
+            "has": (has if latest else ~has)[dup],
+            "ts": stamps[dup],
+            "pos": np.flatnonzero(dup),
         }
-    )[dup].sort_values(["id", "has", "ts", "pos"], kind="mergesort")
+    ).sort_values(["id", "has", "ts", "pos"], kind="mergesort")
     winners = (
         order.groupby("id", sort=False)["pos"]
         .agg("last" if latest else "first")
@@ -179,6 +179,19 @@ def dedupe(
     return np.flatnonzero(keep)
 
 
+def _by_file(files: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The file names in order and each row's (``numpy.unique`` of the names as
+    text, found by hashing: a read has one file or a few)."""
+    codes, found = pd.factorize(
+        np.asarray(list(map(str, files.tolist())), dtype=object)
+    )
+    names = [str(f) for f in found.tolist()]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    return [names[k] for k in order], rank[codes]
+
+
 def _timestamps(
     part: Part, issues: IssueLog, date_format: str | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -190,8 +203,8 @@ def _timestamps(
         return np.zeros(n), np.zeros(n, dtype=bool)
     column = first_column(part.origin.get("timestamp"))
     texts = part.out["timestamp"]
-    files, which = np.unique(table.files.astype(str), return_inverse=True)
-    for k, file in enumerate(files.tolist()):
+    files, which = _by_file(table.files)
+    for k, file in enumerate(files):
         rows = np.flatnonzero(which == k)
         found = parse_timestamps(texts[rows], order=date_format)
         stamps[rows] = found.seconds
