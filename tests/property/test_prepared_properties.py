@@ -241,3 +241,25 @@ def test_read_survey_with_and_without_the_hand_down(
     with mock.patch.object(Roster, "prepared", return_value=Prepared()):
         plain = _read(source, hr_rows, errors)
     assert fast == plain
+
+
+def test_tables_read_from_a_plain_csv_stay_writable(tmp_path: Any) -> None:
+    """The fast paths hand arrays on without copying them only where nothing
+    else holds them: the tables a caller gets accept assignments."""
+    from rmatch.io import read_raw
+
+    path = tmp_path / "form.csv"
+    path.write_text(
+        "Timestamp,Email Address,I want to be a...,Skills,Topics,Languages,"
+        "Free [Monday],TZ\n"
+        '3/17/2020 8:14:08,a@x.org,Mentor,"Python, SQL",Chess,English,Morning,UTC\n'
+        '3/18/2020 8:14:08,b@x.org,Mentee,SQL,"Chess, Go",,,\n',
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        people = read_survey(path, MAPPING)
+    for frame in (read_raw(path).frame, people.table):
+        for column in frame.columns:
+            frame.loc[0, column] = "changed"
+            assert frame[column].iloc[0] == "changed"

@@ -131,7 +131,7 @@ def fast_csv(
         empty = empty[~filled[empty]]
     keep = np.flatnonzero(filled)
     return (
-        columns if keep.size == n else [column[keep] for column in columns],
+        [column[keep] for column in columns],
         counts[keep],
         keep.astype(np.int64) + 1,
     )
