@@ -89,3 +89,27 @@ def test_spaces_lists_every_whitespace_character():
         may_need_strip(np.zeros(0, np.uint8), 44, *[np.zeros(0, int)] * 3, None)
         is False
     )
+
+
+ROWS = st.lists(
+    st.lists(st.sampled_from(["a", "b c", '"x\ny"', '"p\r\nq"', '""', "", '"s,t"']),
+    min_size=1, max_size=4),
+    min_size=2, max_size=6,
+)  # fmt: skip
+
+
+@given(rows=ROWS, blank_end=st.booleans(), crlf=st.booleans())
+def test_one_record_per_line_means_no_cell_holds_a_line_break(
+    rows: list[list[str]], blank_end: bool, crlf: bool
+) -> None:
+    """``flat`` lets the fast path skip the search for swallowed rows only when
+    no cell can hold a line break."""
+    from rmatch.io._tables import fast_table
+
+    end = "\r\n" if crlf else "\n"
+    text = end.join(",".join(r) for r in rows) + (end * 2 if blank_end else "")
+    table = fast_table(text, ",", 1, "t.csv")
+    if table is None or not fastcsv.flat(table.rows, text):
+        return
+    for column in table.frame.columns:
+        assert not any("\n" in v or "\r" in v for v in table.frame[column])

@@ -66,6 +66,18 @@ def _field_counts(data: np.ndarray, delimiter: int) -> tuple[np.ndarray, bool] |
     return np.where((length == 0) | crlf_only, 0, counts), strip
 
 
+def flat(rows: np.ndarray, text: str) -> bool:
+    """Whether every record of a text the fast path read is one line.
+
+    ``rows`` are the 1-based record numbers of the records kept (the last one is
+    at most the number of records, which is at most the number of lines). When
+    the last is the last line, no record spans two lines, so no cell holds a line
+    break (a carriage return only comes before a line feed on the fast path).
+    """
+    lines = text.count("\n") + (not text.endswith("\n"))
+    return bool(rows.size) and int(rows[-1]) == lines
+
+
 def fast_csv(
     text: str, delimiter: str, utf8: bytes | None = None
 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray] | None:
