@@ -272,7 +272,11 @@ def same_names(final: Roster, issues: IssueLog) -> None:
     codes, _ = pd.factorize(pd.Series(keys, dtype=object))
     if not codes.size:
         return
-    _, first_of = np.unique(codes, return_index=True)
+    if (codes >= 0).all():  # numbered in order of appearance: no sort needed
+        seen = np.maximum.accumulate(codes)
+        first_of = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
+    else:
+        _, first_of = np.unique(codes, return_index=True)
     firsts = first_of[codes]
     later = np.flatnonzero(
         (firsts != np.arange(m)) & (keys != "") & (ids[firsts] != ids)

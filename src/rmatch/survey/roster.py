@@ -303,10 +303,11 @@ class Roster:
                 continue
             cells = [*texts, ""]
             column = np.where(ours, codes[at], len(texts))
-            blank = final == ""
-            if not ((np.asarray(cells, dtype=object)[column] == final) | blank).all():
+            other = np.flatnonzero(np.asarray(cells, dtype=object)[column] != final)
+            if not (final[other] == "").all():
                 continue  # a text from elsewhere: validation splits the column
-            split[name] = SplitColumn(np.where(blank, len(texts), column), cells, items)
+            column[other] = len(texts)  # emptied rows
+            split[name] = SplitColumn(column, cells, items)
         keys = self.survey.email_keys
         final = self.cols.get("email")
         if keys is None or final is None or not keys.size:

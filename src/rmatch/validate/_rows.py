@@ -57,7 +57,11 @@ def _repeats(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if codes.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    _, first_of = np.unique(codes, return_index=True)
+    if (codes >= 0).all():  # numbered in order of appearance: no sort needed
+        seen = np.maximum.accumulate(codes)
+        first_of = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
+    else:
+        _, first_of = np.unique(codes, return_index=True)
     first = first_of[codes]
     position = np.arange(codes.size)
     later = (first != position) & (np.asarray(keys, dtype=object) != "")
