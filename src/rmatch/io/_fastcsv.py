@@ -16,11 +16,14 @@ import io as _io
 import numpy as np
 import pandas as pd
 
+from rmatch.io._edges import may_need_strip
+
 _QUOTE, _LF, _CR = 34, 10, 13
 
 
-def _field_counts(data: np.ndarray, delimiter: int) -> np.ndarray | None:
-    """Fields of every record (0 for an empty line); None when quoting is not plain.
+def _field_counts(data: np.ndarray, delimiter: int) -> tuple[np.ndarray, bool] | None:
+    """Fields of every record (0 for an empty line) and whether some cell may need
+    stripping (see `_edges`); None when quoting is not plain.
 
     A byte is inside a quoted field when an odd number of quotes comes before it;
     only the positions of quotes, delimiters and line feeds are looked at.
@@ -47,17 +50,32 @@ def _field_counts(data: np.ndarray, delimiter: int) -> np.ndarray | None:
     # field never spans records: its line feeds are inside quotes too).
     delimiters = np.flatnonzero(data == delimiter)
     counts = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
+    spans = None
     if quotes.size:
-        inside = np.searchsorted(delimiters, quotes[1::2]) - np.searchsorted(
-            delimiters, quotes[0::2]
+        spans = (
+            np.searchsorted(delimiters, quotes[0::2]),
+            np.searchsorted(delimiters, quotes[1::2]),
         )
         record = np.searchsorted(ends, quotes[0::2])
-        counts -= np.bincount(record, weights=inside, minlength=ends.size).astype(
-            counts.dtype
-        )[: ends.size]
+        counts -= np.bincount(
+            record, weights=spans[1] - spans[0], minlength=ends.size
+        ).astype(counts.dtype)[: ends.size]
     length = ends - starts
     crlf_only = (length == 1) & (data[np.minimum(starts, last)] == _CR)
-    return np.where((length == 0) | crlf_only, 0, counts)
+    strip = may_need_strip(data, delimiter, quotes, delimiters, feeds, spans)
+    return np.where((length == 0) | crlf_only, 0, counts), strip
+
+
+def flat(rows: np.ndarray, text: str) -> bool:
+    """Whether every record of a text the fast path read is one line.
+
+    ``rows`` are the 1-based record numbers of the records kept (the last one is
+    at most the number of records, which is at most the number of lines). When
+    the last is the last line, no record spans two lines, so no cell holds a line
+    break (a carriage return only comes before a line feed on the fast path).
+    """
+    lines = text.count("\n") + (not text.endswith("\n"))
+    return bool(rows.size) and int(rows[-1]) == lines
 
 
 def fast_csv(
@@ -84,9 +102,10 @@ def fast_csv(
         return None
     encoded = text.encode("utf-8") if utf8 is None else utf8
     data = np.frombuffer(encoded, dtype=np.uint8)
-    counts = _field_counts(data, ord(delimiter))
-    if counts is None or not counts.any():
+    found = _field_counts(data, ord(delimiter))
+    if found is None or not found[0].any():
         return None
+    counts, strip = found
     width = int(counts.max())
     try:
         frame = pd.read_csv(
@@ -109,6 +128,8 @@ def fast_csv(
     n = len(frame)
     columns = [
         np.fromiter(map(str.strip, frame[j].to_numpy()), dtype=object, count=n)
+        if strip
+        else frame[j].to_numpy(dtype=object)
         for j in range(width)
     ]
     # A record has text when some cell has: each column is looked at only on the

@@ -17,7 +17,7 @@ import pandas as pd
 from rmatch.errors import Issue, ValidationError, short
 from rmatch.io._cells import cell_text, column_text
 from rmatch.io._encoding import decode, encoding_issues, utf8_bytes
-from rmatch.io._fastcsv import fast_csv
+from rmatch.io._fastcsv import fast_csv, flat
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _CSV_DELIMITERS = (",", "\t", ";")
@@ -377,7 +377,7 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 def _csv_table(
     text: str, suffix: str, header_rows: int, name: str, utf8: bytes | None = None
 ) -> RawTable:
-    if "\x00" in text:
+    if b"\x00" in utf8 if utf8 is not None else "\x00" in text:  # (bytes: faster)
         raise fail(
             name,
             "the file holds binary data (NUL bytes), not text",
@@ -389,7 +389,7 @@ def _csv_table(
     delimiter = _sniff_delimiter(text, suffix)
     table = fast_table(text, delimiter, header_rows, name, utf8)
     if table is not None:
-        return _broken_quotes(table, delimiter)
+        return table if flat(table.rows, text) else _broken_quotes(table, delimiter)
     return csv_module_table(text, delimiter, header_rows, name)
 
 

@@ -32,6 +32,7 @@ from rmatch.parsing._numbers import parse_float, parse_int, parse_likert
 from rmatch.parsing._sets import SkillRows, SkillsParser, parse_set, parse_skills
 from rmatch.parsing._slots import (
     AvailabilityMasks,
+    slots_to_items,
     slots_to_text,
     slots_to_texts,
     to_utc_slots,
@@ -86,6 +87,7 @@ __all__ = [
     "parse_timestamps",
     "parse_timezone",
     "parse_yes_no",
+    "slots_to_items",
     "slots_to_text",
     "slots_to_texts",
     "split_cells",

@@ -25,7 +25,7 @@ _ODD = ("\r", *_INVISIBLE)
 def plain_cells(texts: Sequence[str]) -> np.ndarray:
     """Whether each text is plain (no carriage return, no invisible character)."""
     n = len(texts)
-    if all(type(t) is str for t in texts):
+    if set(map(type, texts)) <= {str}:
         joined = "".join(texts)
         if not any(ch in joined for ch in _ODD):
             return np.ones(n, dtype=bool)
@@ -111,17 +111,46 @@ def split_plain(
         The items of the stripped texts (not stripped themselves, empty ones
         included) in text order.
     """
-    stripped = list(map(str.strip, texts))
-    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
-    missing = lengths == 0
-    for i in np.flatnonzero(lengths <= 4).tolist():  # "nan", "N/A", "<NA>" ...
-        missing[i] = missing[i] or stripped[i].casefold() in MISSING_TEXT
+    missing, stripped = missing_plain(texts)
     if not missing.any():
         owner, items = split_cells(stripped, separators)
         return missing, owner, items
     kept = np.flatnonzero(~missing)
     owner, items = split_cells([stripped[i] for i in kept.tolist()], separators)
     return missing, kept[owner], items
+
+
+def missing_plain(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Per plain text: no answer (what ``is_missing`` says); and the texts stripped."""
+    stripped = list(map(str.strip, texts))
+    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
+    missing = lengths == 0
+    for i in np.flatnonzero(lengths <= 4).tolist():  # "nan", "N/A", "<NA>" ...
+        missing[i] = missing[i] or stripped[i].casefold() in MISSING_TEXT
+    return missing, stripped
+
+
+def given_items(
+    texts: Sequence[str],
+    plain: np.ndarray,
+    items: tuple[np.ndarray, np.ndarray, Sequence[str]],
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The items a caller gives for ``texts`` (it joined them): those of the plain
+    texts with an answer, as ``split_plain`` and a factorization would give them.
+
+    ``items`` is ``(owner, codes, distinct)``: the ``k``-th item is
+    ``distinct[codes[k]]`` of text ``owner[k]``, in text order.
+    """
+    fast = np.flatnonzero(plain)
+    answered = plain.copy()
+    answered[fast] = ~missing_plain([texts[i] for i in fast.tolist()])[0]
+    owner, codes = np.asarray(items[0]), np.asarray(items[1])
+    read = answered[owner] if owner.size else np.zeros(0, dtype=bool)
+    return (
+        owner[read].astype(np.int64),
+        codes[read].astype(np.int64),
+        list(items[2]),
+    )
 
 
 def first_per_owner(

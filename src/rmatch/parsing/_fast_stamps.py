@@ -82,7 +82,8 @@ def fast_seconds(texts: list[str], fmt: str) -> tuple[np.ndarray, np.ndarray]:
     short = np.flatnonzero((lengths > 0) & (lengths <= _WIDEST))
     done = np.zeros(n, dtype=bool)
     if short.size:
-        cells = np.array([texts[k] for k in short.tolist()], dtype=f"U{_WIDEST}")
+        chosen = texts if short.size == n else [texts[k] for k in short.tolist()]
+        cells = np.array(chosen, dtype=f"U{_WIDEST}")
         codes = cells.view(np.uint32).reshape(len(short), _WIDEST)
         # an embedded NUL would read as padding: such cells are left to pandas
         whole = (codes != 0).sum(axis=1) == lengths[short]

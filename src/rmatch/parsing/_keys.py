@@ -29,6 +29,27 @@ def _per_distinct(values: np.ndarray, fn: Callable[[object], str]) -> np.ndarray
     return out
 
 
+def _ascii_keys(values: np.ndarray) -> np.ndarray | None:
+    """`email_keys` of a column of ASCII text without line feeds, lowered at once.
+
+    None when some cell is not such text (then cell by cell).
+    """
+    cells = values.tolist()
+    if not all(type(v) is str for v in cells):
+        return None
+    joined = "\n".join(cells)
+    if not joined.isascii() or joined.count("\n") != max(len(cells) - 1, 0):
+        return None
+    keys = list(map(str.strip, joined.lower().split("\n"))) if cells else []
+    out = np.empty(len(keys), dtype=object)
+    out[:] = keys
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    for i in np.flatnonzero(lengths <= 4).tolist():  # "", "nan", "n/a" ...
+        if keys[i] in MISSING_TEXT:
+            out[i] = ""
+    return out
+
+
 def email_keys(values: np.ndarray) -> np.ndarray:
     """Return [`normalize_email()`][rmatch.parsing.normalize_email] of a whole column.
 
@@ -48,6 +69,9 @@ def email_keys(values: np.ndarray) -> np.ndarray:
     ['ana@corp.com', '']
     """
     values = np.asarray(values, dtype=object)
+    whole = _ascii_keys(values)
+    if whole is not None:
+        return whole
     # Fast path, the same result as normalize_email: plain ASCII text needs only
     # strip + lower (ASCII has no invisible characters and casefold == lower);
     # None marks the cells that need normalize_email.

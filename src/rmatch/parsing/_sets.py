@@ -9,7 +9,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from rmatch.parsing._batch import first_per_owner, plain_cells, split_plain
+from rmatch.parsing._batch import (
+    first_per_owner,
+    given_items,
+    plain_cells,
+    split_plain,
+)
 from rmatch.parsing._text import (
     ParseError,
     flatten,
@@ -212,13 +217,24 @@ class SkillsParser:
                 skills[name] = max(level, skills.get(name, 0))
         return dict(sorted(skills.items()))
 
-    def many(self, texts: Sequence[str]) -> SkillRows:
+    def many(
+        self,
+        texts: Sequence[str],
+        items: tuple[np.ndarray, np.ndarray, Sequence[str]] | None = None,
+    ) -> SkillRows:
         """Parse many text cells at once, each distinct item once.
 
         Parameters
         ----------
         texts : sequence of str
             The cells (usually the distinct cells of a column).
+        items : (numpy.ndarray, numpy.ndarray, sequence of str), optional
+            The items of the texts when the caller has them (it joined the texts
+            from them), so that they are not split again: ``(owner, codes,
+            distinct)``, the ``k``-th item being ``distinct[codes[k]]`` of text
+            ``owner[k]``, in text order. They must be what splitting each text on
+            ``;`` and new lines gives, up to white space around an item and empty
+            items. Only the items of plain texts with an answer are read.
 
         Returns
         -------
@@ -239,10 +255,16 @@ class SkillsParser:
         n = len(texts)
         plain = plain_cells(texts)
         fast = np.flatnonzero(plain)
-        _, owner, items = split_plain([texts[i] for i in fast.tolist()], (";", "\n"))
-        owner = fast[owner]
-        codes, distinct = pd.factorize(np.asarray(items, dtype=object))
-        parsed = [self._parsed(p) for p in distinct.tolist()]
+        if items is None:
+            _, owner, split = split_plain(
+                [texts[i] for i in fast.tolist()], (";", "\n")
+            )
+            owner = fast[owner]
+            codes, found = pd.factorize(np.asarray(split, dtype=object))
+            distinct = found.tolist()
+        else:
+            owner, codes, distinct = given_items(texts, plain, items)
+        parsed = [self._parsed(p) for p in distinct]
         failed = np.array([isinstance(g, ParseError) for g in parsed], dtype=bool)
         errors: dict[int, ParseError] = {}
         owners, first = first_per_owner(owner, failed[codes])

@@ -11,7 +11,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from rmatch.parsing._availability import normalize_intervals, parse_availability_item
-from rmatch.parsing._batch import first_per_owner, plain_cells, split_plain
+from rmatch.parsing._batch import (
+    first_per_owner,
+    given_items,
+    plain_cells,
+    split_plain,
+)
 from rmatch.parsing._text import (
     ParseError,
     is_missing,
@@ -181,6 +186,24 @@ def slots_to_texts(masks: npt.ArrayLike) -> list[str]:
     >>> slots_to_texts([week, np.zeros(672, dtype=bool)])
     ['Mon 22:00-24:00; Tue 00:00-01:00', '']
     """
+    return slots_to_items(masks)[0]
+
+
+def slots_to_items(
+    masks: npt.ArrayLike,
+) -> tuple[list[str], tuple[np.ndarray, np.ndarray, list[str]]]:
+    """[`slots_to_texts()`][rmatch.parsing.slots_to_texts] and the items of the texts.
+
+    Returns
+    -------
+    texts : list of str
+        What ``slots_to_texts(masks)`` gives.
+    items : (numpy.ndarray, numpy.ndarray, list of str)
+        ``(owner, codes, distinct)``: the ``k``-th item (``"Mon 09:00-11:00"``)
+        of the texts is ``distinct[codes[k]]`` of text ``owner[k]``, in text
+        order; each text is its items joined by ``"; "`` (see
+        [`AvailabilityMasks.many()`][rmatch.parsing.AvailabilityMasks.many]).
+    """
     try:
         grid = np.asarray(masks, dtype=bool)
     except (TypeError, ValueError) as exc:
@@ -215,7 +238,7 @@ def slots_to_texts(masks: npt.ArrayLike) -> list[str]:
     if mask_of.size:
         for m, a, b in zip(mask_of[starts].tolist(), starts, ends, strict=True):
             out[m] = "; ".join(items[a:b])
-    return out
+    return out, (mask_of.astype(np.int64), inverse.ravel().astype(np.int64), words)
 
 
 def _hhmm(slot_of_day: int) -> str:
@@ -290,7 +313,11 @@ class AvailabilityMasks:
         return out
 
     def many(
-        self, texts: Sequence[str], *, packed: bool = False
+        self,
+        texts: Sequence[str],
+        *,
+        packed: bool = False,
+        items: tuple[np.ndarray, np.ndarray, Sequence[str]] | None = None,
     ) -> tuple[np.ndarray, dict[int, ParseError]]:
         """Parse many text cells at once, each distinct item once.
 
@@ -301,6 +328,13 @@ class AvailabilityMasks:
         packed : bool, default False
             Return the masks packed (``numpy.packbits`` along the slots:
             ``uint8``, shape ``(len(texts), SLOTS_PER_WEEK // 8)``).
+        items : (numpy.ndarray, numpy.ndarray, sequence of str), optional
+            The items of the texts when the caller joined the texts from them
+            (see [`slots_to_items()`][rmatch.parsing.slots_to_items]), so that
+            they are not split again: ``(owner, codes, distinct)``, the ``k``-th
+            item being ``distinct[codes[k]]`` of text ``owner[k]``, in text
+            order. They must be what splitting each text on ``;``, new lines and
+            ``|`` gives, up to white space around an item and empty items.
 
         Returns
         -------
@@ -319,13 +353,17 @@ class AvailabilityMasks:
         n = len(texts)
         plain = plain_cells(texts)
         fast = np.flatnonzero(plain)
-        _, owner, items = split_plain(
-            [texts[i] for i in fast.tolist()], (";", "\n", "|")
-        )
-        owner = fast[owner]
-        codes, distinct = pd.factorize(np.asarray(items, dtype=object))
+        if items is None:
+            _, owner, split = split_plain(
+                [texts[i] for i in fast.tolist()], (";", "\n", "|")
+            )
+            owner = fast[owner]
+            codes, found = pd.factorize(np.asarray(split, dtype=object))
+            distinct = found.tolist()
+        else:
+            owner, codes, distinct = given_items(texts, plain, items)
         parsed: list[np.ndarray | ParseError | None] = []
-        for item in distinct.tolist():
+        for item in distinct:
             key = item.strip()
             parsed.append(self._parsed(key) if key else None)
         failed = np.array([isinstance(g, ParseError) for g in parsed], dtype=bool)

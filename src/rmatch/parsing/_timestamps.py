@@ -114,10 +114,11 @@ def _distinct_texts(cells: np.ndarray) -> tuple[np.ndarray, list[str]]:
     if cells.ndim == 1:
         raw_codes, raw = pd.factorize(pd.Series(cells, dtype=object))
         distinct = raw.tolist()
-        if (raw_codes >= 0).all() and all(type(v) is str for v in distinct):
-            inner, uniques = pd.factorize(
-                pd.Series([v.strip() for v in distinct], dtype=object)
-            )
+        if (raw_codes >= 0).all() and set(map(type, distinct)) <= {str}:
+            stripped = list(map(str.strip, distinct))
+            if stripped == distinct:  # nothing to strip: already distinct
+                return raw_codes, stripped
+            inner, uniques = pd.factorize(pd.Series(stripped, dtype=object))
             return inner[raw_codes], [str(u) for u in uniques.tolist()]
     texts = [
         "" if v is None else str(v).strip()
@@ -198,8 +199,8 @@ def parse_timestamps(
         )
     codes, words = _distinct_texts(np.asarray(values, dtype=object))
     seconds = np.full(len(words), np.nan)
-    filled = np.array([bool(w) for w in words], dtype=bool)
-    found = order if order is not None else date_order([w for w in words if w])
+    filled = np.fromiter(map(bool, words), dtype=bool, count=len(words))
+    found = order if order is not None else date_order(list(filter(None, words)))
     day_first = {"day_first": True, "month_first": False}.get(found)
     failed: dict[int, ParseError] = {}
     if order is not None and order not in DATE_ORDERS:  # an explicit format
@@ -223,7 +224,10 @@ def parse_timestamps(
             fmt = guess_datetime_format(first, dayfirst=bool(numeric and first_day))
             if fmt is None:
                 break
-            seconds[left] = _with_format([words[k] for k in left.tolist()], fmt)
+            seconds[left] = _with_format(
+                words if left.size == len(words) else [words[k] for k in left.tolist()],
+                fmt,
+            )
             todo[left[np.isnan(seconds[left])][:1]] = False  # not this format
         for k in np.flatnonzero(filled & np.isnan(seconds)).tolist():
             try:

@@ -12,7 +12,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ from rmatch.parsing import (
     parse_period_grid,
     parse_role,
     parse_yes_no,
-    slots_to_texts,
+    slots_to_items,
     split_cells,
 )
 from rmatch.survey._common import SET_FIELDS, SKILL_FIELDS
@@ -134,6 +134,12 @@ class AnswerBuilder:
         self.n = len(table.frame)
         self.out: dict[str, np.ndarray] = {}
         self.origin: dict[str, list[str]] = {}
+        # column use -> the tokens of its distinct cells: (cell, token code, tokens)
+        self._items: dict[int, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+        #: Set field (or availability) -> (codes, texts, items): ``out[field]`` is
+        #: ``texts[codes]``, each text its ``items`` joined (see `SplitColumn`).
+        self.split: dict[str, tuple[np.ndarray, list[str], Any]] = {}
+        self._grid_items: tuple[np.ndarray, list[str], Any] | None = None
 
     # -------------------------------------------------------------- per column
     def _scale(self, spec: ColumnSpec) -> Mapping[str, float] | None:
@@ -285,16 +291,22 @@ class AnswerBuilder:
         """
         values = self.table.frame[use.column].to_numpy(dtype=object)
         codes, uniques = pd.factorize(values)
-        texts = [str(t).strip() for t in uniques.tolist()]
+        texts = _stripped(uniques.tolist())
         results: list[tuple[str, ...]] = [()] * len(texts)
         failed: dict[int, ParseError] = {}
-        listed = [k for k, t in enumerate(texts) if t[:1] == "[" and t[-1:] == "]"]
+        listed = (
+            [k for k, t in enumerate(texts) if t[:1] == "[" and t[-1:] == "]"]
+            if "[" in "".join(texts)
+            else []
+        )
         for k in listed:  # a JSON list (or text that looks like one): cell by cell
             try:
                 results[k] = cell_tokens(texts[k], separators, token_of)
             except ParseError as error:
                 failed[k] = error
-        cells = np.setdiff1d(np.arange(len(texts)), listed)
+        cells = np.arange(len(texts))
+        if listed:
+            cells = np.setdiff1d(cells, listed)
         owner, items = split_cells(
             [texts[k] for k in cells.tolist()] if listed else texts,
             [*separators, ";", "\n", "\r"],
@@ -332,10 +344,17 @@ class AnswerBuilder:
         keep = keep[~pair.duplicated().to_numpy()]
         names = np.asarray(tokens, dtype=object)[of_item[keep]].tolist()
         ends = np.cumsum(np.bincount(owner[keep], minlength=cells.size)).tolist()
-        start = 0
-        for c, end in zip(cells.tolist(), ends, strict=True):
-            results[c] = tuple(names[start:end])
-            start = end
+        found = [
+            tuple(names[start:end])
+            for start, end in zip([0, *ends][: len(ends)], ends, strict=True)
+        ]
+        if listed:
+            for c, tokens_of in zip(cells.tolist(), found, strict=True):
+                results[c] = tokens_of
+        else:
+            results = found
+        if not listed:  # every cell's tokens, as (cell, token) pairs
+            self._items[id(use)] = (cells[owner[keep]], of_item[keep], tokens)
         self._report_failed(use, codes, uniques, failed)
         return codes.astype(np.int64), results
 
@@ -402,7 +421,9 @@ class AnswerBuilder:
         masks = np.zeros((first.size, SLOTS_PER_WEEK), dtype=bool)
         for codes, results in parts:
             masks |= _interval_masks(results)[codes[first]]
-        out[:] = np.asarray(slots_to_texts(masks), dtype=object)[inverse]
+        texts, items = slots_to_items(masks)
+        out[:] = np.asarray(texts, dtype=object)[inverse]
+        self._grid_items = (inverse.astype(np.int64), texts, items)
         return out
 
     def build(self) -> dict[str, np.ndarray]:
@@ -422,6 +443,9 @@ class AnswerBuilder:
                     codes, results = parts[0]
                     joined = ["; ".join(r) for r in results]
                     self.out[name] = np.asarray(joined, dtype=object)[codes]
+                    items = self._items.get(id(uses[0]))
+                    if items is not None:
+                        self.split[name] = (codes, joined, items)
                 else:
                     self.out[name] = self._combine(parts, join_tokens)
             elif name == "availability":
@@ -431,6 +455,10 @@ class AnswerBuilder:
                 for text in texts:
                     pieces = _join_text(pieces, text, "; ")
                 self.out[name] = pieces
+                if not texts and self._grid_items is not None:
+                    self.split[name] = self._grid_items
+            elif len(uses) == 1:  # one column: its cells as they are read
+                self.out[name] = np.array(self._text(uses[0]), dtype=object)
             elif name in ("name", "first_name", "last_name"):
                 out = np.full(self.n, "", dtype=object)
                 for u in uses:
@@ -455,6 +483,14 @@ class AnswerBuilder:
         for helper in ("first_name", "last_name"):
             self.out.pop(helper, None)
         return self.out
+
+
+def _stripped(values: list[Any]) -> list[str]:
+    """``str(v).strip()`` of every value (at C speed when all are text)."""
+    try:
+        return list(map(str.strip, values))
+    except TypeError:  # not all text
+        return [str(v).strip() for v in values]
 
 
 def _join_text(a: np.ndarray, b: np.ndarray, sep: str) -> np.ndarray:
@@ -510,9 +546,15 @@ class Part:
         Field -> the raw columns it was read from.
     id_from_email : bool
         ``id`` was derived from the normalized e-mail.
+    split : dict of str to (numpy.ndarray, list of str, tuple)
+        Set field -> its codes, texts and tokens (see `AnswerBuilder.split`).
+    email_keys : numpy.ndarray or None
+        The normalized ``email`` column, when it was normalized.
     """
 
     table: Table
     out: dict[str, np.ndarray]
     origin: dict[str, list[str]]
     id_from_email: bool
+    split: dict[str, tuple[np.ndarray, list[str], Any]] = field(default_factory=dict)
+    email_keys: np.ndarray | None = None

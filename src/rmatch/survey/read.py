@@ -61,8 +61,8 @@ class _Reader:
         out = builder.build()
         if survey:
             roles_from_files(table, out, builder.origin, smap, self.issues)
-        derived = derive_id(table, out, builder.origin, smap, self.issues)
-        return Part(table, out, builder.origin, derived)
+        keys = derive_id(table, out, builder.origin, smap, self.issues)
+        return Part(table, out, builder.origin, keys is not None, builder.split, keys)
 
     def run(self, source: Any, hr: Any, hr_mapping: Any) -> ValidationReport:
         survey = self.part(source, self.smap, survey=True)
@@ -101,6 +101,7 @@ class _Reader:
                 files=final.files.tolist(),
                 rejected=tuple(self.issues.rejected),
                 canonical=False,
+                prepared=final.prepared(),
             )
             issues = self._merge(final, report.issues)
             errors = [i for i in issues if i.severity == "error"]

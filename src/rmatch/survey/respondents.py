@@ -41,10 +41,13 @@ def derive_id(
     origin: dict[str, list[str]],
     smap: SurveyMap,
     issues: IssueLog,
-) -> bool:
-    """Set ``id`` from the normalized e-mail when no column gives one."""
+) -> np.ndarray | None:
+    """Set ``id`` from the normalized e-mail when no column gives one.
+
+    Returns the normalized e-mails when it did (None otherwise).
+    """
     if "id" in out or not smap.id_from_email or "email" not in out:
-        return False
+        return None
     emails = out["email"]
     normalized = email_keys(emails)
     has_at = np.fromiter(
@@ -65,7 +68,7 @@ def derive_id(
         )
     out["id"] = ids
     origin["id"] = list(origin.get("email", []))
-    return True
+    return normalized
 
 
 def roles_from_files(
@@ -127,12 +130,12 @@ def dedupe(
     latest = duplicates == "latest"
     order = pd.DataFrame(
         {
-            "id": ids,
-            "has": has if latest else ~has,
-            "ts": stamps,
-            "pos": np.arange(n),
+            "id": ids[dup],
+            "has": (has if latest else ~has)[dup],
+            "ts": stamps[dup],
+            "pos": np.flatnonzero(dup),
         }
-    )[dup].sort_values(["id", "has", "ts", "pos"], kind="mergesort")
+    ).sort_values(["id", "has", "ts", "pos"], kind="mergesort")
     winners = (
         order.groupby("id", sort=False)["pos"]
         .agg("last" if latest else "first")
@@ -176,6 +179,19 @@ def dedupe(
     return np.flatnonzero(keep)
 
 
+def _by_file(files: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The file names in order and each row's (``numpy.unique`` of the names as
+    text, found by hashing: a read has one file or a few)."""
+    codes, found = pd.factorize(
+        np.asarray(list(map(str, files.tolist())), dtype=object)
+    )
+    names = [str(f) for f in found.tolist()]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    return [names[k] for k in order], rank[codes]
+
+
 def _timestamps(
     part: Part, issues: IssueLog, date_format: str | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -187,8 +203,8 @@ def _timestamps(
         return np.zeros(n), np.zeros(n, dtype=bool)
     column = first_column(part.origin.get("timestamp"))
     texts = part.out["timestamp"]
-    files, which = np.unique(table.files.astype(str), return_inverse=True)
-    for k, file in enumerate(files.tolist()):
+    files, which = _by_file(table.files)
+    for k, file in enumerate(files):
         rows = np.flatnonzero(which == k)
         found = parse_timestamps(texts[rows], order=date_format)
         stamps[rows] = found.seconds
@@ -256,7 +272,11 @@ def same_names(final: Roster, issues: IssueLog) -> None:
     codes, _ = pd.factorize(pd.Series(keys, dtype=object))
     if not codes.size:
         return
-    _, first_of = np.unique(codes, return_index=True)
+    if (codes >= 0).all():  # numbered in order of appearance: no sort needed
+        seen = np.maximum.accumulate(codes)
+        first_of = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
+    else:
+        _, first_of = np.unique(codes, return_index=True)
     firsts = first_of[codes]
     later = np.flatnonzero(
         (firsts != np.arange(m)) & (keys != "") & (ids[firsts] != ids)

@@ -14,10 +14,12 @@ import numpy as np
 import pandas as pd
 
 from rmatch.errors import Issue, short
+from rmatch.parsing import email_keys
 from rmatch.people import CANONICAL_FIELDS
 from rmatch.survey._common import first_column
 from rmatch.survey.answers import Part
 from rmatch.survey.columns import IssueLog
+from rmatch.validate import Prepared, SplitColumn
 
 __all__ = ["Roster"]
 
@@ -124,6 +126,8 @@ class Roster:
         self.label = table.label
         self.n_read = len(table.frame)
         self.n_survey_rows = int(kept.size)
+        self.survey = survey
+        self.survey_pos = np.asarray(kept, dtype=np.int64)  # -1: an HR-only row
         self.hr: Part | None = None
         self.hr_pos = np.full(kept.size, -1, dtype=np.int64)
         self.provider: dict[str, np.ndarray] = {}
@@ -248,6 +252,9 @@ class Roster:
                 [np.full(n, "", dtype=object), np.full(m, "none", dtype=object)]
             )
         self.hr_pos = np.concatenate([self.hr_pos, take_rows])
+        self.survey_pos = np.concatenate(
+            [self.survey_pos, np.full(m, -1, dtype=np.int64)]
+        )
         self.files = np.concatenate([self.files, hr.table.files[take_rows]])
         self.rows = np.concatenate([self.rows, hr.table.rows[take_rows]])
         self._reindex()
@@ -277,6 +284,41 @@ class Roster:
                     ]
                     data[str(column)] = values
         return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+    def prepared(self) -> Prepared:
+        """What the survey step already has for the columns of `frame`.
+
+        A split column's cells (set fields, availability) are those of the
+        survey, where a row still holds its survey text (or was emptied); the
+        e-mail keys of rows whose e-mail is the survey's are reused, the others
+        normalized here.
+        """
+        pos = self.survey_pos
+        ours = pos >= 0
+        at = np.where(ours, pos, 0)
+        split: dict[str, SplitColumn] = {}
+        for name, (codes, texts, items) in self.survey.split.items():
+            final = self.cols.get(name)
+            if final is None or not codes.size:
+                continue
+            cells = [*texts, ""]
+            column = np.where(ours, codes[at], len(texts))
+            other = np.flatnonzero(np.asarray(cells, dtype=object)[column] != final)
+            if not (final[other] == "").all():
+                continue  # a text from elsewhere: validation splits the column
+            column[other] = len(texts)  # emptied rows
+            split[name] = SplitColumn(column, cells, items)
+        keys = self.survey.email_keys
+        final = self.cols.get("email")
+        if keys is None or final is None or not keys.size:
+            return Prepared(split=split)
+        same = ours.copy()
+        same[ours] = self.survey.out["email"][pos[ours]] == final[ours]
+        emails = np.empty(self.n, dtype=object)
+        emails[same] = keys[pos[same]]
+        if not same.all():
+            emails[~same] = email_keys(final[~same])
+        return Prepared(split=split, email_keys=emails)
 
     def locate(self, pos: int, name: str) -> tuple[str, int, str | None, str]:
         """File, row, raw column and raw value behind field ``name`` of a row.
@@ -380,6 +422,7 @@ class Roster:
         self.raw = self.raw[mask[: self.n_survey_rows]].reset_index(drop=True)
         self.n_survey_rows = len(self.raw)
         self.hr_pos = self.hr_pos[mask]
+        self.survey_pos = self.survey_pos[mask]
         self.files = self.files[mask]
         self.rows = self.rows[mask]
         self._reindex()

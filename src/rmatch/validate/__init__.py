@@ -37,9 +37,16 @@ from rmatch.validate._rows import (
     check_people,
     managers,
 )
-from rmatch.validate._sets import parse_sets
+from rmatch.validate._sets import Prepared, SplitColumn, parse_sets, restricted
 
-__all__ = ["REQUIRED_COLUMNS", "ValidationReport", "parse_people", "validate_people"]
+__all__ = [
+    "REQUIRED_COLUMNS",
+    "Prepared",
+    "SplitColumn",
+    "ValidationReport",
+    "parse_people",
+    "validate_people",
+]
 
 REQUIRED_COLUMNS = ("id", "role")
 _MAX_CAPACITY = 1_000_000
@@ -147,7 +154,10 @@ def _capacities(c: Collector, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def _schedule(
-    c: Collector, participant: np.ndarray, reference: _dt.date
+    c: Collector,
+    participant: np.ndarray,
+    reference: _dt.date,
+    prepared: Prepared | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     n = len(c.frame)
     has = np.zeros(n, dtype=bool)
@@ -163,8 +173,13 @@ def _schedule(
     offsets = zone_offset[zone_codes]
     if "availability" not in c.frame.columns:
         return None, has, offsets
-    avail_codes, texts = c.distinct("availability", mask=participant)
-    local_bits, failed = AvailabilityMasks().many(texts, packed=True)
+    split = None if prepared is None else prepared.split.get("availability")
+    items = None
+    if split is None:
+        avail_codes, texts = c.distinct("availability", mask=participant)
+    else:
+        avail_codes, texts, items = restricted(split, participant)
+    local_bits, failed = AvailabilityMasks().many(texts, packed=True, items=items)
     c.report("availability", avail_codes, texts, failed)
     free: np.ndarray = np.asarray(local_bits.any(axis=1))[avail_codes]
     has[:] = free
@@ -246,6 +261,7 @@ def validate_people(
     files: Sequence[str] | None = None,
     issues: Sequence[Issue] = (),
     canonical: bool = True,
+    prepared: Prepared | None = None,
 ) -> ValidationReport:
     """Parse a canonical table and report every problem without raising.
 
@@ -277,6 +293,11 @@ def validate_people(
         repeated e-mail under two ids is an error (``duplicate_email``), and the stored
         ``email`` is normalized
         ([`rmatch.parsing.normalize_email()`][rmatch.parsing.normalize_email]).
+    prepared : Prepared, optional
+        Work on ``frame`` the caller has already done (set, skill and
+        availability columns split into items, normalized e-mails), used instead
+        of doing it again: the result is the same.
+        [`rmatch.read_survey()`][rmatch.survey.read_survey] passes it.
 
     Returns
     -------
@@ -318,7 +339,9 @@ def validate_people(
         )
     if "id" in frame.columns:
         check_ids(c)
-    emails = check_people(c, names=canonical)
+    emails = check_people(
+        c, names=canonical, keys=None if prepared is None else prepared.email_keys
+    )
     if canonical:
         check_blank_roles(c)
     roles = _roles(c)
@@ -326,9 +349,9 @@ def validate_people(
     manager = managers(c)
     mentor_capacity, mentee_capacity = _capacities(c, roles)
     seniority = _seniority(c)
-    sets = parse_sets(c, participant)
+    sets = parse_sets(c, participant, prepared)
     availability, has_availability, offsets = _schedule(
-        c, participant, reference_monday or DEFAULT_REFERENCE_MONDAY
+        c, participant, reference_monday or DEFAULT_REFERENCE_MONDAY, prepared
     )
     report.issues = sorted(c.issues, key=lambda i: (i.row is not None, i.row or 0))
     if report.errors:

@@ -57,7 +57,11 @@ def _repeats(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if codes.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    _, first_of = np.unique(codes, return_index=True)
+    if (codes >= 0).all():  # numbered in order of appearance: no sort needed
+        seen = np.maximum.accumulate(codes)
+        first_of = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
+    else:
+        _, first_of = np.unique(codes, return_index=True)
     first = first_of[codes]
     position = np.arange(codes.size)
     later = (first != position) & (np.asarray(keys, dtype=object) != "")
@@ -69,16 +73,20 @@ def _repeats(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 MAX_SAME_NAME = 20
 
 
-def check_people(c: Collector, *, names: bool) -> np.ndarray | None:
+def check_people(
+    c: Collector, *, names: bool, keys: np.ndarray | None = None
+) -> np.ndarray | None:
     """One person on two rows: same e-mail (error), same name (warning).
 
     Returns the normalized e-mails (``None`` without an e-mail column), so the
-    caller stores them without normalizing twice.
+    caller stores them without normalizing twice; ``keys`` are they when the
+    caller of validation has them already.
     """
-    keys: np.ndarray | None = None
-    if "email" in c.frame.columns:
+    if "email" not in c.frame.columns:
+        keys = None
+    else:
         emails = c.frame["email"].to_numpy(dtype=object)
-        keys = email_keys(emails)
+        keys = email_keys(emails) if keys is None else keys
         firsts, positions = _repeats(keys)
         other_id = c.ids[firsts] != c.ids[positions]  # same id twice: duplicate_id
         for first, position in zip(

@@ -3,10 +3,15 @@
 The result is what parsing every cell with
 [`SkillsParser`][rmatch.parsing.SkillsParser] and building the fields with
 [`build_coded_set_fields()`][rmatch.people.build_coded_set_fields] gives, laid out
-as sparse matrices directly.
+as sparse matrices directly. A caller that already split a column (the survey
+reader joins the canonical text from its tokens) hands the split down in a
+`Prepared`, and the column is neither factorized nor split again.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,15 +21,87 @@ from rmatch.people import SET_FAMILIES, SetField
 from rmatch.validate._collector import Collector
 
 
-def parse_sets(c: Collector, participant: np.ndarray) -> dict[str, SetField]:
+@dataclass(frozen=True)
+class SplitColumn:
+    """A column given as its cells and their items (set, skill or availability).
+
+    Attributes
+    ----------
+    codes : numpy.ndarray
+        Per row of the frame, its cell in ``texts``: ``texts[codes[i]]`` is the
+        row's text.
+    texts : sequence of str
+        The cells (they need not be distinct).
+    items : (numpy.ndarray, numpy.ndarray, sequence of str)
+        ``(owner, codes, distinct)``: the ``k``-th item is ``distinct[codes[k]]``
+        of cell ``owner[k]``, in text order; what splitting each cell gives (see
+        [`SkillsParser.many()`][rmatch.parsing.SkillsParser.many] and
+        [`AvailabilityMasks.many()`][rmatch.parsing.AvailabilityMasks.many]).
+    """
+
+    codes: np.ndarray
+    texts: Sequence[str]
+    items: tuple[np.ndarray, np.ndarray, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Work on the frame that the caller has already done, not done again.
+
+    Each entry must be exactly what validation would compute from the frame
+    (the result is then the same, only faster); leave out what is not known.
+
+    Attributes
+    ----------
+    split : dict of str to SplitColumn
+        Set, skill and ``availability`` columns, split into their items.
+    email_keys : numpy.ndarray or None
+        [`email_keys()`][rmatch.parsing.email_keys] of the ``email`` column.
+    """
+
+    split: Mapping[str, SplitColumn] = field(default_factory=dict)
+    email_keys: np.ndarray | None = None
+
+
+def restricted(
+    split: SplitColumn, participant: np.ndarray
+) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, Sequence[str]]]:
+    """Codes, cells and items of a split column, participants' cells only.
+
+    What ``Collector.distinct`` gives (up to the order of the cells): the cells
+    no participant has are left out, so that parsing the rest finds only the
+    participants' names; the other rows read as ``""``.
+    """
+    texts = [*split.texts, ""]
+    codes = np.where(participant, np.asarray(split.codes), len(texts) - 1)
+    present = np.flatnonzero(np.bincount(codes, minlength=len(texts)))
+    at = np.full(len(texts), -1, dtype=np.int64)
+    at[present] = np.arange(present.size)
+    codes = at[codes]
+    owner, item_codes, distinct = split.items
+    owner = at[np.asarray(owner, dtype=np.int64)]
+    read = owner >= 0
+    cells = [texts[k] for k in present.tolist()]
+    items = (owner[read], np.asarray(item_codes)[read], distinct)
+    return codes.reshape(-1).astype(np.int64), cells, items
+
+
+def parse_sets(
+    c: Collector, participant: np.ndarray, prepared: Prepared | None = None
+) -> dict[str, SetField]:
     """Every set field of the frame (participants' cells only), errors reported."""
     families: dict[str, dict[str, tuple[np.ndarray, SkillRows]]] = {}
     skills = SkillsParser()
+    known = prepared.split if prepared is not None else {}
     for column, family in SET_FAMILIES.items():
         if column not in c.frame.columns:
             continue
-        codes, uniques = c.distinct(column, mask=participant)
-        rows = skills.many(uniques)
+        if column in known:
+            codes, uniques, items = restricted(known[column], participant)
+            rows = skills.many(uniques, items)
+        else:
+            codes, uniques = c.distinct(column, mask=participant)
+            rows = skills.many(uniques)
         c.report(column, codes, uniques, rows.errors)
         if not column.startswith("skills"):
             rows = rows._replace(levels=np.ones_like(rows.levels))
