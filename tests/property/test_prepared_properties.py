@@ -14,6 +14,7 @@ from unittest import mock
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -263,3 +264,89 @@ def test_tables_read_from_a_plain_csv_stay_writable(tmp_path: Any) -> None:
         for column in frame.columns:
             frame.loc[0, column] = "changed"
             assert frame[column].iloc[0] == "changed"
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "cell"),
+    [
+        ("interests", {"Data & ML": "data; ml"}, "Data & ML"),
+        ("skills_wanted", {"Data": "sql; :4"}, "Data"),
+        ("skills_offered", {"Speaking": "speaking:4; writing:2"}, "Speaking"),
+    ],
+)
+def test_a_mapped_value_holding_a_semicolon_is_split_as_before(
+    column: str, values: dict[str, str], cell: str
+) -> None:
+    """Review of the hand-down: a `values` mapping may map one option to several
+    tokens ("data; ml"); validation splits the joined text on ";" and must not be
+    handed the option as one token."""
+    source = [
+        {
+            "Timestamp": "3/17/2020 8:14:08",
+            "Email Address": "a@x.org",
+            ROLE_Q: "Mentor",
+            "Answer": cell,
+        }
+    ]
+    mapping = {
+        "preset": "google_forms",
+        ROLE_Q: "role",
+        "Answer": {"field": column, "values": values},
+    }
+
+    def read() -> Any:
+        try:
+            people = read_survey(source, mapping)
+        except ValidationError as error:
+            return ("error", error.issues[0].code if error.issues else str(error))
+        field = people.sets[column]
+        return field.vocabulary, field.matrix.toarray().tolist()
+
+    fast = read()
+    with mock.patch.object(Roster, "prepared", return_value=Prepared()):
+        plain = read()
+    assert fast == plain
+    if column == "interests":
+        assert fast[0] == ("data", "ml")  # two interests, not one "data; ml"
+    if column == "skills_wanted":
+        assert fast[0] == "error"  # ":4" has no skill name
+
+
+def test_a_prepared_entry_that_does_not_fit_the_frame_is_not_used() -> None:
+    """Review: `Prepared` is public; a split column whose cells are not the
+    frame's, or keys of the wrong length, were used as they were."""
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "role": ["mentor", "mentee"],
+            "email": ["A@x.org", "b@x.org"],
+            "interests": ["chess", "go"],
+        }
+    )
+    plain = validate_people(frame, source="t.csv").people
+    assert plain is not None
+    wrong = Prepared(
+        split={
+            "interests": SplitColumn(
+                np.array([0]), ["chess"], (np.array([0]), np.array([0]), ["chess"])
+            )
+        },
+        email_keys=np.array(["a@x.org"], dtype=object),
+    )
+    assert wrong.checked(frame) == Prepared()
+    other_cells = Prepared(
+        split={
+            "interests": SplitColumn(
+                np.array([0, 0]), ["chess"], (np.array([0]), np.array([0]), ["chess"])
+            )
+        }
+    )
+    assert other_cells.checked(frame).split == {}
+    for prepared in (wrong, other_cells):
+        people = validate_people(frame, source="t.csv", prepared=prepared).people
+        assert people is not None
+        assert people.sets["interests"].vocabulary == plain.sets["interests"].vocabulary
+        assert (
+            people.sets["interests"].matrix != plain.sets["interests"].matrix
+        ).nnz == 0
+        assert people.table["email"].tolist() == plain.table["email"].tolist()

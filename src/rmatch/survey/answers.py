@@ -353,7 +353,10 @@ class AnswerBuilder:
                 results[c] = tokens_of
         else:
             results = found
-        if not listed:  # every cell's tokens, as (cell, token) pairs
+        # every cell's tokens, as (cell, token) pairs, for validation to reuse: only
+        # when they are what splitting the joined text on ";" gives (a `values`
+        # mapping may map an option to "data; ml": validation splits that again)
+        if not listed and not any(";" in t for t in tokens):
             self._items[id(use)] = (cells[owner[keep]], of_item[keep], tokens)
         self._report_failed(use, codes, uniques, failed)
         return codes.astype(np.int64), results

@@ -296,7 +296,8 @@ def validate_people(
     prepared : Prepared, optional
         Work on ``frame`` the caller has already done (set, skill and
         availability columns split into items, normalized e-mails), used instead
-        of doing it again: the result is the same.
+        of doing it again: the result is the same. Entries that do not fit the
+        frame are left out ([`Prepared.checked()`][rmatch.validate.Prepared.checked]).
         [`rmatch.read_survey()`][rmatch.survey.read_survey] passes it.
 
     Returns
@@ -305,6 +306,8 @@ def validate_people(
         ``report.people`` is set when there are no errors.
     """
     frame = frame.reset_index(drop=True)
+    if prepared is not None:  # only what fits the frame (a public hook: checked)
+        prepared = prepared.checked(frame)
     n = len(frame)
     row_numbers = (
         np.arange(2, n + 2, dtype=np.int64) if rows is None else np.asarray(rows)

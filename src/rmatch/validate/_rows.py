@@ -79,8 +79,8 @@ def check_people(
     """One person on two rows: same e-mail (error), same name (warning).
 
     Returns the normalized e-mails (``None`` without an e-mail column), so the
-    caller stores them without normalizing twice; ``keys`` are they when the
-    caller of validation has them already.
+    caller stores them without normalizing twice; ``keys``, when given, are those
+    normalized e-mails, computed already by the caller of validation.
     """
     if "email" not in c.frame.columns:
         keys = None

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from rmatch.parsing import SkillRows, SkillsParser
@@ -61,6 +62,35 @@ class Prepared:
 
     split: Mapping[str, SplitColumn] = field(default_factory=dict)
     email_keys: np.ndarray | None = None
+
+    def checked(self, frame: pd.DataFrame) -> Prepared:
+        """The entries that fit ``frame``; validation does the rest itself.
+
+        A split column is kept when it has one code per row and its cells are the
+        frame's cells (a blank cell may be ``""``); e-mail keys when there is one
+        per row. What cannot be compared cheaply is trusted: the items of each
+        cell and the values of the keys.
+        """
+        n = len(frame)
+        split = {}
+        for name, column in self.split.items():
+            codes = np.asarray(column.codes)
+            if name not in frame.columns or codes.shape != (n,):
+                continue
+            if not np.issubdtype(codes.dtype, np.integer):
+                continue
+            if n and (int(codes.min()) < 0 or int(codes.max()) >= len(column.texts)):
+                continue
+            cells = np.asarray(column.texts, dtype=object)[codes]
+            values = frame[name].to_numpy(dtype=object)
+            if (cells == values).all() or (
+                (cells == values) | (pd.isna(values) & (cells == ""))
+            ).all():
+                split[name] = column
+        keys = self.email_keys
+        if keys is not None and np.asarray(keys).shape != (n,):
+            keys = None
+        return Prepared(split=split, email_keys=keys)
 
 
 def restricted(
