@@ -219,7 +219,8 @@ class People:
         """Return positions of many ids (``-1`` for unknown ids)."""
         index = self._index
         # a plain list first: iterating a pandas text column goes cell by cell
-        values = person_ids.tolist() if hasattr(person_ids, "tolist") else person_ids
+        listed = hasattr(person_ids, "tolist") and getattr(person_ids, "ndim", 1) >= 1
+        values = person_ids.tolist() if listed else person_ids
         return np.fromiter((index.get(str(p), -1) for p in values), dtype=np.int64)
 
     @cached_property

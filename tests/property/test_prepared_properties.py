@@ -350,3 +350,29 @@ def test_a_prepared_entry_that_does_not_fit_the_frame_is_not_used() -> None:
             people.sets["interests"].matrix != plain.sets["interests"].matrix
         ).nnz == 0
         assert people.table["email"].tolist() == plain.table["email"].tolist()
+
+
+def test_a_text_column_with_missing_cells_is_compared_not_crashed() -> None:
+    """Review: a pandas ``string`` column with NA made `Prepared.checked` raise."""
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "role": ["mentor", "mentee"],
+            "interests": pd.array(["chess", None], dtype="string"),
+        }
+    )
+    split = SplitColumn(
+        np.array([0, 1]), ["chess", ""], (np.array([0]), np.array([0]), ["chess"])
+    )
+    assert Prepared(split={"interests": split}).checked(frame).split == {
+        "interests": split
+    }
+    wrong = SplitColumn(
+        np.array([0, 0]), ["chess"], (np.array([0]), np.array([0]), ["chess"])
+    )
+    assert Prepared(split={"interests": wrong}).checked(frame).split == {}
+    people = validate_people(
+        frame, source="t.csv", prepared=Prepared(split={"interests": split})
+    ).people
+    assert people is not None
+    assert people.sets["interests"].matrix.toarray().tolist() == [[1.0], [0.0]]

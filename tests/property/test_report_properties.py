@@ -286,3 +286,17 @@ def test_mix_equals_a_plain_loop(
     ranks = [(a, b) for a, b in ranks if not (np.isnan(a) or np.isnan(b))]
     assert table.loc["mentor junior", "known"] == len(ranks)
     assert table.loc["mentor junior", "pairs"] == sum(a < b for a, b in ranks)
+
+
+def test_group_labels_of_mixed_types_stay_apart() -> None:
+    """Review: 1, 1.0 and True are one key to pd.factorize; as text they differ."""
+    participants = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "role": ["mentor", "mentee", "mentor", "mentee"],
+            "department": [1, 1.0, True, None],
+        }
+    )
+    pairs = pd.DataFrame({"mentor_id": ["a", "c"], "mentee_id": ["b", "d"]})
+    people = rmatch.report.people_status(pairs, participants)
+    assert people["department"].tolist() == ["1", "1.0", "True", "(blank)"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import rmatch
@@ -208,3 +209,14 @@ def test_left_out_by_a_quota_although_a_mentor_had_room() -> None:
         "mentors had room"
     }
     assert result.unmatched["reason_code"].tolist() == ["objective"]
+
+
+def test_positions_of_a_zero_dimensional_array_is_an_error_not_characters() -> None:
+    """Review: ``np.array("ab").tolist()`` is the text "ab": its characters were
+    looked up one by one."""
+    people = rmatch.read_people(
+        [{"id": "a", "role": "mentor"}, {"id": "b", "role": "mentee"}]
+    )
+    assert people.positions(np.array(["b", "a", "x"])).tolist() == [1, 0, -1]
+    with pytest.raises(TypeError):
+        people.positions(np.array("ab"))

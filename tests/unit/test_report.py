@@ -390,27 +390,15 @@ def test_everyone_matched_leaves_text_columns_of_the_unmatched_text() -> None:
     assert not result.unmatched["reason"].str.contains("x").any()
 
 
-def test_json_then_report_explains_each_pair_once(tmp_path, monkeypatch) -> None:
-    """`rmatch match --json --report` built the report part twice; a replaced
-    table (the tables of a Matching may be reassigned) still gives a fresh one."""
-    from rmatch.result import reporting
-
+def test_a_matching_changed_after_a_report_is_reported_as_it_is_now() -> None:
+    """Review: a cache of the report inputs (reverted) kept the old title after
+    ``program`` was reassigned, and old scores after a cell was changed."""
     people = rmatch.read_people(DEMO)
     result = rmatch.Program.from_toml(DEMO_PROGRAM).match(people)
-    calls = []
-    real = reporting.pair_explanations
-
-    def counted(matching: rmatch.Matching) -> list[str]:
-        calls.append(len(matching.pairs))
-        return real(matching)
-
-    monkeypatch.setattr(reporting, "pair_explanations", counted)
-    result.to_json(tmp_path / "result.json")
-    report = result.report()
-    assert calls == [len(result.pairs)]
-    assert list(report.pairs["explanation"]) == real(result)
-    assert "explanation" not in result.report(explain=False).pairs
-    assert len(result.pairs) > 2
-    result.pairs = result.pairs.iloc[:2].copy()
-    assert len(result.report().pairs) == 2
-    assert calls == [len(report.pairs), 2]
+    first = result.report()
+    result.program = {**result.program, "program": {"name": "Spring round"}}
+    result.pairs.loc[0, "score"] = 0.0
+    second = result.report()
+    assert second.title == "Mentoring program report: Spring round" != first.title
+    assert second.pairs["score"].iloc[0] == 0.0
+    assert second.pairs["explanation"].tolist() == first.pairs["explanation"].tolist()

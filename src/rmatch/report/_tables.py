@@ -34,7 +34,11 @@ def _text(column: pd.Series) -> np.ndarray:
 
     Each distinct value is stripped once (a department column has a few dozen).
     """
-    codes, uniques = pd.factorize(column.to_numpy(dtype=object))
+    values = column.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values)
+    if not all(type(u) is str for u in uniques.tolist()):  # 1, 1.0, True: one key
+        text = np.array([str(v) for v in values.tolist()], dtype=object)
+        codes, uniques = pd.factorize(np.where(pd.isna(values), "", text))
     labels = [str(u).strip() or BLANK for u in uniques] + [BLANK]  # -1: missing
     return np.asarray(labels, dtype=object)[codes]
 

@@ -166,21 +166,6 @@ def report_inputs(matching: Matching, *, explain: bool = True) -> dict[str, Any]
     explain : bool, default True
         Add one explanation text per pair.
     """
-    # `rmatch match --json --report` asks twice: build once per matching, again
-    # only when a table was replaced (the tables of a Matching may be reassigned)
-    cache = matching.__dict__.setdefault("_report_inputs", {})
-    for hit in (cache.get(explain), cache.get(True)):
-        if hit is not None and all(
-            hit[name] is getattr(matching, name)
-            for name in ("pairs", "unmatched", "rejected")
-        ):
-            return {**hit, "explanations": hit["explanations"] if explain else None}
-    data = _report_inputs(matching, explain=explain)
-    cache[explain] = data
-    return dict(data)
-
-
-def _report_inputs(matching: Matching, *, explain: bool) -> dict[str, Any]:
     cs = matching.candidates
     codes = sorted(set(matching.unmatched["reason_code"].astype(str)))
     weights = {criterion_label(c): float(c.weight) for c in matching.criteria}

@@ -83,9 +83,9 @@ class Prepared:
                 continue
             cells = np.asarray(column.texts, dtype=object)[codes]
             values = frame[name].to_numpy(dtype=object)
-            if (cells == values).all() or (
-                (cells == values) | (pd.isna(values) & (cells == ""))
-            ).all():
+            missing = pd.isna(values)  # NaN, None, pd.NA: a blank cell
+            known = np.where(missing, "", values)
+            if ((cells == known) & (~missing | (cells == ""))).all():
                 split[name] = column
         keys = self.email_keys
         if keys is not None and np.asarray(keys).shape != (n,):
