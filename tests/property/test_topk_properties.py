@@ -70,6 +70,35 @@ def test_select_top_k_equals_the_sort(
     assert np.array_equal(count2, count)
 
 
+def _top_pairs(
+    total: np.ndarray, allowed: np.ndarray, k: int
+) -> tuple[set[tuple[int, int]], np.ndarray, np.ndarray]:
+    """The allowed pairs in the top k of their row or column; the k-th bests."""
+    m, n = total.shape
+    ri, ci = np.nonzero(allowed)
+    w = total[ri, ci]
+    top_r, kth_r = _reference(ri, ci, w, k, m)
+    top_c, kth_c = _reference(ci, ri, w, k, n)
+    top = top_r | top_c
+    need = {(int(a), int(b)) for a, b, t in zip(ri, ci, top, strict=True) if t}
+    return need, kth_r, kth_c
+
+
+def _check_survivors(
+    got_r: np.ndarray,
+    got_c: np.ndarray,
+    got_w: np.ndarray,
+    total: np.ndarray,
+    allowed: np.ndarray,
+    need: set[tuple[int, int]],
+) -> None:
+    """Every needed pair survives, only allowed pairs do, with their scores."""
+    got = set(zip(got_r.tolist(), got_c.tolist(), strict=True))
+    assert need <= got
+    assert all(allowed[a, b] for a, b in got)
+    assert np.array_equal(got_w, total[got_r, got_c])
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     m=st.integers(1, 30),
@@ -84,22 +113,13 @@ def test_block_survivors_keep_every_top_k_pair(
     rng = np.random.default_rng(seed)
     total = LEVELS[rng.integers(0, LEVELS.size, (m, n))]
     allowed = rng.random((m, n)) < rng.uniform(0.2, 1.0)
-    ri, ci = np.nonzero(allowed)
-    w = total[ri, ci]
-    top_r, kth_r = _reference(ri, ci, w, k, m)
-    top_c, kth_c = _reference(ci, ri, w, k, n)
+    need, kth_r, kth_c = _top_pairs(total, allowed, k)
     # running bounds: at most the k-th best (they come from a subset), or -inf
     tau_l = np.where(rng.random(m) < 0.5, kth_r, -np.inf).astype(np.float32)
     tau_r = np.where(rng.random(n) < 0.5, kth_c, -np.inf).astype(np.float32)
     tau_l = np.where(rng.random(m) < 0.3, tau_l - np.float32(0.25), tau_l)
     got_r, got_c, got_w, bar = _survivors(total, allowed, tau_l, tau_r, k)
-    got = set(zip(got_r.tolist(), got_c.tolist(), strict=True))
-    need = {
-        (int(a), int(b)) for a, b, t in zip(ri, ci, top_r | top_c, strict=True) if t
-    }
-    assert need <= got
-    assert all(allowed[a, b] for a, b in got)
-    assert np.array_equal(got_w, total[got_r, got_c])
+    _check_survivors(got_r, got_c, got_w, total, allowed, need)
     # and nothing that beats neither running bound
     assert np.all((got_w >= tau_l[got_r]) | (got_w >= tau_r[got_c]))
     # the column bars handed to the next blocks stay lower bounds of the k-th best
@@ -150,16 +170,7 @@ def test_block_survivors_with_positive_bounds_are_allowed(
     rng = np.random.default_rng(seed)
     total = LEVELS[rng.integers(1, LEVELS.size, (m, n))]  # all scores > 0
     allowed = rng.random((m, n)) < 0.9
-    ri, ci = np.nonzero(allowed)
-    w = total[ri, ci]
-    top_r, kth_r = _reference(ri, ci, w, k, m)
-    top_c, kth_c = _reference(ci, ri, w, k, n)
+    need, kth_r, kth_c = _top_pairs(total, allowed, k)
     assume(np.all(kth_r > 0) and np.all(kth_c > 0))
     got_r, got_c, got_w, _ = _survivors(total.copy(), allowed, kth_r, kth_c, k)
-    got = set(zip(got_r.tolist(), got_c.tolist(), strict=True))
-    need = {
-        (int(a), int(b)) for a, b, t in zip(ri, ci, top_r | top_c, strict=True) if t
-    }
-    assert need <= got
-    assert all(allowed[a, b] for a, b in got)
-    assert np.array_equal(got_w, total[got_r, got_c])
+    _check_survivors(got_r, got_c, got_w, total, allowed, need)
