@@ -58,11 +58,10 @@ from rmatch.rules import ForbiddenPairs, NoReportingLine, Rule
 from rmatch.scoring import Criterion, default_criteria
 from rmatch.settings import (
     PROGRAM_KEYS,
-    check_memory,
     program_problems,
     read_config,
     round_settings,
-    run_top_k,
+    run_settings,
     write_config,
 )
 from rmatch.shortlist import Shortlist, ShortlistOptions, for_program
@@ -375,11 +374,7 @@ class Program:
         Returns the candidate set and the owners of its constraint rows (for
         diagnosis). Raises InfeasibleProgramError when a precheck fails.
         """
-        top_k = run_top_k(people, settings)  # automatic for large inputs
-        check_memory(people, settings, top_k, len(settings.scoring_criteria()))
-        if top_k != settings.top_k:
-            settings = copy.copy(settings)
-            settings.top_k = top_k
+        settings = run_settings(people, settings)  # automatic top_k, memory check
         if engine == "dask":
             cs = dask_candidates(
                 people,

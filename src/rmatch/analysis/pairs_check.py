@@ -37,7 +37,6 @@ True
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -62,7 +61,7 @@ from rmatch.errors import InfeasibleError
 from rmatch.people import People
 from rmatch.program import Program
 from rmatch.result import Matching, read_matching, to_json_safe
-from rmatch.settings import check_memory, run_top_k
+from rmatch.settings import run_settings
 
 __all__ = ["FINDING_COLUMNS", "PairsCheck", "check_pairs"]
 
@@ -212,12 +211,7 @@ def _candidates(
         return cs
     # only the capacities, rules and ids are read from it: prune as a match would
     # (automatic top-k, memory check) instead of scoring every pair of a large org
-    top_k = run_top_k(people, program)
-    check_memory(people, program, top_k, len(program.scoring_criteria()))
-    if top_k != program.top_k:
-        program = copy.copy(program)
-        program.top_k = top_k
-    built = program.candidates(people)
+    built: CandidateSet = run_settings(people, program).candidates(people)
     constraints = [r for r in program.rules if is_constraint(r)]
     if constraints:
         built, _ = apply_constraints(people, built, constraints)

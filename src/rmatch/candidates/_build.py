@@ -15,7 +15,7 @@ from rmatch.candidates._blocks import Job
 from rmatch.candidates._engine import Collector, State, run_job
 from rmatch.candidates._result import CandidateSet
 from rmatch.candidates._scorer import Scorer
-from rmatch.candidates._select import desc_bits, select_top_k
+from rmatch.candidates._select import desc_bits
 from rmatch.errors import ConfigError
 from rmatch.people import People
 from rmatch.rules import Rule
@@ -275,9 +275,9 @@ def finish(
     theta_r = np.full(n_r, -np.inf)
     if k_sel is not None:
         kth_l, kth_r = state.kth_left, state.kth_right
-        if kth_l is None or kth_r is None:
-            _, kth_l, _ = select_top_k(left, right, weight, k_sel, n_l)
-            _, kth_r, _ = select_top_k(right, left, weight, k_sel, n_r)
+        # a collector with a top k compacts in state(): its bounds are set
+        assert kth_l is not None
+        assert kth_r is not None
         big_l = allowed_l > k_sel
         big_r = allowed_r > k_sel
         theta_l[big_l] = kth_l[big_l]

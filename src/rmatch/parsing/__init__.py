@@ -27,7 +27,7 @@ from rmatch.parsing._availability import parse_availability
 from rmatch.parsing._batch import split_cells
 from rmatch.parsing._dates import parse_datetime
 from rmatch.parsing._grid import parse_period_grid
-from rmatch.parsing._keys import email_keys, name_keys
+from rmatch.parsing._keys import email_keys, name_keys, repeats
 from rmatch.parsing._numbers import parse_float, parse_int, parse_likert
 from rmatch.parsing._sets import SkillRows, SkillsParser, parse_set, parse_skills
 from rmatch.parsing._slots import (
@@ -87,6 +87,7 @@ __all__ = [
     "parse_timestamps",
     "parse_timezone",
     "parse_yes_no",
+    "repeats",
     "slots_to_items",
     "slots_to_text",
     "slots_to_texts",

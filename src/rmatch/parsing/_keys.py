@@ -115,3 +115,37 @@ def name_keys(values: np.ndarray) -> np.ndarray:
             "" if not isinstance(v, str) and is_missing(v) else normalize_token(str(v))
         ),
     )
+
+
+def repeats(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose non-blank key was seen before, and the first row of that key.
+
+    Parameters
+    ----------
+    keys : numpy.ndarray
+        One key per row (e.g. `email_keys` or `name_keys`); ``""`` is blank.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``(first, position)``: positions in ascending order, each paired with the
+        first row of its key.
+
+    Examples
+    --------
+    >>> repeats(np.array(["a", "b", "a", "", "", "a"], dtype=object))
+    (array([0, 0]), array([2, 5]))
+    """
+    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
+    if codes.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    if (codes >= 0).all():  # numbered in order of appearance: no sort needed
+        seen = np.maximum.accumulate(codes)
+        first_of = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
+    else:
+        _, first_of = np.unique(codes, return_index=True)
+    first = first_of[codes]
+    position = np.arange(codes.size)
+    later = (first != position) & (np.asarray(keys, dtype=object) != "")
+    return first[later].astype(np.int64), position[later].astype(np.int64)

@@ -34,6 +34,7 @@ from rmatch.settings._scale import (
     AUTO_TOP_K_CELLS,
     available_memory,
     check_memory,
+    run_settings,
     run_top_k,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "program_problems",
     "read_config",
     "round_settings",
+    "run_settings",
     "run_top_k",
     "write_config",
 ]

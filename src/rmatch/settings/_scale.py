@@ -12,6 +12,7 @@ and raises [`ResourceError`][rmatch.errors.ResourceError] when it cannot fit.
 
 from __future__ import annotations
 
+import copy
 import os
 from typing import Any
 
@@ -25,6 +26,7 @@ __all__ = [
     "AUTO_TOP_K_CELLS",
     "available_memory",
     "check_memory",
+    "run_settings",
     "run_top_k",
 ]
 
@@ -140,3 +142,21 @@ def check_memory(
             "block_cells, or run the scoring on Dask (engine='dask')"
         )
     return need
+
+
+def run_settings(people: People, program: Any) -> Any:
+    """``program`` as a run on ``people`` uses it: its `run_top_k` (a copy when
+    that differs from ``program.top_k``), after `check_memory`.
+
+    Raises
+    ------
+    ResourceError
+        The run cannot fit in memory (see `check_memory`).
+    """
+    top_k = run_top_k(people, program)
+    check_memory(people, program, top_k, len(program.scoring_criteria()))
+    if top_k == program.top_k:
+        return program
+    settings = copy.copy(program)
+    settings.top_k = top_k
+    return settings

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from rmatch.solvers._graph import CandidateGraph, FloatArray, IntArray
 
@@ -30,9 +29,7 @@ __all__ = [
     "CORE_K",
     "PRICE_MIN_EDGES",
     "CoreLP",
-    "best_per_node",
     "label_bound",
-    "matching_duals",
     "priced",
 ]
 
@@ -77,7 +74,7 @@ def _firsts(nodes: IntArray, order: IntArray, per: IntArray, n: int) -> IntArray
 def best_per_node(
     graph: CandidateGraph,
     edges: IntArray,
-    key: npt.NDArray[np.float64] | npt.NDArray[np.int64],
+    key: FloatArray,
     per_left: IntArray,
     per_right: IntArray,
 ) -> IntArray:

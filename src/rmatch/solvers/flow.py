@@ -194,20 +194,13 @@ def _lower_bounds(graph: CandidateGraph) -> tuple[IntArray, IntArray]:
 # --------------------------------------------------------------------------- ortools
 def _ortools(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> Raw:
     try:
-        from ortools.graph.python import min_cost_flow  # noqa: F401 (installed?)
+        from ortools.graph.python import min_cost_flow
     except Exception as exc:
         raise _BackendFailed("OR-Tools is not installed") from exc
     s = _scale(values, graph.n_left + graph.n_right + 2, graph.max_pairs())
     if s < 2.0**20:
         raise _BackendFailed("instance too large for exact integer costs")
     q = _int_costs(values, s)
-    return _certified(values, _min_cost_flow(graph, q, n_pairs), s, "ortools")
-
-
-def _min_cost_flow(graph: CandidateGraph, q: IntArray, n_pairs: int | None) -> IntArray:
-    """Edges of a b-matching maximizing the integer values ``q`` (OR-Tools)."""
-    from ortools.graph.python import min_cost_flow
-
     nl, nr, n_e = graph.n_left, graph.n_right, graph.n_edges
     n_nodes = nl + nr + 2
     src, snk = 0, nl + nr + 1
@@ -248,7 +241,8 @@ def _min_cost_flow(graph: CandidateGraph, q: IntArray, n_pairs: int | None) -> I
     if status != smcf.OPTIMAL:
         raise _BackendFailed(f"OR-Tools status {status}")
     flows = smcf.flows(np.arange(nl, nl + n_e))
-    return np.flatnonzero(flows > 0).astype(np.int64)
+    edges = np.flatnonzero(flows > 0).astype(np.int64)
+    return _certified(values, edges, s, "ortools")
 
 
 # --------------------------------------------------------------------------- HiGHS LP

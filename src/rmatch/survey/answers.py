@@ -395,11 +395,6 @@ class AnswerBuilder:
         out = np.full(self.n, "", dtype=object)
         if not parts or self.n == 0:
             return out
-        if len(parts) == 1:  # one column: each distinct answer joined once
-            codes, results = parts[0]
-            texts = [join([r]) for r in results]
-            out[:] = np.asarray(texts, dtype=object)[codes] if texts else ""
-            return out
         first, inverse = _combination_key(parts, self.n)
         texts = [
             join([results[int(codes[row])] for codes, results in parts])

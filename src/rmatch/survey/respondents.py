@@ -12,7 +12,7 @@ import pandas as pd
 
 from rmatch.errors import Issue, short
 from rmatch.io import file_role
-from rmatch.parsing import email_keys, name_keys, parse_timestamps
+from rmatch.parsing import email_keys, name_keys, parse_timestamps, repeats
 from rmatch.people import NOT_PARTICIPATING
 from rmatch.survey._common import first_column
 from rmatch.survey.answers import Part
@@ -269,21 +269,13 @@ def same_names(final: Roster, issues: IssueLog) -> None:
     ids = final.cols["id"][:m]
     keys = np.asarray(name_keys(final.cols["name"][:m]), dtype=object)
     keys[ids == ""] = ""
-    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
-    if not codes.size:
-        return
-    if (codes >= 0).all():  # numbered in order of appearance: no sort needed
-        seen = np.maximum.accumulate(codes)
-        first_of = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
-    else:
-        _, first_of = np.unique(codes, return_index=True)
-    firsts = first_of[codes]
-    later = np.flatnonzero(
-        (firsts != np.arange(m)) & (keys != "") & (ids[firsts] != ids)
-    )
+    firsts, later = repeats(keys)
+    other = ids[firsts] != ids[later]  # one name, two people
+    firsts, later = firsts[other], later[other]
     names = final.cols["name"]
-    for pos in later[:MAX_SAME_NAME].tolist():
-        first = int(firsts[pos])
+    for first, pos in zip(
+        firsts[:MAX_SAME_NAME].tolist(), later[:MAX_SAME_NAME].tolist(), strict=True
+    ):
         file, row, column, _ = final.locate(pos, "name")
         first_file, first_row, _, _ = final.locate(first, "name")
         where = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rmatch.parsing import email_keys, name_keys
+from rmatch.parsing import email_keys, name_keys, repeats
 from rmatch.validate._collector import Collector
 
 
@@ -47,27 +47,6 @@ def _where(c: Collector, position: int, other: int) -> str:
     return f"row {c.rows[other]}"
 
 
-def _repeats(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(first, position)`` of every non-blank key seen before at ``first``.
-
-    Vectorized: positions in ascending order, each paired with the first row of
-    its key.
-    """
-    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
-    if codes.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    if (codes >= 0).all():  # numbered in order of appearance: no sort needed
-        seen = np.maximum.accumulate(codes)
-        first_of = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
-    else:
-        _, first_of = np.unique(codes, return_index=True)
-    first = first_of[codes]
-    position = np.arange(codes.size)
-    later = (first != position) & (np.asarray(keys, dtype=object) != "")
-    return first[later].astype(np.int64), position[later].astype(np.int64)
-
-
 #: Same-name warnings listed one by one; the rest are counted in one warning (in a
 #: large organization many people share a name, and 100,000 warnings help nobody).
 MAX_SAME_NAME = 20
@@ -87,7 +66,7 @@ def check_people(
     else:
         emails = c.frame["email"].to_numpy(dtype=object)
         keys = email_keys(emails) if keys is None else keys
-        firsts, positions = _repeats(keys)
+        firsts, positions = repeats(keys)
         other_id = c.ids[firsts] != c.ids[positions]  # same id twice: duplicate_id
         for first, position in zip(
             firsts[other_id].tolist(), positions[other_id].tolist(), strict=True
@@ -106,7 +85,7 @@ def check_people(
     if not names or "name" not in c.frame.columns:
         return keys
     values = c.frame["name"].to_numpy(dtype=object)
-    firsts, positions = _repeats(name_keys(values))
+    firsts, positions = repeats(name_keys(values))
     ids = np.asarray(c.ids, dtype=object)
     keep = (ids[firsts] != ids[positions]) & (ids[positions] != "")
     firsts, positions = firsts[keep], positions[keep]
