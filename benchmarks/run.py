@@ -900,6 +900,13 @@ def main(argv: list[str] | None = None) -> int:
         "side, default 1000): rmatch.plan_rounds next to a numpy + scipy script "
         "(benchmarks/peer.py)",
     )
+    parser.add_argument(
+        "--report-cli",
+        type=int,
+        metavar="EMPLOYEES",
+        help="also time `rmatch match` without and with --report on an organization "
+        "of EMPLOYEES, in alternated fresh processes (benchmarks/report_cli.py)",
+    )
     parser.add_argument("--worker", choices=("pipeline", "baselines", "peer"))
     parser.add_argument(
         "--ingest",
@@ -923,6 +930,26 @@ def main(argv: list[str] | None = None) -> int:
         if not args.employees:
             if args.json:
                 Path(args.json).write_text(json.dumps(ingest, indent=1) + "\n")
+            return 0
+    if args.report_cli and not args.worker:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from report_cli import print_report_cli, run_report_cli
+
+        frame = _org(args.report_cli, args)
+        role = frame["role"]
+        n_pairs = int(role.isin(["mentor", "both"]).sum()) * int(
+            role.isin(["mentee", "both"]).sum()
+        )
+        report_cli = run_report_cli(
+            frame,
+            _program(n_pairs, args),
+            repeat=max(5, args.repeat),
+            default_install=args.default_install,
+        )
+        print_report_cli(report_cli)
+        if not args.employees and not args.peer:
+            if args.json:
+                Path(args.json).write_text(json.dumps(report_cli, indent=1) + "\n")
             return 0
     sizes = args.employees or [1_000, 10_000, 100_000]
     if args.worker:

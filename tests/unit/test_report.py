@@ -282,6 +282,36 @@ def test_cli_match_report_and_report_from_json(tmp_path, capsys, monkeypatch):
     assert 'id="coverage"' in shared
 
 
+def test_cli_json_and_report_share_one_computation(tmp_path, monkeypatch) -> None:
+    # --json --report explained every pair twice; now the inputs are built once,
+    # and both files are what the library writes on its own
+    import rmatch.cli._match as cli_match
+
+    monkeypatch.chdir(tmp_path)
+    calls = []
+    real = cli_match.report_inputs
+    monkeypatch.setattr(
+        cli_match, "report_inputs", lambda m, **kw: calls.append(1) or real(m, **kw)
+    )
+    argv = ["match", str(DEMO), "--config", str(DEMO_PROGRAM), "-q", "-o", "p.csv"]
+    assert main([*argv, "--json", "both.json", "--report", "both.html"]) == 0
+    assert len(calls) == 1
+    assert main([*argv, "--json", "alone.json"]) == 0
+    assert len(calls) == 1  # without --report the JSON makes its own
+    people = rmatch.read_people(DEMO)
+    result = rmatch.Program.from_toml(DEMO_PROGRAM).match(people)
+    expected = result.to_json(tmp_path / "lib.json").read_bytes()
+    assert (tmp_path / "both.json").read_bytes() == expected
+    assert (tmp_path / "alone.json").read_bytes() == expected
+    result.report().to_html(tmp_path / "lib.html")
+    timings = re.compile(r"<tr><td>seconds[^<]*</td><td class=num>[^<]*</td></tr>")
+    page, lib = (
+        timings.sub("", (tmp_path / f).read_text(encoding="utf-8"))
+        for f in ("both.html", "lib.html")
+    )
+    assert "pairs-table" in page and page == lib
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [("{not json", "not JSON"), ('{"x": 1}', "no 'pairs' list")],

@@ -19,7 +19,8 @@ from rmatch.cli._common import (
     write_report,
 )
 from rmatch.errors import ConfigError
-from rmatch.result import write_table
+from rmatch.report import build_report
+from rmatch.result import report_inputs, report_section, write_json, write_table
 
 
 def register(sub: Any) -> None:
@@ -172,9 +173,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             write_table(result.changes, args.changelog, bom=args.bom)
             out.write(f"wrote {len(result.changes)} changes to {args.changelog}\n")
+    # the page and the JSON's report part share one computation of their inputs
+    inputs = report_inputs(result) if args.report else None
     if args.json:
-        result.to_json(args.json)
+        records = result.to_records(report=inputs is None, explain=True)
+        if inputs is not None:
+            records["report"] = report_section(result, inputs=inputs)
+        write_json(records, args.json)
         out.write(f"wrote {args.json}\n")
-    if args.report:
-        write_report(result.report(prices=prices), args.report, args.names, out)
+    if inputs is not None:
+        report = build_report(**inputs, prices=prices)
+        write_report(report, args.report, args.names, out)
     return 0

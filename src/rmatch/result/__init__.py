@@ -22,6 +22,7 @@ from rmatch.result.export import (
     neutralize,
     safe_frame,
     to_json_safe,
+    write_json,
     write_table,
 )
 from rmatch.result.matching import SCHEMA_VERSION, Matching, schema_path
@@ -65,5 +66,6 @@ __all__ = [
     "to_json_safe",
     "unmatched_reasons",
     "unmatched_table",
+    "write_json",
     "write_table",
 ]

@@ -29,7 +29,14 @@ import pandas as pd
 
 from rmatch.errors import ConfigError
 
-__all__ = ["frame_records", "neutralize", "safe_frame", "to_json_safe", "write_table"]
+__all__ = [
+    "frame_records",
+    "neutralize",
+    "safe_frame",
+    "to_json_safe",
+    "write_json",
+    "write_table",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Control characters an .xlsx file cannot hold (openpyxl refuses them).
@@ -147,6 +154,26 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     if not columns:
         return [{} for _ in range(len(frame))]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def write_json(records: dict[str, Any], path: str | os.PathLike[str]) -> Path:
+    """Write JSON-safe ``records`` as the file of
+    [`Matching.to_json()`][rmatch.result.Matching.to_json] (UTF-8, indent 1).
+
+    Parameters
+    ----------
+    records : dict
+        What [`Matching.to_records()`][rmatch.result.Matching.to_records] returns.
+    path : path
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    target = Path(path)
+    text = json.dumps(records, ensure_ascii=False, indent=1)
+    target.write_text(text + "\n", encoding="utf-8")
+    return target
 
 
 def _excel_cell(value: Any) -> Any:

@@ -8,7 +8,6 @@ their input row could not be used (``rejected``).
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -20,7 +19,7 @@ import pandas as pd
 
 from rmatch.people import NOT_PARTICIPATING
 from rmatch.result.explanation import Explanation, ordinal
-from rmatch.result.export import frame_records, to_json_safe, write_table
+from rmatch.result.export import frame_records, to_json_safe, write_json, write_table
 from rmatch.result.reasons import explain_person, unmatched_table
 from rmatch.result.summary import Summary, nothing_scored, quality, summary
 from rmatch.solvers import blocking_pairs
@@ -397,17 +396,8 @@ class Matching:
         report result.json`` needs; timings are left out unless ``timings=True``
         (see `to_records`).
         """
-        target = Path(path)
-        target.write_text(
-            json.dumps(
-                self.to_records(report=report, explain=explain, timings=timings),
-                ensure_ascii=False,
-                indent=1,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
-        return target
+        records = self.to_records(report=report, explain=explain, timings=timings)
+        return write_json(records, path)
 
     def to_csv(
         self,

@@ -204,14 +204,29 @@ def _columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
     return out
 
 
-def report_section(matching: Matching, *, explain: bool = True) -> dict[str, Any]:
+def report_section(
+    matching: Matching,
+    *,
+    explain: bool = True,
+    inputs: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The ``report`` part of the JSON: what a report needs beyond the pairs.
 
     ``participants`` and ``skills`` (``id``, ``kind``, ``skill``) as columns (name
     -> list), ``weights``, ``reason_labels``, ``reverse``, ``title`` and
     ``explanations`` (one text per pair, or None).
+
+    Parameters
+    ----------
+    matching : Matching
+    explain : bool, default True
+        Add one explanation text per pair.
+    inputs : dict, optional
+        What [`report_inputs()`][rmatch.result.report_inputs] returned for
+        ``matching`` (then ``explain`` is theirs): one computation for both the
+        page and the JSON, as ``rmatch match --json --report`` does.
     """
-    data = report_inputs(matching, explain=explain)
+    data = report_inputs(matching, explain=explain) if inputs is None else inputs
     return {
         "participants": _columns(data["participants"]),
         "skills": _columns(data["skills"]),
