@@ -3,7 +3,10 @@
 * ``capacity_bound`` with one partner per person (every node's best edge, found
   without sorting by weight) against the sum of every node's ``cap`` best weights;
 * the registry's cached entry points: read once, read again when the function
-  is replaced, ``sys.path`` changes or a folder on it changes.
+  is replaced, ``sys.path`` changes or a folder on it changes;
+* text columns normalized once per distinct value, a criterion's range check
+  without copying its non-NaN values, blocks without NaN scored without a
+  presence mask, and no search for reversed pairs when nobody has both roles.
 """
 
 from __future__ import annotations
@@ -14,11 +17,17 @@ import sys
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import rmatch
 from rmatch.candidates._build import capacity_bound
-from rmatch.scoring import CRITERIA
+from rmatch.errors import ConfigError
+from rmatch.rounds import reverse_pairs
+from rmatch.rules._values import _factorize
+from rmatch.scoring import CRITERIA, criterion
 
 
 def _plain(node: np.ndarray, w: np.ndarray, cap: np.ndarray, n: int) -> float:
@@ -102,3 +111,95 @@ def test_a_new_distribution_is_seen(monkeypatch: Any, tmp_path: Any) -> None:
     os.utime(tmp_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert CRITERIA.get("not_shipped_anywhere") is None
     assert len(asked) == 2
+
+
+# ------------------------------------------- text factorization, criterion checks
+def _plain_factorize(values: np.ndarray) -> tuple[list[int], list[str]]:
+    normalized = np.array([str(v).strip().casefold() for v in values], dtype=object)
+    normalized[normalized == ""] = None
+    codes, uniques = pd.factorize(normalized)
+    return codes.tolist(), [str(u) for u in uniques]
+
+
+_TEXTS = ["HR", " hr", "Hr ", "", "  ", "Finance", "finance", "ÉCOLE", "école", "x"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_TEXTS),
+            st.text(max_size=3),
+            st.sampled_from([None, 1, 1.0, True, float("nan")]),
+        ),
+        max_size=25,
+    )
+)
+def test_factorize_normalizes_each_distinct_text_once(values: list[Any]) -> None:
+    # text columns take the distinct-values path; mixed columns (1, 1.0 and
+    # True are equal keys to pandas, but not as text) the plain one
+    arr = np.array(values, dtype=object).reshape(-1)
+    codes, uniques = _factorize(arr)
+    assert (codes.tolist(), uniques) == _plain_factorize(arr)
+
+
+def _people(n: int) -> rmatch.People:
+    rows = [{"id": f"M{i}", "role": "mentor"} for i in range(n)]
+    rows += [{"id": f"E{i}", "role": "mentee"} for i in range(n)]
+    return rmatch.read_people(rows)
+
+
+def _scored(values: np.ndarray) -> dict[tuple[str, str], float]:
+    """Candidate weights (by ids) of a criterion returning ``values[i, j]``
+    for mentor ``Mi`` and mentee ``Ej``."""
+    n = values.shape[0]
+    people = _people(n)
+    grid = np.zeros((len(people), len(people)))
+    m = people.positions([f"M{i}" for i in range(n)])
+    e = people.positions([f"E{j}" for j in range(n)])
+    grid[np.ix_(m, e)] = values
+
+    @criterion(name=None)
+    def fixed(block: Any) -> np.ndarray:
+        return grid[np.ix_(block.mentors, block.mentees)]
+
+    cs = rmatch.Program(criteria=[fixed], rules=[]).candidates(people)
+    ids = np.asarray(people.ids)
+    g = cs.graph
+    return {
+        (str(ids[cs.mentors[a]]), str(ids[cs.mentees[b]])): float(w)
+        for a, b, w in zip(g.left, g.right, g.weight, strict=True)
+    }
+
+
+@pytest.mark.parametrize("bad", [-0.5, 1.5, float("inf")])
+def test_a_criterion_value_outside_0_1_is_refused_next_to_nan(bad: float) -> None:
+    values = np.full((3, 3), np.nan)
+    values[1, 2] = bad
+    with pytest.raises(ConfigError, match=r"outside \[0, 1\]"):
+        _scored(values)
+
+
+def test_nan_and_full_criterion_blocks_score_alike() -> None:
+    # the no-NaN shortcut (no presence mask) against a block with no-data pairs
+    full = np.array([[0.25, 0.5, 1.0], [0.0, 0.75, 0.125], [1.0, 1.0, 0.5]])
+    holes = full.copy()
+    holes[0, 1] = np.nan
+    a, b = _scored(full), _scored(holes)
+    assert a[("M1", "E0")] == b[("M1", "E0")] == 0.0
+    assert a[("M1", "E1")] == b[("M1", "E1")] == 0.75
+    assert a[("M0", "E2")] == b[("M0", "E2")] == 1.0
+    assert a[("M0", "E1")] == 0.5 and b[("M0", "E1")] == 0.0  # no data: 0
+
+
+def test_reverse_pairs_shortcut_only_when_nobody_is_on_both_sides() -> None:
+    people = rmatch.read_people(
+        [
+            {"id": "A", "role": "both"},
+            {"id": "B", "role": "both"},
+            {"id": "C", "role": "mentee"},
+        ]
+    )
+    cs = rmatch.Program(rules=[]).candidates(people)
+    assert reverse_pairs(cs).shape == (1, 2)  # A -> B and B -> A
+    assert reverse_pairs(rmatch.Program(rules=[]).candidates(_people(3))).size == 0

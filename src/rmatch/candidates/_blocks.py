@@ -229,6 +229,8 @@ class GenericKernel(Kernel):
                 f"criterion {self.label!r} returned shape {s.shape}, "
                 f"expected {bd.shape} (mentors × mentees)"
             )
-        ok = ~np.isnan(s)
-        val = np.where(ok, s, 0.0).astype(np.float32)
-        return val, (None if ok.all() else ok)
+        nan = np.isnan(s)
+        if not nan.any():  # every pair has data: no mask, no zero-filling pass
+            return s.astype(np.float32), None
+        ok = ~nan
+        return np.where(ok, s, 0.0).astype(np.float32), ok

@@ -58,7 +58,8 @@ def reverse_pairs(cs: CandidateSet) -> np.ndarray:
         ``(k, 2)`` int64: A mentors B in edge ``e``, B mentors A in edge ``f``.
     """
     g = cs.graph
-    if g.n_edges == 0:
+    # nobody on both sides (no role "both" among them): no pair in both directions
+    if g.n_edges == 0 or not np.isin(cs.mentees, cs.mentors).any():
         return np.zeros((0, 2), dtype=np.int64)
     a = cs.mentors[g.left].astype(np.int64)
     b = cs.mentees[g.right].astype(np.int64)

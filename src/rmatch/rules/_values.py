@@ -185,10 +185,19 @@ class _AttributeRule(Rule):
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Codes of the normalized values (stripped, casefolded; blank: -1) and
+    the values, numbered in order of first appearance."""
+    codes = None
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        # text only: normalize each distinct text once (a column repeats a few
+        # departments); the order of first appearance is the same
+        codes, values = pd.factorize(values)
     normalized = np.array([str(v).strip().casefold() for v in values], dtype=object)
     normalized[normalized == ""] = None
-    codes, uniques = pd.factorize(normalized)
-    return codes.astype(np.int64), [str(u) for u in uniques]
+    found, uniques = pd.factorize(normalized)
+    if codes is not None:
+        found = found[codes]
+    return found.astype(np.int64), [str(u) for u in uniques]
 
 
 class SameValue(_AttributeRule):

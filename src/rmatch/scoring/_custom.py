@@ -78,8 +78,9 @@ class _FunctionCriterion(Criterion):
                 f"criterion {self.criterion_name!r} returned shape {out.shape}, "
                 f"expected {block.shape} (mentors × mentees)"
             )
-        finite = out[~np.isnan(out)]
-        if np.any(finite < 0) or np.any(finite > 1):
+        # fmin/fmax skip NaN (no data) without copying the non-NaN values out
+        flat = out.ravel()
+        if flat.size and (np.fmin.reduce(flat) < 0 or np.fmax.reduce(flat) > 1):
             raise ConfigError(
                 f"criterion {self.criterion_name!r} returned a value outside [0, 1]; "
                 "return a float in [0, 1], or None/NaN for no data"

@@ -197,14 +197,14 @@ def _ortools(graph: CandidateGraph, values: FloatArray, n_pairs: int | None) -> 
         from ortools.graph.python import min_cost_flow
     except Exception as exc:
         raise _BackendFailed("OR-Tools is not installed") from exc
-    s = _scale(values, graph.n_left + graph.n_right + 2, graph.max_pairs())
+    k = graph.max_pairs()
+    s = _scale(values, graph.n_left + graph.n_right + 2, k)
     if s < 2.0**20:
         raise _BackendFailed("instance too large for exact integer costs")
     q = _int_costs(values, s)
     nl, nr, n_e = graph.n_left, graph.n_right, graph.n_edges
     n_nodes = nl + nr + 2
     src, snk = 0, nl + nr + 1
-    k = graph.max_pairs()
     lmin, rmin = _lower_bounds(graph)
     tails = [np.zeros(nl, np.int64), 1 + graph.left, 1 + nl + np.arange(nr)]
     heads = [1 + np.arange(nl), 1 + nl + graph.right, np.full(nr, snk)]
