@@ -346,8 +346,9 @@ class Scorer:
         if num is None:
             num = np.zeros(bd.shape, dtype=np.float32)
         if den is None:
-            if den_scalar > 0 and den_scalar != 1:  # x / 1 is x: no pass
-                num /= den_scalar
+            if den_scalar > 0:
+                if den_scalar != 1:  # x / 1 is x: no pass over the block
+                    num /= den_scalar
             else:
                 bd.has_data = np.zeros(bd.shape, dtype=bool)
         else:
