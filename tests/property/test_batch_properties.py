@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmatch.parsing import ParseError, split_cells
+from rmatch.parsing import ParseError, join_groups, split_cells
 from rmatch.survey.answers import AnswerBuilder, cell_tokens
 from rmatch.survey.columns import IssueLog, load_table, resolve_columns
 from rmatch.survey.mapping import SurveyMap
@@ -35,6 +35,22 @@ def test_split_cells_equals_splitting_each_text(texts, separators):
     pattern = re.compile("|".join(map(re.escape, seps)))
     expected = [(i, item) for i, t in enumerate(texts) for item in pattern.split(t)]
     assert list(zip(owner.tolist(), items, strict=True)) == expected
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from(["a", "b c", "", "x\ny", "; "])),
+        max_size=12,
+    ),
+    st.sampled_from(["; ", ",", "\n", ""]),
+)
+def test_join_groups_equals_joining_each_group(items, sep):
+    items = sorted(items, key=lambda item: item[0])  # stable: order kept in a group
+    owner = np.array([k for k, _ in items], dtype=np.int64)
+    texts = [t for _, t in items]
+    expected = [sep.join(t for k, t in items if k == g) for g in range(7)]
+    assert join_groups(texts, owner, 7, sep) == expected
 
 
 OPTIONS = ["Python", "python ", "SQL", "Public speaking", "bad", "bad2", "", " "]

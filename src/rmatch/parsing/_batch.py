@@ -86,6 +86,51 @@ def split_cells(
     return np.repeat(np.arange(n, dtype=np.int64), lengths), items
 
 
+def join_groups(items: Sequence[str], owner: np.ndarray, n: int, sep: str) -> list[str]:
+    """The items of each of ``n`` groups joined by ``sep`` (``""`` for no item).
+
+    What ``[sep.join(items of group k) for k in range(n)]`` gives, with one
+    ``str.join`` for the whole column instead of one per group.
+
+    Parameters
+    ----------
+    items : sequence of str
+        The items, group by group (``owner`` ascending), each group's in order.
+    owner : numpy.ndarray
+        Per item: its group, ``0 <= owner < n``.
+    n : int
+        Number of groups.
+    sep : str
+        Separator within a group.
+
+    Examples
+    --------
+    >>> join_groups(["a", "b", "c"], np.array([0, 0, 2]), 4, "; ")
+    ['a; b', '', 'c', '']
+    """
+    owner = np.asarray(owner, dtype=np.int64)
+    out = np.full(n, "", dtype=object)
+    if not len(items):
+        return out.tolist()
+    # one text: the items joined by ``sep`` within a group and "\n" between
+    # groups, split on "\n" (unless an item or ``sep`` holds one)
+    change = np.flatnonzero(owner[1:] != owner[:-1])
+    parts = np.empty(2 * len(items) - 1, dtype=object)
+    parts[0::2] = items
+    parts[1::2] = sep
+    parts[2 * change + 1] = "\n"
+    joined = "".join(parts.tolist())
+    groups = owner[np.concatenate(([0], change + 1))]
+    if "\n" not in sep and joined.count("\n") == change.size:
+        out[groups] = joined.split("\n")
+        return out.tolist()
+    bounds = np.concatenate(([0], change + 1, [len(items)])).tolist()
+    listed = list(items)
+    for k, start, end in zip(groups.tolist(), bounds[:-1], bounds[1:], strict=True):
+        out[k] = sep.join(listed[start:end])
+    return out.tolist()
+
+
 def _has_border(sep: str) -> bool:
     """Whether a proper prefix of ``sep`` is also its suffix (``"aba"``)."""
     return any(sep[:k] == sep[-k:] for k in range(1, len(sep)))

@@ -14,6 +14,7 @@ from rmatch.parsing._availability import normalize_intervals, parse_availability
 from rmatch.parsing._batch import (
     first_per_owner,
     given_items,
+    join_groups,
     plain_cells,
     split_plain,
 )
@@ -231,13 +232,7 @@ def slots_to_items(
         d, s = divmod(rest, _SLOTS_PER_DAY + 1)
         words.append(f"{_DAY_TITLES[d]} {_hhmm(s)}-{_hhmm(e)}")
     items = np.array(words, dtype=object)[inverse.ravel()].tolist()
-    out = [""] * n
-    bounds = np.flatnonzero(np.diff(mask_of)) + 1
-    starts = np.concatenate(([0], bounds)).astype(np.int64).tolist()
-    ends = np.concatenate((bounds, [mask_of.size])).astype(np.int64).tolist()
-    if mask_of.size:
-        for m, a, b in zip(mask_of[starts].tolist(), starts, ends, strict=True):
-            out[m] = "; ".join(items[a:b])
+    out = join_groups(items, mask_of, n, "; ")
     return out, (mask_of.astype(np.int64), inverse.ravel().astype(np.int64), words)
 
 
