@@ -130,10 +130,7 @@ def load_table(source: Any, smap: SurveyMap, *, add_source: bool) -> Table:
         for column in raw.frame.columns:  # exact names win over other header rows
             aliases[column_key(str(column))] = str(column)
     # every cell of a RawTable is text: only the columns a file lacks are filled
-    frames = [
-        raw.frame.reindex(columns=list(columns), fill_value="").astype(object)
-        for raw in raws
-    ]
+    frames = [raw.frame.reindex(columns=list(columns), fill_value="") for raw in raws]
     frame = (
         pd.concat(frames, ignore_index=True)
         if len(frames) > 1
