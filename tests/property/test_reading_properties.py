@@ -108,37 +108,3 @@ def test_the_fast_csv_path_reads_like_the_csv_module(rows, delimiter, newline, h
     assert [(i.code, i.row) for i in fast.issues] == [
         (i.code, i.row) for i in slow.issues if i.code == "short_row"
     ]
-
-
-SHAPES = st.lists(
-    st.lists(st.sampled_from([0, 32, 47, 57, 58, 0x4E2D]), min_size=5, max_size=5),
-    min_size=1,
-    max_size=20,
-)
-
-
-@FAST
-@given(SHAPES, st.booleans())
-def test_shape_groups_are_the_distinct_rows(rows, collide):
-    """Rows share a group exactly when they are equal, and ``first`` is each
-    group's first row; also when two rows hash alike (grouped by sorting)."""
-    from unittest import mock
-
-    import numpy as np
-
-    from rmatch.parsing import _fast_stamps
-
-    shapes = np.array(rows, dtype=np.uint32)
-    if collide:  # every row the same hash: the sorting path
-        every = (np.zeros(len(rows), dtype=np.int64), np.zeros(1))
-        with mock.patch.object(_fast_stamps.pd, "factorize", return_value=every):
-            which, first = _fast_stamps._shape_groups(shapes)
-    else:
-        which, first = _fast_stamps._shape_groups(shapes)
-    for i in range(len(rows)):
-        for j in range(len(rows)):
-            assert (which[i] == which[j]) == (rows[i] == rows[j])
-    assert sorted(first.tolist()) == sorted(
-        min(i for i in range(len(rows)) if rows[i] == rows[k]) for k in first.tolist()
-    )
-    assert [which[k] for k in first.tolist()] == list(range(len(first)))

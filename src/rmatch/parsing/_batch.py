@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from rmatch.parsing._text import _INVISIBLE, MISSING_TEXT
 
@@ -129,6 +130,46 @@ def join_groups(items: Sequence[str], owner: np.ndarray, n: int, sep: str) -> li
     for k, start, end in zip(groups.tolist(), bounds[:-1], bounds[1:], strict=True):
         out[k] = sep.join(listed[start:end])
     return out.tolist()
+
+
+def equal_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group the equal rows of a 2-D array (equal bytes).
+
+    Each row is hashed to one integer and the integers are grouped by hashing;
+    when two distinct rows share an integer, the rows are sorted instead.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``(which, first)``: the group of each row (``int64``) and the first row of
+        each group; ``which[first[g]] == g``.
+
+    Examples
+    --------
+    >>> which, first = equal_rows(np.array([[1, 2], [3, 4], [1, 2]]))
+    >>> which.tolist(), first.tolist()
+    ([0, 1, 0], [0, 1])
+    """
+    n = rows.shape[0]
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    data = np.ascontiguousarray(rows).view(np.uint8).reshape(n, -1)
+    pad = -data.shape[1] % 8
+    padded = np.pad(data, ((0, 0), (0, pad))) if pad else data
+    words = padded.view(np.uint64)  # eight bytes to an integer
+    weights = np.random.default_rng(0).integers(
+        1, 2**63, size=words.shape[1], dtype=np.uint64
+    )
+    with np.errstate(over="ignore"):
+        hashed = (words * weights).sum(axis=1, dtype=np.uint64)
+    which = pd.factorize(hashed)[0].astype(np.int64)
+    # numbered in order of appearance: a row is first when its number is new
+    first = np.flatnonzero(np.r_[True, which[1:] > np.maximum.accumulate(which)[:-1]])
+    if (data == data[first][which]).all():
+        return which, first
+    keys = np.ascontiguousarray(padded).view(np.dtype((np.void, padded.shape[1])))
+    _, first, which = np.unique(keys.ravel(), return_index=True, return_inverse=True)
+    return which.reshape(-1).astype(np.int64), first.astype(np.int64)
 
 
 def _has_border(sep: str) -> bool:

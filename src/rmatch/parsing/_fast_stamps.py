@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
+
+from rmatch.parsing._batch import equal_rows
 
 # The directives read here and the digits each may have.
 _DIRECTIVES = {
@@ -90,7 +91,7 @@ def fast_seconds(texts: list[str], fmt: str) -> tuple[np.ndarray, np.ndarray]:
         whole = (codes != 0).sum(axis=1) == lengths[short]
         digits = (codes >= 48) & (codes <= 57)
         shapes = np.where(digits, np.uint32(57), codes)
-        which, first = _shape_groups(shapes)
+        which, first = equal_rows(shapes)
         for g, at in enumerate(first.tolist()):
             text = shapes[at]
             shape = "".join(map(chr, text[text != 0].tolist()))
@@ -110,32 +111,6 @@ def fast_seconds(texts: list[str], fmt: str) -> tuple[np.ndarray, np.ndarray]:
             ok = _read(values, seconds, short[rows])
             done[short[rows[ok]]] = True
     return seconds, np.flatnonzero(~done)
-
-
-def _shape_groups(shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The group of each row of ``shapes`` (rows equal, same group) and the first
-    row of each group.
-
-    Rows are hashed to one integer each and grouped by hashing; when two distinct
-    rows share an integer, they are grouped by sorting the rows instead.
-    """
-    words = np.ascontiguousarray(shapes).view(np.uint8).reshape(len(shapes), -1)
-    if words.shape[1] % 8 == 0:  # eight characters' bytes to an integer
-        words = words.view(np.uint64)
-    weights = np.random.default_rng(0).integers(
-        1, 2**63, size=words.shape[1], dtype=np.uint64
-    )
-    with np.errstate(over="ignore"):
-        hashed = (words.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-    which, _ = pd.factorize(hashed)
-    first = np.flatnonzero(np.r_[True, which[1:] > np.maximum.accumulate(which)[:-1]])
-    if (shapes == shapes[first][which]).all():
-        return which.astype(np.int64), first
-    keys = np.ascontiguousarray(shapes).view(
-        np.dtype((np.void, shapes.itemsize * shapes.shape[1]))
-    )
-    _, first, which = np.unique(keys.ravel(), return_index=True, return_inverse=True)
-    return which.reshape(-1).astype(np.int64), first
 
 
 def _read(
