@@ -229,7 +229,9 @@ def given_items(
     """
     fast = np.flatnonzero(plain)
     answered = plain.copy()
-    answered[fast] = ~missing_plain([texts[i] for i in fast.tolist()])[0]
+    answered[fast] = ~missing_plain(
+        texts if fast.size == len(texts) else [texts[i] for i in fast.tolist()]
+    )[0]
     owner, codes = np.asarray(items[0]), np.asarray(items[1])
     read = answered[owner] if owner.size else np.zeros(0, dtype=bool)
     return (
