@@ -192,8 +192,6 @@ def fast_csv(
         filled[empty] = column[empty] != ""
         empty = empty[~filled[empty]]
     keep = np.flatnonzero(filled)
-    if keep.size == counts.size:  # no blank record: nothing to take out
-        return columns, counts, keep.astype(np.int64) + 1
     return (
         [column[keep] for column in columns],
         counts[keep],
