@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmatch.parsing import ParseError, split_cells
+from rmatch.parsing import ParseError, equal_rows, join_groups, split_cells
 from rmatch.survey.answers import AnswerBuilder, cell_tokens
 from rmatch.survey.columns import IssueLog, load_table, resolve_columns
 from rmatch.survey.mapping import SurveyMap
@@ -35,6 +35,50 @@ def test_split_cells_equals_splitting_each_text(texts, separators):
     pattern = re.compile("|".join(map(re.escape, seps)))
     expected = [(i, item) for i, t in enumerate(texts) for item in pattern.split(t)]
     assert list(zip(owner.tolist(), items, strict=True)) == expected
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from(["a", "b c", "", "x\ny", "; "])),
+        max_size=12,
+    ),
+    st.sampled_from(["; ", ",", "\n", ""]),
+)
+def test_join_groups_equals_joining_each_group(items, sep):
+    items = sorted(items, key=lambda item: item[0])  # stable: order kept in a group
+    owner = np.array([k for k, _ in items], dtype=np.int64)
+    texts = [t for _, t in items]
+    expected = [sep.join(t for k, t in items if k == g) for g in range(7)]
+    assert join_groups(texts, owner, 7, sep) == expected
+
+
+ROWS = st.lists(
+    st.lists(st.sampled_from([0, 32, 47, 57, 200]), min_size=3, max_size=3),
+    max_size=20,
+)
+
+
+@FAST
+@given(ROWS, st.sampled_from([np.uint8, np.uint32, np.int64]), st.booleans())
+def test_equal_rows_groups_exactly_the_equal_rows(rows, dtype, collide):
+    """Rows share a group exactly when they are equal, ``first`` is each group's
+    first row; also when distinct rows hash alike (then the rows are sorted)."""
+    from unittest import mock
+
+    from rmatch.parsing import _batch
+
+    array = np.array(rows, dtype=dtype).reshape(len(rows), 3)
+    if collide:  # every row the same hash
+        every = (np.zeros(len(rows), dtype=np.int64), np.zeros(1))
+        with mock.patch.object(_batch.pd, "factorize", return_value=every):
+            which, first = equal_rows(array)
+    else:
+        which, first = equal_rows(array)
+    equal = [[a == b for b in array.tolist()] for a in array.tolist()]
+    assert [[p == q for q in which] for p in which] == equal
+    assert which[first].tolist() == list(range(len(first)))
+    assert all(equal[k].index(True) == k for k in first.tolist())
 
 
 OPTIONS = ["Python", "python ", "SQL", "Public speaking", "bad", "bad2", "", " "]

@@ -155,3 +155,6 @@ def test_slots_to_texts_equal_slots_to_text_mask_by_mask(runs) -> None:
         for start, length in items:
             row[start : start + length] = True  # runs across midnight, to the end
     assert slots_to_texts(masks) == [slots_to_text(m) for m in masks]
+    # masks that share days (each distinct day is read once)
+    twice = np.concatenate([masks, masks[::-1], np.roll(masks, 96, axis=1)])
+    assert slots_to_texts(twice) == [slots_to_text(m) for m in twice]

@@ -109,7 +109,43 @@ def test_one_record_per_line_means_no_cell_holds_a_line_break(
     end = "\r\n" if crlf else "\n"
     text = end.join(",".join(r) for r in rows) + (end * 2 if blank_end else "")
     table = fast_table(text, ",", 1, "t.csv")
-    if table is None or not fastcsv.flat(table.rows, text):
+    if table is None or not fastcsv.flat(table.rows, fastcsv.line_count(text)):
         return
     for column in table.frame.columns:
         assert not any("\n" in v or "\r" in v for v in table.frame[column])
+
+
+CELL_BYTES = st.lists(
+    st.sampled_from(
+        [b"a", b"b", b" ", b'"', b'"x,y"', b";", b"\t", b"\r", b"\x00"]
+        + [b"\xff", b"\xe9", b"\xef\xbb\xbf", b"\xff\xfe"]
+        + [c.encode() for c in "é中\u3000"]
+    ),
+    max_size=3,
+).map(b"".join)
+BYTES = st.tuples(
+    st.sampled_from([b"", b"\xef\xbb\xbf"]),
+    st.lists(st.lists(CELL_BYTES, min_size=1, max_size=3), min_size=1, max_size=5),
+    st.sampled_from([b"\n", b"\r\n"]),
+).map(lambda t: t[0] + t[2].join(b",".join(row) for row in t[1]) + t[2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(BYTES, st.sampled_from([".csv", ".tsv", ".txt"]), st.integers(1, 2))
+def test_bytes_read_before_decoding_read_as_after_decoding(data, suffix, header):
+    """A UTF-8 file read undecoded (pandas decodes each cell) gives the table,
+    issues and errors the decoded text gives; any other file is decoded first."""
+    from rmatch.errors import ValidationError
+    from rmatch.io import _tables
+
+    def read() -> object:
+        try:
+            t = _tables.parse_bytes(data, suffix, None, header, "f.csv")
+        except ValidationError as error:
+            return [repr(i) for i in error.issues]
+        frame = (t.frame.to_dict("list"), [str(d) for d in t.frame.dtypes])
+        return frame, t.rows.tolist(), t.headers, [repr(i) for i in t.issues]
+
+    fast = read()
+    with mock.patch.object(_tables, "undecoded_utf8", return_value=None):
+        assert read() == fast

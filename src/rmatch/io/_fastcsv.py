@@ -10,6 +10,7 @@ module gives them. Anything else returns None and takes the ``csv`` module's pat
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io as _io
 
@@ -19,6 +20,7 @@ import pandas as pd
 from rmatch.io._edges import may_need_strip
 
 _QUOTE, _LF, _CR = 34, 10, 13
+_CSV_DELIMITERS = (",", "\t", ";")
 
 
 def _field_counts(data: np.ndarray, delimiter: int) -> tuple[np.ndarray, bool] | None:
@@ -66,25 +68,73 @@ def _field_counts(data: np.ndarray, delimiter: int) -> tuple[np.ndarray, bool] |
     return np.where((length == 0) | crlf_only, 0, counts), strip
 
 
-def flat(rows: np.ndarray, text: str) -> bool:
+def line_count(text: str) -> int:
+    """Lines of a text (a last line without a line feed counts)."""
+    return text.count("\n") + (not text.endswith("\n"))
+
+
+def flat(rows: np.ndarray, lines: int) -> bool:
     """Whether every record of a text the fast path read is one line.
 
     ``rows`` are the 1-based record numbers of the records kept (the last one is
-    at most the number of records, which is at most the number of lines). When
-    the last is the last line, no record spans two lines, so no cell holds a line
-    break (a carriage return only comes before a line feed on the fast path).
+    at most the number of records, which is at most ``lines``, the text's
+    `line_count`). When the last is the last line, no record spans two lines,
+    so no cell holds a line break (a carriage return only comes before a line
+    feed on the fast path).
     """
-    lines = text.count("\n") + (not text.endswith("\n"))
     return bool(rows.size) and int(rows[-1]) == lines
 
 
+def delimiter_of(text: str, suffix: str) -> str:
+    """The delimiter of a CSV text (tab for ``.tsv``): the one that splits the
+    first line into the most cells."""
+    if suffix == ".tsv":
+        return "\t"
+    first = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
+    best, best_count = ",", 0
+    for delimiter in _CSV_DELIMITERS:
+        try:
+            count = len(next(csv.reader([first], delimiter=delimiter), []))
+        except csv.Error:
+            continue
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def undecoded_utf8(data: bytes, suffix: str) -> tuple[bytes, str, int] | None:
+    """What the fast path needs of a file's bytes, undecoded, or None.
+
+    ``(utf8, delimiter, lines)``: the bytes without a UTF-8 byte-order mark, the
+    delimiter of the first line and the number of lines. None unless the first
+    line is UTF-8 within the first 64 kB and no byte is NUL or starts a UTF-16
+    byte-order mark: the text is decoded first then (`fast_csv` reads bytes with
+    pandas, which decodes every cell strictly, so a file it reads is UTF-8).
+    """
+    utf8 = data.removeprefix(codecs.BOM_UTF8)
+    head = utf8[:65536]
+    if (
+        b"\n" not in head
+        or b"\x00" in data
+        or data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    ):
+        return None
+    try:
+        first = head[: head.index(b"\n") + 1].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = utf8.count(b"\n") + (not utf8.endswith(b"\n"))
+    return utf8, delimiter_of(first, suffix), lines
+
+
 def fast_csv(
-    text: str, delimiter: str, utf8: bytes | None = None
+    text: str | None, delimiter: str, utf8: bytes | None = None
 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray] | None:
     """Read a plain CSV text with pandas.
 
     ``utf8`` is ``text`` encoded as UTF-8 when the caller has it (the file's own
-    bytes): it is not encoded again.
+    bytes): it is not encoded again. ``text`` may then be None (bytes that may
+    not be UTF-8: None when a cell is not).
 
     Returns
     -------
@@ -94,13 +144,13 @@ def fast_csv(
         ``counts``: the fields of each of those records; ``numbers``: their
         1-based record numbers. None when the file needs the ``csv`` module.
     """
+    encoded = utf8 if utf8 is not None else (text or "").encode("utf-8")
     if (
         len(delimiter) != 1
-        or not text
-        or ("\r" in text and text.count("\r") != text.count("\r\n"))
+        or not encoded
+        or (b"\r" in encoded and encoded.count(b"\r") != encoded.count(b"\r\n"))
     ):
         return None
-    encoded = text.encode("utf-8") if utf8 is None else utf8
     data = np.frombuffer(encoded, dtype=np.uint8)
     found = _field_counts(data, ord(delimiter))
     if found is None or not found[0].any():

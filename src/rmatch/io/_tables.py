@@ -17,10 +17,9 @@ import pandas as pd
 from rmatch.errors import Issue, ValidationError, short
 from rmatch.io._cells import cell_text, column_text
 from rmatch.io._encoding import decode, encoding_issues, utf8_bytes
-from rmatch.io._fastcsv import fast_csv, flat
+from rmatch.io._fastcsv import delimiter_of, fast_csv, flat, line_count, undecoded_utf8
 
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-_CSV_DELIMITERS = (",", "\t", ";")
 _FIELD_LIMIT = 1 << 28  # 256 MB: the longest cell the CSV reader accepts
 
 
@@ -359,21 +358,6 @@ def _field_limit() -> Iterator[None]:
         csv.field_size_limit(old)
 
 
-def _sniff_delimiter(text: str, suffix: str) -> str:
-    if suffix == ".tsv":
-        return "\t"
-    first = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
-    best, best_count = ",", 0
-    for delimiter in _CSV_DELIMITERS:
-        try:
-            count = len(next(csv.reader([first], delimiter=delimiter), []))
-        except csv.Error:
-            continue
-        if count > best_count:
-            best, best_count = delimiter, count
-    return best
-
-
 def _csv_table(
     text: str, suffix: str, header_rows: int, name: str, utf8: bytes | None = None
 ) -> RawTable:
@@ -386,15 +370,20 @@ def _csv_table(
         )
     if not text or text.isspace():  # (text.strip() would copy a large file)
         raise fail(name, "the file is empty", "export the survey again", "empty_file")
-    delimiter = _sniff_delimiter(text, suffix)
+    delimiter = delimiter_of(text, suffix)
     table = fast_table(text, delimiter, header_rows, name, utf8)
     if table is not None:
-        return table if flat(table.rows, text) else _broken_quotes(table, delimiter)
+        one_line = flat(table.rows, line_count(text))
+        return table if one_line else _broken_quotes(table, delimiter)
     return csv_module_table(text, delimiter, header_rows, name)
 
 
 def fast_table(
-    text: str, delimiter: str, header_rows: int, name: str, utf8: bytes | None = None
+    text: str | None,
+    delimiter: str,
+    header_rows: int,
+    name: str,
+    utf8: bytes | None = None,
 ) -> RawTable | None:
     """A plain CSV text read by pandas (see `fast_csv`), or None.
 
@@ -441,8 +430,7 @@ def csv_module_table(
     grid = [records[i] for i in filled]
     numbers = [i + 1 for i in filled]
     table = _from_grid(grid, numbers, header_rows, name, short_rows=True)
-    lines = text.count("\n") + (not text.endswith("\n"))
-    if len(records) == lines and text.count("\r") == text.count("\r\n"):
+    if len(records) == line_count(text) and text.count("\r") == text.count("\r\n"):
         return table  # one record per line: no cell holds a line break
     return _broken_quotes(table, delimiter)
 
@@ -587,6 +575,11 @@ def parse_bytes(
             "save the file as .xlsx or CSV (UTF-8) and read that",
             "unreadable",
         )
+    if encoding is None and suffix in (".csv", ".tsv", ".txt"):  # read undecoded
+        utf8, delimiter, lines = undecoded_utf8(data, suffix) or (b"", ",", 0)
+        fast = fast_table(None, delimiter, header_rows, name, utf8) if utf8 else None
+        if fast is not None:  # UTF-8: pandas decoded every cell (strictly)
+            return fast if flat(fast.rows, lines) else _broken_quotes(fast, delimiter)
     decoded = decode(data, encoding)
     text = decoded.text
     if suffix == ".json" or (not suffix and text.lstrip()[:1] in ("[", "{")):

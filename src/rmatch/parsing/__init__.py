@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from rmatch.parsing._answers import parse_role, parse_yes_no
 from rmatch.parsing._availability import parse_availability
-from rmatch.parsing._batch import split_cells
+from rmatch.parsing._batch import equal_rows, join_groups, split_cells
 from rmatch.parsing._dates import parse_datetime
 from rmatch.parsing._grid import parse_period_grid
 from rmatch.parsing._keys import email_keys, name_keys, repeats
@@ -70,7 +70,9 @@ __all__ = [
     "Timestamps",
     "date_order",
     "email_keys",
+    "equal_rows",
     "is_missing",
+    "join_groups",
     "name_keys",
     "normalize_email",
     "normalize_token",

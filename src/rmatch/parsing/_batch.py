@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from rmatch.parsing._text import _INVISIBLE, MISSING_TEXT
 
@@ -86,6 +87,91 @@ def split_cells(
     return np.repeat(np.arange(n, dtype=np.int64), lengths), items
 
 
+def join_groups(items: Sequence[str], owner: np.ndarray, n: int, sep: str) -> list[str]:
+    """The items of each of ``n`` groups joined by ``sep`` (``""`` for no item).
+
+    What ``[sep.join(items of group k) for k in range(n)]`` gives, with one
+    ``str.join`` for the whole column instead of one per group.
+
+    Parameters
+    ----------
+    items : sequence of str
+        The items, group by group (``owner`` ascending), each group's in order.
+    owner : numpy.ndarray
+        Per item: its group, ``0 <= owner < n``.
+    n : int
+        Number of groups.
+    sep : str
+        Separator within a group.
+
+    Examples
+    --------
+    >>> join_groups(["a", "b", "c"], np.array([0, 0, 2]), 4, "; ")
+    ['a; b', '', 'c', '']
+    """
+    owner = np.asarray(owner, dtype=np.int64)
+    out = np.full(n, "", dtype=object)
+    if not len(items):
+        return out.tolist()
+    # one text: the items joined by ``sep`` within a group and "\n" between
+    # groups, split on "\n" (unless an item or ``sep`` holds one)
+    change = np.flatnonzero(owner[1:] != owner[:-1])
+    parts = np.empty(2 * len(items) - 1, dtype=object)
+    parts[0::2] = items
+    parts[1::2] = sep
+    parts[2 * change + 1] = "\n"
+    joined = "".join(parts.tolist())
+    groups = owner[np.concatenate(([0], change + 1))]
+    if "\n" not in sep and joined.count("\n") == change.size:
+        out[groups] = joined.split("\n")
+        return out.tolist()
+    bounds = np.concatenate(([0], change + 1, [len(items)])).tolist()
+    listed = list(items)
+    for k, start, end in zip(groups.tolist(), bounds[:-1], bounds[1:], strict=True):
+        out[k] = sep.join(listed[start:end])
+    return out.tolist()
+
+
+def equal_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group the equal rows of a 2-D array (equal bytes).
+
+    Each row is hashed to one integer and the integers are grouped by hashing;
+    when two distinct rows share an integer, the rows are sorted instead.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``(which, first)``: the group of each row (``int64``) and the first row of
+        each group; ``which[first[g]] == g``.
+
+    Examples
+    --------
+    >>> which, first = equal_rows(np.array([[1, 2], [3, 4], [1, 2]]))
+    >>> which.tolist(), first.tolist()
+    ([0, 1, 0], [0, 1])
+    """
+    n = rows.shape[0]
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    data = np.ascontiguousarray(rows).view(np.uint8).reshape(n, -1)
+    pad = -data.shape[1] % 8
+    padded = np.pad(data, ((0, 0), (0, pad))) if pad else data
+    words = padded.view(np.uint64)  # eight bytes to an integer
+    weights = np.random.default_rng(0).integers(
+        1, 2**63, size=words.shape[1], dtype=np.uint64
+    )
+    with np.errstate(over="ignore"):
+        hashed = (words * weights).sum(axis=1, dtype=np.uint64)
+    which = pd.factorize(hashed)[0].astype(np.int64)
+    # numbered in order of appearance: a row is first when its number is new
+    first = np.flatnonzero(np.r_[True, which[1:] > np.maximum.accumulate(which)[:-1]])
+    if (data == data[first][which]).all():
+        return which, first
+    keys = np.ascontiguousarray(padded).view(np.dtype((np.void, padded.shape[1])))
+    _, first, which = np.unique(keys.ravel(), return_index=True, return_inverse=True)
+    return which.reshape(-1).astype(np.int64), first.astype(np.int64)
+
+
 def _has_border(sep: str) -> bool:
     """Whether a proper prefix of ``sep`` is also its suffix (``"aba"``)."""
     return any(sep[:k] == sep[-k:] for k in range(1, len(sep)))
@@ -143,7 +229,9 @@ def given_items(
     """
     fast = np.flatnonzero(plain)
     answered = plain.copy()
-    answered[fast] = ~missing_plain([texts[i] for i in fast.tolist()])[0]
+    answered[fast] = ~missing_plain(
+        texts if fast.size == len(texts) else [texts[i] for i in fast.tolist()]
+    )[0]
     owner, codes = np.asarray(items[0]), np.asarray(items[1])
     read = answered[owner] if owner.size else np.zeros(0, dtype=bool)
     return (

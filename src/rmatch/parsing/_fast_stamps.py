@@ -18,6 +18,8 @@ import re
 
 import numpy as np
 
+from rmatch.parsing._batch import equal_rows
+
 # The directives read here and the digits each may have.
 _DIRECTIVES = {
     "Y": "(9999)",
@@ -89,10 +91,9 @@ def fast_seconds(texts: list[str], fmt: str) -> tuple[np.ndarray, np.ndarray]:
         whole = (codes != 0).sum(axis=1) == lengths[short]
         digits = (codes >= 48) & (codes <= 57)
         shapes = np.where(digits, np.uint32(57), codes)
-        keys = np.ascontiguousarray(shapes).view(np.dtype((np.void, 4 * _WIDEST)))
-        distinct, which = np.unique(keys.ravel(), return_inverse=True)
-        for g, key in enumerate(distinct.tolist()):
-            text = np.frombuffer(key, dtype=np.uint32)
+        which, first = equal_rows(shapes)
+        for g, at in enumerate(first.tolist()):
+            text = shapes[at]
             shape = "".join(map(chr, text[text != 0].tolist()))
             found = shape_re.fullmatch(shape)
             if found is None:

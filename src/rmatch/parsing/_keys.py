@@ -35,7 +35,7 @@ def _ascii_keys(values: np.ndarray) -> np.ndarray | None:
     None when some cell is not such text (then cell by cell).
     """
     cells = values.tolist()
-    if not all(type(v) is str for v in cells):
+    if not set(map(type, cells)) <= {str}:
         return None
     joined = "\n".join(cells)
     if not joined.isascii() or joined.count("\n") != max(len(cells) - 1, 0):

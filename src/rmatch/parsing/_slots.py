@@ -12,8 +12,10 @@ import pandas as pd
 
 from rmatch.parsing._availability import normalize_intervals, parse_availability_item
 from rmatch.parsing._batch import (
+    equal_rows,
     first_per_owner,
     given_items,
+    join_groups,
     plain_cells,
     split_plain,
 )
@@ -217,27 +219,33 @@ def slots_to_items(
         )
     n = grid.shape[0]
     days = grid.reshape(n * 7, _SLOTS_PER_DAY)  # items never cross midnight
-    padded = np.zeros((n * 7, _SLOTS_PER_DAY + 2), dtype=np.int8)
-    padded[:, 1:-1] = days
-    row, at = np.nonzero(np.diff(padded, axis=1))
-    # edges come in (start, end) couples, in order of row (mask, day) and slot
-    row, start, end = row[0::2], at[0::2], at[1::2]
+    # the edges of each distinct day (masks share their days), then every day's
+    which, first = equal_rows(np.packbits(days, axis=1))
+    padded = np.zeros((first.size, _SLOTS_PER_DAY + 2), dtype=np.int8)
+    padded[:, 1:-1] = days[first]
+    edge_row, at = np.nonzero(np.diff(padded, axis=1))
+    # edges come in (start, end) couples, in order of row and slot
+    counts = np.bincount(edge_row[0::2], minlength=first.size)[which]
+    row = np.repeat(np.arange(n * 7), counts)
+    ends = np.cumsum(counts)
+    offsets = np.concatenate(([0], np.cumsum(np.bincount(edge_row[0::2]))))
+    edge = 2 * (offsets[which[row]] + np.arange(row.size) - (ends - counts)[row])
+    start, end = at[edge], at[edge + 1]
     mask_of, day = np.divmod(row, 7)
     keys = (day * (_SLOTS_PER_DAY + 1) + start) * (_SLOTS_PER_DAY + 1) + end
-    distinct, inverse = np.unique(keys, return_inverse=True)
+    codes, found = pd.factorize(keys)  # few distinct items: sorted afterwards
+    order = np.argsort(found)
+    distinct = found[order]
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    inverse = rank[codes]
     words = []
     for key in distinct.tolist():
         rest, e = divmod(key, _SLOTS_PER_DAY + 1)
         d, s = divmod(rest, _SLOTS_PER_DAY + 1)
         words.append(f"{_DAY_TITLES[d]} {_hhmm(s)}-{_hhmm(e)}")
     items = np.array(words, dtype=object)[inverse.ravel()].tolist()
-    out = [""] * n
-    bounds = np.flatnonzero(np.diff(mask_of)) + 1
-    starts = np.concatenate(([0], bounds)).astype(np.int64).tolist()
-    ends = np.concatenate((bounds, [mask_of.size])).astype(np.int64).tolist()
-    if mask_of.size:
-        for m, a, b in zip(mask_of[starts].tolist(), starts, ends, strict=True):
-            out[m] = "; ".join(items[a:b])
+    out = join_groups(items, mask_of, n, "; ")
     return out, (mask_of.astype(np.int64), inverse.ravel().astype(np.int64), words)
 
 

@@ -24,6 +24,7 @@ from rmatch.parsing import (
     SLOTS_PER_WEEK,
     ParseError,
     is_missing,
+    join_groups,
     normalize_token,
     parse_likert,
     parse_period_grid,
@@ -241,7 +242,10 @@ class AnswerBuilder:
             else np.full(self.n, "", dtype=object)
         )
 
-    def _tokens(self, use: ColumnUse) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    def _tokens(
+        self, use: ColumnUse, *, joined: bool = False
+    ) -> tuple[np.ndarray, list[Any]]:
+        """Each distinct cell's tokens (``joined``: joined by ``"; "``)."""
         spec = use.spec
         scale = self._scale(spec)
         separators = spec.separators or self.smap.separators
@@ -255,7 +259,7 @@ class AnswerBuilder:
                 name = _set_token(skill)
                 return (f"{name}:{level}",) if level > 0 and name else ()
 
-            return self._per_unique(use, grid, ())
+            return _joined(self._per_unique(use, grid, ()), joined)
 
         if use.sub is not None:  # a grid of sets: "Interests [Chess]" = "Yes"
             token = _set_token(use.sub)
@@ -270,7 +274,7 @@ class AnswerBuilder:
                     return ()
                 return (token,) if token else ()
 
-            return self._per_unique(use, ticked, ())
+            return _joined(self._per_unique(use, ticked, ()), joined)
 
         def token_of(part: str) -> str:
             mapped = self._mapped(spec, part)
@@ -278,12 +282,18 @@ class AnswerBuilder:
                 return ""
             return _skill_token(mapped, scale) if skills else _set_token(mapped)
 
-        return self._options(use, separators, token_of)
+        return self._options(use, separators, token_of, joined=joined)
 
     def _options(
-        self, use: ColumnUse, separators: Sequence[str], token_of: Callable[[str], str]
-    ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-        """Multi-select cells: the distinct tokens of each distinct cell, in order.
+        self,
+        use: ColumnUse,
+        separators: Sequence[str],
+        token_of: Callable[[str], str],
+        *,
+        joined: bool = False,
+    ) -> tuple[np.ndarray, list[Any]]:
+        """Multi-select cells: the distinct tokens of each distinct cell, in order
+        (``joined``: joined by ``"; "``).
 
         Each distinct cell is split once and each distinct option read once; a
         cell whose option cannot be read is reported with the first such error
@@ -292,7 +302,7 @@ class AnswerBuilder:
         values = self.table.frame[use.column].to_numpy(dtype=object)
         codes, uniques = pd.factorize(values)
         texts = _stripped(uniques.tolist())
-        results: list[tuple[str, ...]] = [()] * len(texts)
+        results: list[Any] = [()] * len(texts)
         failed: dict[int, ParseError] = {}
         listed = (
             [k for k, t in enumerate(texts) if t[:1] == "[" and t[-1:] == "]"]
@@ -343,11 +353,17 @@ class AnswerBuilder:
         pair = pd.Series(owner[keep] * (len(tokens) + 1) + of_item[keep])
         keep = keep[~pair.duplicated().to_numpy()]
         names = np.asarray(tokens, dtype=object)[of_item[keep]].tolist()
-        ends = np.cumsum(np.bincount(owner[keep], minlength=cells.size)).tolist()
-        found = [
-            tuple(names[start:end])
-            for start, end in zip([0, *ends][: len(ends)], ends, strict=True)
-        ]
+        found: list[Any]
+        if joined:
+            found = join_groups(names, owner[keep], cells.size, "; ")
+            if listed:
+                results = ["; ".join(r) for r in results]
+        else:
+            ends = np.cumsum(np.bincount(owner[keep], minlength=cells.size)).tolist()
+            found = [
+                tuple(names[start:end])
+                for start, end in zip([0, *ends][: len(ends)], ends, strict=True)
+            ]
         if listed:
             for c, tokens_of in zip(cells.tolist(), found, strict=True):
                 results[c] = tokens_of
@@ -432,19 +448,18 @@ class AnswerBuilder:
         for name, uses in by_field.items():
             self.origin[name] = list(dict.fromkeys(u.column for u in uses))
             if name in SET_FIELDS or name in SKILL_FIELDS:
-                parts = [self._tokens(u) for u in uses]
 
                 def join_tokens(groups: list[tuple[str, ...]]) -> str:
                     return "; ".join(dict.fromkeys(t for g in groups for t in g))
 
-                if len(parts) == 1 and self.n:  # one column: its tokens are distinct
-                    codes, results = parts[0]
-                    joined = ["; ".join(r) for r in results]
+                if len(uses) == 1 and self.n:  # one column: its tokens are distinct
+                    codes, joined = self._tokens(uses[0], joined=True)
                     self.out[name] = np.asarray(joined, dtype=object)[codes]
                     items = self._items.get(id(uses[0]))
                     if items is not None:
                         self.split[name] = (codes, joined, items)
                 else:
+                    parts = [self._tokens(u) for u in uses]
                     self.out[name] = self._combine(parts, join_tokens)
             elif name == "availability":
                 grid = [u for u in uses if u.spec.day is not None or u.sub is not None]
@@ -481,6 +496,14 @@ class AnswerBuilder:
         for helper in ("first_name", "last_name"):
             self.out.pop(helper, None)
         return self.out
+
+
+def _joined(
+    found: tuple[np.ndarray, list[tuple[str, ...]]], joined: bool
+) -> tuple[np.ndarray, list[Any]]:
+    """Codes and tokens of distinct cells, the tokens joined by ``"; "`` if asked."""
+    codes, results = found
+    return (codes, ["; ".join(r) for r in results]) if joined else (codes, results)
 
 
 def _stripped(values: list[Any]) -> list[str]:

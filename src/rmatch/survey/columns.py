@@ -129,11 +129,8 @@ def load_table(source: Any, smap: SurveyMap, *, add_source: bool) -> Table:
                     names.append(text)
         for column in raw.frame.columns:  # exact names win over other header rows
             aliases[column_key(str(column))] = str(column)
-    frames = []
-    for raw in raws:
-        frame = raw.frame.reindex(columns=list(columns), fill_value="")
-        frame = frame.astype(object).where(frame.notna(), "")
-        frames.append(frame)
+    # every cell of a RawTable is text: only the columns a file lacks are filled
+    frames = [raw.frame.reindex(columns=list(columns), fill_value="") for raw in raws]
     frame = (
         pd.concat(frames, ignore_index=True)
         if len(frames) > 1

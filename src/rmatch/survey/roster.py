@@ -270,10 +270,15 @@ class Roster:
             if name not in data and name != "timestamp":
                 data[name] = values
         for column in self.raw.columns:
-            if column not in data:
-                values = np.full(n, "", dtype=object)
-                values[: self.n_survey_rows] = self.raw[column].to_numpy(dtype=object)
-                data[str(column)] = values
+            if column in data:
+                continue
+            cells = self.raw[column]
+            if n == self.n_survey_rows and isinstance(cells.dtype, pd.StringDtype):
+                data[str(column)] = cells.array  # text already: not converted again
+                continue
+            values = np.full(n, "", dtype=object)
+            values[: self.n_survey_rows] = cells.to_numpy(dtype=object)
+            data[str(column)] = values
         if self.hr is not None:
             has = self.hr_pos >= 0
             for column in self.hr.table.frame.columns:
@@ -296,6 +301,11 @@ class Roster:
         pos = self.survey_pos
         ours = pos >= 0
         at = np.where(ours, pos, 0)
+        # without an HR file a row differs from its survey text only when demoted
+        emptied = None
+        if self.hr is None:
+            found = [self.index.get(key) for key in sorted(self.demoted)]
+            emptied = np.asarray([p for p in found if p is not None], dtype=np.int64)
         split: dict[str, SplitColumn] = {}
         for name, (codes, texts, items) in self.survey.split.items():
             final = self.cols.get(name)
@@ -303,7 +313,10 @@ class Roster:
                 continue
             cells = [*texts, ""]
             column = np.where(ours, codes[at], len(texts))
-            other = np.flatnonzero(np.asarray(cells, dtype=object)[column] != final)
+            if emptied is None:
+                other = np.flatnonzero(np.asarray(cells, dtype=object)[column] != final)
+            else:
+                other = emptied
             if not (final[other] == "").all():
                 continue  # a text from elsewhere: validation splits the column
             column[other] = len(texts)  # emptied rows

@@ -83,14 +83,24 @@ class Prepared:
                 continue
             cells = np.asarray(column.texts, dtype=object)[codes]
             values = frame[name].to_numpy(dtype=object)
-            missing = pd.isna(values)  # NaN, None, pd.NA: a blank cell
-            known = np.where(missing, "", values)
-            if ((cells == known) & (~missing | (cells == ""))).all():
+            if _same_cells(cells, values):
                 split[name] = column
         keys = self.email_keys
         if keys is not None and np.asarray(keys).shape != (n,):
             keys = None
         return Prepared(split=split, email_keys=keys)
+
+
+def _same_cells(cells: np.ndarray, values: np.ndarray) -> bool:
+    """Whether every value is its cell, or missing where the cell is ``""``."""
+    try:
+        if bool((cells == values).all()):  # text everywhere (pd.NA raises)
+            return True
+    except TypeError:
+        pass
+    missing = pd.isna(values)  # NaN, None, pd.NA: a blank cell
+    known = np.where(missing, "", values)
+    return bool(((cells == known) & (~missing | (cells == ""))).all())
 
 
 def restricted(
