@@ -2,6 +2,8 @@
 
 * ``capacity_bound`` with one partner per person (every node's best edge, found
   without sorting by weight) against the sum of every node's ``cap`` best weights;
+* the skills kernel's features (one entry per skill and level against a table of
+  ``60 * min(o, w) / w``) against the coverage summed skill by skill;
 * the registry's cached entry points: read once, read again when the function
   is replaced, ``sys.path`` changes or a folder on it changes.
 """
@@ -17,8 +19,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import scipy.sparse as sp
+
 from rmatch.candidates._build import capacity_bound
 from rmatch.scoring import CRITERIA
+from rmatch.scoring._skills import _level_cover, _level_one_hot
 
 
 def _plain(node: np.ndarray, w: np.ndarray, cap: np.ndarray, n: int) -> float:
@@ -27,6 +32,31 @@ def _plain(node: np.ndarray, w: np.ndarray, cap: np.ndarray, n: int) -> float:
         mine = np.sort(w[node == i])[::-1]
         total += float(mine[: int(cap[i])].sum())
     return total
+
+
+levels = st.lists(st.lists(st.integers(0, 5), min_size=4, max_size=4), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(levels, levels)
+def test_skill_level_features_give_sixty_times_the_coverage(
+    offered: list[list[int]], wanted: list[list[int]]
+) -> None:
+    o = np.array(offered, dtype=np.int64).reshape(-1, 4)  # 0: not offered
+    w = np.array(wanted, dtype=np.int64).reshape(-1, 4)
+    want = {
+        (i, j): sum(60 * min(a, b) // b for a, b in zip(o[i], w[j]) if a and b)
+        for i in range(o.shape[0])
+        for j in range(w.shape[0])
+    }
+    off_m = sp.csr_matrix(o.astype(np.float32))
+    want_m = sp.csr_matrix(w.astype(np.float32))
+    # the teacher's levels one-hot, or the learner's: the same whole numbers
+    fwd = (_level_one_hot(off_m) @ _level_cover(want_m, teacher=False).T).toarray()
+    bwd = (_level_one_hot(want_m) @ _level_cover(off_m, teacher=True).T).toarray()
+    for (i, j), value in want.items():
+        assert fwd[i, j] == value
+        assert bwd[j, i] == value
 
 
 @settings(max_examples=150, deadline=None)
