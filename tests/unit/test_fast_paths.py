@@ -4,6 +4,8 @@
   without sorting by weight) against the sum of every node's ``cap`` best weights;
 * the skills kernel's features (one entry per skill and level against a table of
   ``60 * min(o, w) / w``) against the coverage summed skill by skill;
+* the block scorer's counts of allowed pairs (summed as ``uint16``) against
+  ``np.count_nonzero``;
 * the registry's cached entry points: read once, read again when the function
   is replaced, ``sys.path`` changes or a folder on it changes.
 """
@@ -22,6 +24,7 @@ from hypothesis import strategies as st
 import scipy.sparse as sp
 
 from rmatch.candidates._build import capacity_bound
+from rmatch.candidates._scorer import count_true, flat_take
 from rmatch.scoring import CRITERIA
 from rmatch.scoring._skills import _level_cover, _level_one_hot
 
@@ -32,6 +35,29 @@ def _plain(node: np.ndarray, w: np.ndarray, cap: np.ndarray, n: int) -> float:
         mine = np.sort(w[node == i])[::-1]
         total += float(mine[: int(cap[i])].sum())
     return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 40), st.integers(0, 40), st.integers(0, 2**32 - 1))
+def test_counts_of_a_mask_are_count_nonzero(m: int, n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    mask = rng.random((m, n)) < rng.random()
+    for view in (mask, mask.T, mask[::2, 1::3]):  # contiguous or not
+        for axis in (0, 1):
+            got = count_true(view, axis)
+            assert np.array_equal(got, np.count_nonzero(view, axis=axis))
+    values = rng.random((m, n)).astype(np.float32)
+    flat = np.flatnonzero(mask)
+    rows, cols = np.divmod(flat, max(n, 1))
+    assert np.array_equal(flat_take(values, flat), values[rows, cols])
+    assert np.array_equal(flat_take(values.T.copy().T, flat), values[rows, cols])
+
+
+def test_counts_past_the_uint16_range() -> None:
+    mask = np.ones((70_000, 2), dtype=bool)
+    mask[::7, 1] = False
+    assert count_true(mask, 0).tolist() == [70_000, 60_000]
+    assert np.array_equal(count_true(mask.T, 1), [70_000, 60_000])
 
 
 levels = st.lists(st.lists(st.integers(0, 5), min_size=4, max_size=4), max_size=6)
