@@ -6,6 +6,8 @@
   ``60 * min(o, w) / w``) against the coverage summed skill by skill;
 * the block scorer's counts of allowed pairs (summed as ``uint16``) against
   ``np.count_nonzero``;
+* an hour's owned pairs (one product whose earlier atoms outweigh the hour's)
+  against the first shared atom, and its hours against the slots times ``HOUR``;
 * the registry's cached entry points: read once, read again when the function
   is replaced, ``sys.path`` changes or a folder on it changes.
 """
@@ -24,7 +26,8 @@ from hypothesis import strategies as st
 import scipy.sparse as sp
 
 from rmatch.candidates._build import capacity_bound
-from rmatch.candidates._scorer import count_true, flat_take
+from rmatch.candidates._blocks import HOUR
+from rmatch.candidates._scorer import count_true, flat_take, owned_features
 from rmatch.scoring import CRITERIA
 from rmatch.scoring._skills import _level_cover, _level_one_hot
 
@@ -51,6 +54,31 @@ def test_counts_of_a_mask_are_count_nonzero(m: int, n: int, seed: int) -> None:
     rows, cols = np.divmod(flat, max(n, 1))
     assert np.array_equal(flat_take(values, flat), values[rows, cols])
     assert np.array_equal(flat_take(values.T.copy().T, flat), values[rows, cols])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 8), st.integers(0, 2**32 - 1), st.data())
+def test_an_hours_owned_pairs_are_those_first_sharing_in_it(
+    atoms: int, seed: int, data: Any
+) -> None:
+    rng = np.random.default_rng(seed)
+    a0 = data.draw(st.integers(0, atoms - 1))
+    a1 = data.draw(st.integers(a0 + 1, atoms))
+    weight = rng.integers(1, 5, atoms)  # free slots of each atom
+    free_l = rng.random((6, atoms)) < 0.4
+    free_r = rng.random((5, atoms)) < 0.4
+    left = sp.csr_matrix((free_l * weight).astype(np.float32))
+    right = free_r.T.astype(np.float32)
+    upto, after = owned_features(left, a0, a1)
+    owned = (upto @ right[:a1]) > 0
+    hours = after @ right[a0:]
+    for i in range(6):
+        for j in range(5):
+            shared = np.flatnonzero(free_l[i] & free_r[j])
+            first_in_hour = shared.size > 0 and a0 <= shared[0] < a1
+            assert owned[i, j] == first_in_hour
+            later = shared[shared >= a0]
+            assert hours[i, j] == np.float32(weight[later].sum()) * HOUR
 
 
 def test_counts_past_the_uint16_range() -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from rmatch.candidates._blocks import (
     BLOCK_TARGET,
@@ -293,25 +294,16 @@ class Scorer:
         s = self.slots
         assert s is not None
         a0, a1 = int(s.bucket_start[bucket]), int(s.bucket_start[bucket + 1])
-        job_rows = bd.cache.get("job_rows")
-        if job_rows is None:  # a lone block
-            left = s.left[bd.rows]
-            now, before, after = left[:, a0:a1], left[:, :a0], left[:, a0:]
-        else:
-            parts = bd.cache.get("owned")
-            if parts is None:  # the job's rows cut at the hour's atoms, once a job
-                full = s.left[job_rows]
-                parts = bd.cache["owned"] = (full[:, a0:a1], full[:, :a0], full[:, a0:])
-            lo = bd.row_offset()
-            now, before, after = (row_slice(p, lo, lo + bd.shape[0]) for p in parts)
+        parts = bd.cache.get("owned")
+        if parts is None:  # the rows' atoms up to the hour and from it, once a job
+            parts = owned_features(s.left[bd.cache.get("job_rows", bd.rows)], a0, a1)
+            if "job_rows" in bd.cache:
+                bd.cache["owned"] = parts
+        lo = bd.row_offset() if "job_rows" in bd.cache else 0
+        upto, after = (row_slice(p, lo, lo + bd.shape[0]) for p in parts)
         right = bd.right_features("slots", s.right)  # (atoms, n)
-        owned: np.ndarray = np.asarray(now @ right[a0:a1]) > 0
-        if a0 > 0:
-            before_hours = np.asarray(before @ right[:a0])
-            owned &= before_hours == 0
-        hours = np.asarray(after @ right[a0:])
-        hours *= HOUR
-        bd.hours = hours
+        owned: np.ndarray = np.asarray(upto @ right[:a1]) > 0
+        bd.hours = np.asarray(after @ right[a0:])
         return owned
 
     def _total(
@@ -433,6 +425,26 @@ class Scorer:
         clone.people = slim
         clone.context = self.context.with_people(slim)
         return clone
+
+
+def owned_features(
+    left: sp.csr_matrix, a0: int, a1: int
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """The left slots of an hour's job as two products' left sides.
+
+    ``left`` holds the free slots of each atom (whole numbers); the hour's atoms
+    are ``a0:a1``. Returns ``upto`` (atoms ``:a1``) valued 1 in the hour and
+    ``-(a1 - a0 + 1)`` before it: its product with the partners' atoms is positive
+    exactly when the first shared atom is in the hour (a shared earlier atom
+    outweighs every atom of the hour). And ``after`` (atoms ``a0:``) valued in
+    hours (slots times ``HOUR``, a power of two: exact), whose product is the
+    shared hours of every pair whose first shared atom is in the hour.
+    """
+    upto = left[:, :a1].tocsr()
+    upto.data = np.where(upto.indices < a0, np.float32(-(a1 - a0 + 1)), np.float32(1))
+    after = left[:, a0:].tocsr()
+    after.data = after.data * HOUR
+    return upto, after
 
 
 def _combine_keys(
