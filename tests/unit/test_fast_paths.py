@@ -20,13 +20,12 @@ import sys
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import scipy.sparse as sp
-
-from rmatch.candidates._build import capacity_bound
 from rmatch.candidates._blocks import HOUR
+from rmatch.candidates._build import capacity_bound
 from rmatch.candidates._scorer import count_true, flat_take, owned_features
 from rmatch.scoring import CRITERIA
 from rmatch.scoring._skills import _level_cover, _level_one_hot
@@ -99,7 +98,9 @@ def test_skill_level_features_give_sixty_times_the_coverage(
     o = np.array(offered, dtype=np.int64).reshape(-1, 4)  # 0: not offered
     w = np.array(wanted, dtype=np.int64).reshape(-1, 4)
     want = {
-        (i, j): sum(60 * min(a, b) // b for a, b in zip(o[i], w[j]) if a and b)
+        (i, j): sum(
+            60 * min(a, b) // b for a, b in zip(o[i], w[j], strict=True) if a and b
+        )
         for i in range(o.shape[0])
         for j in range(w.shape[0])
     }

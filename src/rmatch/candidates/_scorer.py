@@ -73,8 +73,8 @@ def _survivors(
     overwritten with 0 where not allowed.
 
     Returns the flat positions (C order) and scores of the kept pairs, and the
-    column bounds used (at least ``tau_right``; still lower bounds on each column's ``k``-th
-    best over every pair, for the next blocks' bars).
+    column bounds used (at least ``tau_right``; still lower bounds on each
+    column's ``k``-th best over every pair, for the next blocks' bars).
     """
     np.multiply(total, allowed, out=total)  # scores are >= 0: 0 where not allowed
     tl, tr = tau_left, tau_right
