@@ -118,7 +118,8 @@ def test_block_survivors_keep_every_top_k_pair(
     tau_l = np.where(rng.random(m) < 0.5, kth_r, -np.inf).astype(np.float32)
     tau_r = np.where(rng.random(n) < 0.5, kth_c, -np.inf).astype(np.float32)
     tau_l = np.where(rng.random(m) < 0.3, tau_l - np.float32(0.25), tau_l)
-    got_r, got_c, got_w, bar = _survivors(total, allowed, tau_l, tau_r, k)
+    flat, got_w, bar = _survivors(total, allowed, tau_l, tau_r, k)
+    got_r, got_c = np.divmod(flat, n)
     _check_survivors(got_r, got_c, got_w, total, allowed, need)
     # and nothing that beats neither running bound
     assert np.all((got_w >= tau_l[got_r]) | (got_w >= tau_r[got_c]))
@@ -172,5 +173,6 @@ def test_block_survivors_with_positive_bounds_are_allowed(
     allowed = rng.random((m, n)) < 0.9
     need, kth_r, kth_c = _top_pairs(total, allowed, k)
     assume(np.all(kth_r > 0) and np.all(kth_c > 0))
-    got_r, got_c, got_w, _ = _survivors(total.copy(), allowed, kth_r, kth_c, k)
+    flat, got_w, _ = _survivors(total.copy(), allowed, kth_r, kth_c, k)
+    got_r, got_c = np.divmod(flat, n)
     _check_survivors(got_r, got_c, got_w, total, allowed, need)

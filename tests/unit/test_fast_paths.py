@@ -2,6 +2,12 @@
 
 * ``capacity_bound`` with one partner per person (every node's best edge, found
   without sorting by weight) against the sum of every node's ``cap`` best weights;
+* the skills kernel's features (one entry per skill and level against a table of
+  ``60 * min(o, w) / w``) against the coverage summed skill by skill;
+* the block scorer's counts of allowed pairs (summed as ``uint16``) against
+  ``np.count_nonzero``;
+* an hour's owned pairs (one product whose earlier atoms outweigh the hour's)
+  against the first shared atom, and its hours against the slots times ``HOUR``;
 * the registry's cached entry points: read once, read again when the function
   is replaced, ``sys.path`` changes or a folder on it changes;
 * text columns normalized once per distinct value, a criterion's range check
@@ -19,15 +25,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmatch
+from rmatch.candidates._blocks import HOUR
 from rmatch.candidates._build import capacity_bound
+from rmatch.candidates._scorer import count_true, flat_take, owned_features
 from rmatch.errors import ConfigError
 from rmatch.rounds import reverse_pairs
 from rmatch.rules._values import _factorize
 from rmatch.scoring import CRITERIA, criterion
+from rmatch.scoring._skills import _level_cover, _level_one_hot
 
 
 def _plain(node: np.ndarray, w: np.ndarray, cap: np.ndarray, n: int) -> float:
@@ -36,6 +46,81 @@ def _plain(node: np.ndarray, w: np.ndarray, cap: np.ndarray, n: int) -> float:
         mine = np.sort(w[node == i])[::-1]
         total += float(mine[: int(cap[i])].sum())
     return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 40), st.integers(0, 40), st.integers(0, 2**32 - 1))
+def test_counts_of_a_mask_are_count_nonzero(m: int, n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    mask = rng.random((m, n)) < rng.random()
+    for view in (mask, mask.T, mask[::2, 1::3]):  # contiguous or not
+        for axis in (0, 1):
+            got = count_true(view, axis)
+            assert np.array_equal(got, np.count_nonzero(view, axis=axis))
+    values = rng.random((m, n)).astype(np.float32)
+    flat = np.flatnonzero(mask)
+    rows, cols = np.divmod(flat, max(n, 1))
+    assert np.array_equal(flat_take(values, flat), values[rows, cols])
+    assert np.array_equal(flat_take(values.T.copy().T, flat), values[rows, cols])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 8), st.integers(0, 2**32 - 1), st.data())
+def test_an_hours_owned_pairs_are_those_first_sharing_in_it(
+    atoms: int, seed: int, data: Any
+) -> None:
+    rng = np.random.default_rng(seed)
+    a0 = data.draw(st.integers(0, atoms - 1))
+    a1 = data.draw(st.integers(a0 + 1, atoms))
+    weight = rng.integers(1, 5, atoms)  # free slots of each atom
+    free_l = rng.random((6, atoms)) < 0.4
+    free_r = rng.random((5, atoms)) < 0.4
+    left = sp.csr_matrix((free_l * weight).astype(np.float32))
+    right = free_r.T.astype(np.float32)
+    upto, after = owned_features(left, a0, a1)
+    owned = (upto @ right[:a1]) > 0
+    hours = after @ right[a0:]
+    for i in range(6):
+        for j in range(5):
+            shared = np.flatnonzero(free_l[i] & free_r[j])
+            first_in_hour = shared.size > 0 and a0 <= shared[0] < a1
+            assert owned[i, j] == first_in_hour
+            later = shared[shared >= a0]
+            assert hours[i, j] == np.float32(weight[later].sum()) * HOUR
+
+
+def test_counts_past_the_uint16_range() -> None:
+    mask = np.ones((70_000, 2), dtype=bool)
+    mask[::7, 1] = False
+    assert count_true(mask, 0).tolist() == [70_000, 60_000]
+    assert np.array_equal(count_true(mask.T, 1), [70_000, 60_000])
+
+
+levels = st.lists(st.lists(st.integers(0, 5), min_size=4, max_size=4), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(levels, levels)
+def test_skill_level_features_give_sixty_times_the_coverage(
+    offered: list[list[int]], wanted: list[list[int]]
+) -> None:
+    o = np.array(offered, dtype=np.int64).reshape(-1, 4)  # 0: not offered
+    w = np.array(wanted, dtype=np.int64).reshape(-1, 4)
+    want = {
+        (i, j): sum(
+            60 * min(a, b) // b for a, b in zip(o[i], w[j], strict=True) if a and b
+        )
+        for i in range(o.shape[0])
+        for j in range(w.shape[0])
+    }
+    off_m = sp.csr_matrix(o.astype(np.float32))
+    want_m = sp.csr_matrix(w.astype(np.float32))
+    # the teacher's levels one-hot, or the learner's: the same whole numbers
+    fwd = (_level_one_hot(off_m) @ _level_cover(want_m, teacher=False).T).toarray()
+    bwd = (_level_one_hot(want_m) @ _level_cover(off_m, teacher=True).T).toarray()
+    for (i, j), value in want.items():
+        assert fwd[i, j] == value
+        assert bwd[j, i] == value
 
 
 @settings(max_examples=150, deadline=None)

@@ -10,10 +10,10 @@ How it stays fast at a million employees
 ----------------------------------------
 * **Exact float32 kernels.** Each criterion may hand the builder a vectorized kernel
   ([`rmatch.scoring.Criterion.kernel()`][rmatch.scoring.Criterion.kernel]). The built-in
-  ones are matrix products of small *integer* features (skill-level thresholds scaled by
-  60, slot counts, set memberships), so every product is exact in float32 and the result
-  does not depend on the block shape or on the machine that computed it. Criteria
-  without a kernel run through their own ``score``.
+  ones are matrix products of small *integer* features (skill levels one-hot against
+  ``60 * min(o, w) / w``, slot counts, set memberships), so every product is exact
+  in float32 and the result does not depend on the block shape or on the machine
+  that computed it. Criteria without a kernel run through their own ``score``.
 * **Pruning plans.** Each rule may hand the builder a plan
   ([`rmatch.rules.Rule.plan()`][rmatch.rules.Rule.plan]): a list of forbidden pairs, a
   table of per-person keys, or shared free hours. Rules without a plan run through their

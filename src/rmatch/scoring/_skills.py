@@ -275,26 +275,40 @@ def _hit_texts(vocabulary: tuple[str, ...], hit: Shared) -> list[str]:
     return texts_of(keys, text)
 
 
-def _threshold_features(matrix: sp.csr_matrix, scale: bool) -> sp.csr_matrix:
-    """Expand skill levels into ``[level >= t]`` columns (``token * 5 + t - 1``).
+def _level_one_hot(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """One column per (token, level), ``token * 5 + level - 1``: 1 at each entry.
 
-    With ``scale``, the value is ``60 / level`` instead of 1 (learner side), so that
-    the product of both sides is ``60 * sum min(o, w) / w`` — a whole number.
+    The sparse side of a direction's product: one stored entry per skill (not one
+    per level up to it), so a block costs a multiply-add per skill and column.
     """
     coo = matrix.tocoo()
     level = np.rint(coo.data).astype(np.int64)
-    reps = level
-    rows = np.repeat(coo.row, reps)
-    tokens = np.repeat(coo.col, reps)
-    first = np.cumsum(reps) - reps
-    t = np.arange(rows.size) - np.repeat(first, reps)  # 0 .. level-1
-    cols = tokens * 5 + t
-    if scale:
-        values = np.repeat(LEVEL_LCM // np.maximum(level, 1), reps)
-    else:
-        values = np.ones(rows.size, dtype=np.int64)
     out = sp.csr_matrix(
-        (values.astype(np.float32), (rows, cols)),
+        (np.ones(level.size, np.float32), (coo.row, coo.col * 5 + level - 1)),
+        shape=(matrix.shape[0], matrix.shape[1] * 5),
+    )
+    return out
+
+
+def _level_cover(matrix: sp.csr_matrix, *, teacher: bool) -> sp.csr_matrix:
+    """The partner side of `_level_one_hot`: for each skill of a row, one column
+    per level ``p`` of the other person, valued ``60 * min(o, w) / w``.
+
+    ``teacher``: the rows offer the skill at ``o`` and ``p`` is the level wanted
+    ``w``; else the rows want it at ``w`` and ``p`` is the level offered ``o``.
+    Every value is a whole number (``60`` is a multiple of every level), so the
+    product with the one-hot side is ``60 * sum min(o, w) / w``, exact in float32.
+    """
+    coo = matrix.tocoo()
+    level = np.repeat(np.rint(coo.data).astype(np.int64), 5)
+    partner = np.tile(np.arange(1, 6, dtype=np.int64), coo.nnz)
+    o, w = (level, partner) if teacher else (partner, level)
+    values = LEVEL_LCM * np.minimum(o, w) // w
+    out = sp.csr_matrix(
+        (
+            values.astype(np.float32),
+            (np.repeat(coo.row, 5), np.repeat(coo.col, 5) * 5 + partner - 1),
+        ),
         shape=(matrix.shape[0], matrix.shape[1] * 5),
     )
     return out
@@ -315,15 +329,17 @@ class _Coverage:
         want = people.sets["skills_wanted"]
         o = off.matrix[teachers]
         w = want.matrix[learners]
-        teach = _threshold_features(o, scale=False)
-        learn = _threshold_features(w, scale=True)
+        # the mentor side (rows of a block) is sparse: one entry per skill at its
+        # level; the mentee side dense: what it gives with each level of the mentor
+        if teachers_left:
+            left, right = _level_one_hot(o), _level_cover(w, teacher=False)
+        else:
+            left, right = _level_one_hot(w), _level_cover(o, teacher=True)
         keep = np.flatnonzero(
-            (np.diff(teach.tocsc().indptr) > 0) & (np.diff(learn.tocsc().indptr) > 0)
+            (np.diff(left.tocsc().indptr) > 0) & (np.diff(right.tocsc().indptr) > 0)
         )
-        teach, learn = teach[:, keep], learn[:, keep]
-        # the mentor side (rows of a block) is sparse, the mentee side dense
-        self.left: sp.csr_matrix = csr32(teach if teachers_left else learn)
-        self.right: np.ndarray = dense_u8(learn if teachers_left else teach)
+        self.left: sp.csr_matrix = csr32(left[:, keep])
+        self.right: np.ndarray = dense_u8(right[:, keep])
         n_wants = np.diff(w.indptr).astype(np.float64)
         # a teacher who offers nothing covers nothing: 0, not "no data"
         self.teach_present = np.ones(teachers.size, dtype=bool)
