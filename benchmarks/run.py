@@ -931,6 +931,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 Path(args.json).write_text(json.dumps(ingest, indent=1) + "\n")
             return 0
+    report_cli = None
     if args.report_cli and not args.worker:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from report_cli import print_report_cli, run_report_cli
@@ -963,7 +964,7 @@ def main(argv: list[str] | None = None) -> int:
             out = run_baselines(sizes[0], args)
         print(json.dumps(out))
         return 0
-    results = []
+    results: list[dict[str, Any]] = [{"report_cli": report_cli}] if report_cli else []
     if args.peer:
         from peer import print_peer
 

@@ -440,6 +440,10 @@ def owned_features(
     outweighs every atom of the hour). And ``after`` (atoms ``a0:``) valued in
     hours (slots times ``HOUR``, a power of two: exact), whose product is the
     shared hours of every pair whose first shared atom is in the hour.
+
+    Both products assume the partners' side is 0 or 1 per atom (free or not: the
+    ``uint8`` bits of [`SlotBuckets.right`][rmatch.scoring.SlotBuckets]); with
+    weights there an earlier shared atom could be outweighed.
     """
     upto = left[:, :a1].tocsr()
     upto.data = np.where(upto.indices < a0, np.float32(-(a1 - a0 + 1)), np.float32(1))
