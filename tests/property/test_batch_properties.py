@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +52,12 @@ def test_join_groups_equals_joining_each_group(items, sep):
     texts = [t for _, t in items]
     expected = [sep.join(t for k, t in items if k == g) for g in range(7)]
     assert join_groups(texts, owner, 7, sep) == expected
+
+
+def test_join_groups_refuses_items_out_of_group_order():
+    # a group's items apart ([0, 1, 0]) were silently dropped: ['c', 'b']
+    with pytest.raises(ValueError, match="owner ascending"):
+        join_groups(["a", "b", "c"], np.array([0, 1, 0]), 2, "; ")
 
 
 ROWS = st.lists(

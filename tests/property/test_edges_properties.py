@@ -149,3 +149,14 @@ def test_bytes_read_before_decoding_read_as_after_decoding(data, suffix, header)
     fast = read()
     with mock.patch.object(_tables, "undecoded_utf8", return_value=None):
         assert read() == fast
+
+
+def test_a_cp1252_file_with_an_ascii_header_is_decoded_first():
+    # the bytes path sent it whole through pandas before its first accent made
+    # it fall back; samples of the middle and end are checked up front now
+    rows = [f"{i},Zoë {i},Café\n".encode("cp1252") for i in range(20_000)]
+    data = b"id,name,team\n" + b"".join(rows)
+    assert fastcsv.undecoded_utf8(data, ".csv") is None
+    utf8 = data.decode("cp1252").encode("utf-8")
+    found = fastcsv.undecoded_utf8(utf8, ".csv")
+    assert found is not None and found[1] == "," and found[2] == 20_001

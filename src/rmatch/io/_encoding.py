@@ -87,7 +87,7 @@ def codec_name(encoding: str) -> str | None:
         return None
 
 
-def _sample(data: bytes) -> bytes:
+def sample_lines(data: bytes) -> bytes:
     """Start, middle and end of ``data``, cut at line ends (multibyte-safe)."""
     if len(data) <= _SAMPLE_BYTES:
         return data
@@ -127,7 +127,7 @@ def _detected(data: bytes) -> Decoded:
 
     results = [
         r
-        for r in from_bytes(_sample(data))
+        for r in from_bytes(sample_lines(data))
         if not r.encoding.startswith(("utf_16", "utf_32"))  # found by NUL bytes
     ]
     if not results:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rmatch.io._edges import may_need_strip
+from rmatch.io._encoding import sample_lines as sample
 
 _QUOTE, _LF, _CR = 34, 10, 13
 _CSV_DELIMITERS = (",", "\t", ";")
@@ -107,9 +108,10 @@ def undecoded_utf8(data: bytes, suffix: str) -> tuple[bytes, str, int] | None:
 
     ``(utf8, delimiter, lines)``: the bytes without a UTF-8 byte-order mark, the
     delimiter of the first line and the number of lines. None unless the first
-    line is UTF-8 within the first 64 kB and no byte is NUL or starts a UTF-16
-    byte-order mark: the text is decoded first then (`fast_csv` reads bytes with
-    pandas, which decodes every cell strictly, so a file it reads is UTF-8).
+    line is UTF-8 within the first 64 kB, so are samples of the start, middle and
+    end, and no byte is NUL or starts a UTF-16 byte-order mark: the text is
+    decoded first then (`fast_csv` reads bytes with pandas, which decodes every
+    cell strictly, so a file it reads is UTF-8).
     """
     utf8 = data.removeprefix(codecs.BOM_UTF8)
     head = utf8[:65536]
@@ -121,6 +123,9 @@ def undecoded_utf8(data: bytes, suffix: str) -> tuple[bytes, str, int] | None:
         return None
     try:
         first = head[: head.index(b"\n") + 1].decode("utf-8")
+        # start, middle and end too: a cp1252 export with an ASCII header would
+        # otherwise be parsed whole by pandas before its first accent sends it back
+        sample(utf8).decode("utf-8")
     except UnicodeDecodeError:
         return None
     lines = utf8.count(b"\n") + (not utf8.endswith(b"\n"))

@@ -108,8 +108,15 @@ def join_groups(items: Sequence[str], owner: np.ndarray, n: int, sep: str) -> li
     --------
     >>> join_groups(["a", "b", "c"], np.array([0, 0, 2]), 4, "; ")
     ['a; b', '', 'c', '']
+
+    Raises
+    ------
+    ValueError
+        ``owner`` is not ascending (a group's items would be split).
     """
     owner = np.asarray(owner, dtype=np.int64)
+    if owner.size > 1 and bool((owner[1:] < owner[:-1]).any()):
+        raise ValueError("join_groups needs the items group by group (owner ascending)")
     out = np.full(n, "", dtype=object)
     if not len(items):
         return out.tolist()
@@ -133,7 +140,10 @@ def join_groups(items: Sequence[str], owner: np.ndarray, n: int, sep: str) -> li
 
 
 def equal_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Group the equal rows of a 2-D array (equal bytes).
+    """Group the equal rows of a 2-D array of numbers (equal bytes).
+
+    Equality is byte for byte: meant for integer and boolean arrays (for floats,
+    ``-0.0`` and ``0.0`` are apart; object arrays are refused by numpy's view).
 
     Each row is hashed to one integer and the integers are grouped by hashing;
     when two distinct rows share an integer, the rows are sorted instead.
