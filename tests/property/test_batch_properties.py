@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rmatch.parsing import ParseError, equal_rows, join_groups, split_cells
+from rmatch.people import build_coded_set_fields, build_set_field
 from rmatch.survey.answers import AnswerBuilder, cell_tokens
 from rmatch.survey.columns import IssueLog, load_table, resolve_columns
 from rmatch.survey.mapping import SurveyMap
@@ -262,3 +263,36 @@ def test_timestamps_with_a_format_equal_pandas_cell_by_cell(fmt, data):
             seconds = (stamps - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
             assert found.seconds[k] == seconds[0], (text, fmt)
             assert k not in found.errors
+
+
+ANSWER = st.dictionaries(
+    st.sampled_from(["sql", "ai", "Go", "ux", "é"]), st.integers(1, 5)
+)
+
+
+@FAST
+@given(
+    st.lists(ANSWER, min_size=1, max_size=6),
+    st.lists(ANSWER, min_size=1, max_size=6),
+    st.data(),
+)
+def test_coded_set_fields_equal_the_fields_of_every_row(wanted, offered, data):
+    # people.build_coded_set_fields (each distinct answer laid out once) against
+    # people.build_set_field on the rows; every distinct answer is someone's
+    family = {}
+    for name, values in (("skills_wanted", wanted), ("skills_offered", offered)):
+        extra = data.draw(st.lists(st.integers(0, len(values) - 1), max_size=20))
+        codes = np.array([*range(len(values)), *extra], dtype=np.int64)
+        codes = codes[data.draw(st.permutations(range(codes.size)))]
+        family[name] = (codes, values)
+    coded = build_coded_set_fields(family)
+    rows = {
+        name: [values[c] for c in codes] for name, (codes, values) in family.items()
+    }
+    present = {name: np.array([bool(r) for r in rows[name]]) for name in rows}
+    plain = build_set_field(rows, present)
+    for name in family:
+        assert coded[name].vocabulary == plain[name].vocabulary
+        assert (coded[name].matrix != plain[name].matrix).nnz == 0
+        assert coded[name].matrix.dtype == plain[name].matrix.dtype
+        assert coded[name].present.tolist() == plain[name].present.tolist()
