@@ -35,6 +35,7 @@ from rmatch.candidates._build import capacity_bound
 from rmatch.candidates._scorer import count_true, flat_take, owned_features
 from rmatch.errors import ConfigError
 from rmatch.rounds import reverse_pairs
+from rmatch.rules import DifferentValue, SameValue
 from rmatch.rules._values import _factorize
 from rmatch.scoring import CRITERIA, criterion
 from rmatch.scoring._skills import _level_cover, _level_one_hot
@@ -200,7 +201,10 @@ def test_a_new_distribution_is_seen(monkeypatch: Any, tmp_path: Any) -> None:
 
 # ------------------------------------------- text factorization, criterion checks
 def _plain_factorize(values: np.ndarray) -> tuple[list[int], list[str]]:
-    normalized = np.array([str(v).strip().casefold() for v in values], dtype=object)
+    normalized = np.array(
+        [None if pd.isna(v) else str(v).strip().casefold() for v in values],
+        dtype=object,
+    )
     normalized[normalized == ""] = None
     codes, uniques = pd.factorize(normalized)
     return codes.tolist(), [str(u) for u in uniques]
@@ -226,6 +230,24 @@ def test_factorize_normalizes_each_distinct_text_once(values: list[Any]) -> None
     arr = np.array(values, dtype=object).reshape(-1)
     codes, uniques = _factorize(arr)
     assert (codes.tolist(), uniques) == _plain_factorize(arr)
+
+
+def test_missing_values_are_blank_not_the_text_none() -> None:
+    # None, NaN and pd.NA read as the values "none", "nan" and "<na>": two people
+    # without a department counted as the same department
+    arr = np.array([None, "HR", float("nan"), pd.NA, None, " hr"], dtype=object)
+    codes, uniques = _factorize(arr)
+    assert codes.tolist() == [-1, 0, -1, -1, -1, 0] and uniques == ["hr"]
+    people = rmatch.read_people(
+        [
+            {"id": "M", "role": "mentor", "department": "x"},
+            {"id": "E", "role": "mentee", "department": "x"},
+        ]
+    )
+    people.table["department"] = pd.Series([None, None], dtype=object)
+    for rule, allowed in ((DifferentValue, True), (SameValue, False)):
+        program = rmatch.Program(rules=[rule("department")])
+        assert (program.candidates(people).graph.n_edges == 1) is allowed
 
 
 def _people(n: int) -> rmatch.People:

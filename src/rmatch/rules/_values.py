@@ -185,15 +185,17 @@ class _AttributeRule(Rule):
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Codes of the normalized values (stripped, casefolded; blank: -1) and
-    the values, numbered in order of first appearance."""
+    """Codes of the normalized values (stripped, casefolded; blank or missing such
+    as None, NaN or pd.NA: -1) and the values, numbered in order of first
+    appearance."""
     codes = None
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         # text only: normalize each distinct text once (a column repeats a few
         # departments); the order of first appearance is the same
         codes, values = pd.factorize(values)
+    missing = pd.isna(values)
     normalized = np.array([str(v).strip().casefold() for v in values], dtype=object)
-    normalized[normalized == ""] = None
+    normalized[(normalized == "") | missing] = None
     found, uniques = pd.factorize(normalized)
     if codes is not None:
         found = found[codes]
