@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rmatch.io._edges import may_need_strip
-from rmatch.io._encoding import sample_lines as sample
+from rmatch.io._encoding import sample_lines
 
 _QUOTE, _LF, _CR = 34, 10, 13
 _CSV_DELIMITERS = (",", "\t", ";")
@@ -69,9 +69,10 @@ def _field_counts(data: np.ndarray, delimiter: int) -> tuple[np.ndarray, bool] |
     return np.where((length == 0) | crlf_only, 0, counts), strip
 
 
-def line_count(text: str) -> int:
-    """Lines of a text (a last line without a line feed counts)."""
-    return text.count("\n") + (not text.endswith("\n"))
+def line_count(text: str | bytes) -> int:
+    """Lines of a text or its bytes (a last line without a line feed counts)."""
+    feed = "\n" if isinstance(text, str) else b"\n"
+    return text.count(feed) + (not text.endswith(feed))  # type: ignore[arg-type]
 
 
 def flat(rows: np.ndarray, lines: int) -> bool:
@@ -125,10 +126,10 @@ def undecoded_utf8(data: bytes, suffix: str) -> tuple[bytes, str, int] | None:
         first = head[: head.index(b"\n") + 1].decode("utf-8")
         # start, middle and end too: a cp1252 export with an ASCII header would
         # otherwise be parsed whole by pandas before its first accent sends it back
-        sample(utf8).decode("utf-8")
+        sample_lines(utf8).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    lines = utf8.count(b"\n") + (not utf8.endswith(b"\n"))
+    lines = line_count(utf8)
     return utf8, delimiter_of(first, suffix), lines
 
 

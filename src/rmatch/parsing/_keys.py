@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from rmatch.parsing._batch import missing_plain
 from rmatch.parsing._text import (
     MISSING_TEXT,
     is_missing,
@@ -40,13 +41,10 @@ def _ascii_keys(values: np.ndarray) -> np.ndarray | None:
     joined = "\n".join(cells)
     if not joined.isascii() or joined.count("\n") != max(len(cells) - 1, 0):
         return None
-    keys = list(map(str.strip, joined.lower().split("\n"))) if cells else []
+    missing, keys = missing_plain(joined.lower().split("\n") if cells else [])
     out = np.empty(len(keys), dtype=object)
     out[:] = keys
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    for i in np.flatnonzero(lengths <= 4).tolist():  # "", "nan", "n/a" ...
-        if keys[i] in MISSING_TEXT:
-            out[i] = ""
+    out[missing] = ""  # "", "nan", "n/a" ...
     return out
 
 

@@ -181,15 +181,11 @@ def dedupe(
 
 def _by_file(files: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The file names in order and each row's (``numpy.unique`` of the names as
-    text, found by hashing: a read has one file or a few)."""
+    text; ``pd.factorize`` hashes: a read has one file or a few)."""
     codes, found = pd.factorize(
-        np.asarray(list(map(str, files.tolist())), dtype=object)
+        np.asarray(list(map(str, files.tolist())), dtype=object), sort=True
     )
-    names = [str(f) for f in found.tolist()]
-    order = sorted(range(len(names)), key=names.__getitem__)
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    return [names[k] for k in order], rank[codes]
+    return [str(f) for f in found.tolist()], codes.astype(np.int64)
 
 
 def _timestamps(
